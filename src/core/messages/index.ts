@@ -1,0 +1,26 @@
+import { commonMessages } from './common'
+import type { Catalog, Lang } from './types'
+import type { Violation } from '../result'
+
+export type { Catalog, Lang, Text } from './types'
+export { LANGS } from './types'
+
+/**
+ * Every error code of the system with its Kazakh and Russian text. Each area keeps its
+ * own file here and is merged below; a test checks that every code has both languages.
+ */
+export const messages: Catalog = {
+  ...commonMessages,
+}
+
+export function interpolate(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) =>
+    key in params ? String(params[key]) : `{{${key}}}`,
+  )
+}
+
+/** Translate a violation; an unknown code falls back to the generic internal error. */
+export function formatViolation(v: Violation, lang: Lang, catalog: Catalog = messages): string {
+  const text = catalog[v.code] ?? catalog['internal']
+  return interpolate(text ? text[lang] : v.code, v.params ?? {})
+}

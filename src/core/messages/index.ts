@@ -1,4 +1,5 @@
 import { commonMessages } from './common'
+import { rulesMessages } from './rules'
 import type { Catalog, Lang } from './types'
 import type { Violation } from '../result'
 
@@ -11,6 +12,7 @@ export { LANGS } from './types'
  */
 export const messages: Catalog = {
   ...commonMessages,
+  ...rulesMessages,
 }
 
 export function interpolate(template: string, params: Record<string, unknown> = {}): string {

@@ -1,4 +1,5 @@
 import { commonMessages } from './common'
+import { edsMessages } from './eds'
 import { rulesMessages } from './rules'
 import type { Catalog, Lang } from './types'
 import type { Violation } from '../result'
@@ -12,6 +13,7 @@ export { LANGS } from './types'
  */
 export const messages: Catalog = {
   ...commonMessages,
+  ...edsMessages,
   ...rulesMessages,
 }
 

@@ -9,6 +9,16 @@ import { SettingsPage } from './pages/SettingsPage'
 import { AboutPage } from './pages/AboutPage'
 import { LoadError } from './components/LoadError'
 
+/** Ant Design's default secondary text greys fail WCAG AA contrast; darken them. */
+const THEME = {
+  token: {
+    colorPrimary: '#0f6cbd',
+    colorTextDescription: 'rgba(0, 0, 0, 0.68)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.68)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
+  },
+}
+
 const PAGES = ['settings', 'about'] as const
 type Page = (typeof PAGES)[number]
 
@@ -47,7 +57,7 @@ export function App(): React.JSX.Element {
   }
 
   return (
-    <ConfigProvider locale={language === 'ru' ? ruRU : kkKZ} theme={{ token: { colorPrimary: '#0f6cbd' } }}>
+    <ConfigProvider locale={language === 'ru' ? ruRU : kkKZ} theme={THEME}>
       <AntApp>
         <Layout style={{ minHeight: '100vh' }}>
           <a className="skip-link" href="#main">

@@ -14,6 +14,8 @@ const state = vi.hoisted(() => ({
   schemes: [] as unknown[],
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   opened: [] as string[],
+  userData: '',
+  appEvents: new Map<string, () => void>(),
 }))
 
 interface FakeWindow {
@@ -46,7 +48,14 @@ vi.mock('electron', () => {
     }
   }
   return {
-    app: { isPackaged: true, getPath: () => '/nonexistent' },
+    app: {
+      isPackaged: true,
+      getPath: () => state.userData,
+      requestSingleInstanceLock: () => true,
+      whenReady: () => Promise.resolve(),
+      on: (name: string, fn: () => void) => state.appEvents.set(name, fn),
+      quit: () => undefined,
+    },
     BrowserWindow,
     ipcMain: {
       handle: (ch: string, fn: (...a: unknown[]) => unknown) => state.ipcHandlers.set(ch, fn),
@@ -172,5 +181,35 @@ describe('app:// protocol', () => {
     expect((await handle(new Request(`${APP_ORIGIN}/..%2f..%2fetc%2fpasswd`))).status).toBe(404)
     expect((await handle(new Request('app://other/index.html'))).status).toBe(404)
     rmSync(dir, { recursive: true, force: true })
+  })
+})
+
+describe('the main module (src/main/index.ts)', () => {
+  it('on start registers app://, opens one hardened window over the user-data profile and serves IPC', async () => {
+    state.userData = mkdtempSync(join(tmpdir(), 'bq-userdata-'))
+    state.schemes.length = 0
+    state.ipcHandlers.clear()
+    await import('../../src/main/index')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(state.schemes).toHaveLength(1)
+    expect(state.protocolHandlers.has('app')).toBe(true)
+    expect(state.windows).toHaveLength(1)
+    expect(state.windows[0]!.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false })
+    expect(state.windows[0]!.loaded).toBe(`${APP_ORIGIN}/index.html`)
+    const handler = state.ipcHandlers.get(INVOKE_CHANNEL)!
+    const about = (await handler({ senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } }, 'app.about', {})) as {
+      ok: boolean
+      value: { host: string; databasePath: string }
+    }
+    expect(about.ok).toBe(true)
+    expect(about.value.host).toBe('electron')
+    expect(about.value.databasePath).toBe(join(state.userData, 'workstation.sqlite'))
+    expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.about', {})).toEqual({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    })
+    state.appEvents.get('window-all-closed')!()
+    await new Promise((r) => setTimeout(r, 50))
+    rmSync(state.userData, { recursive: true, force: true })
   })
 })

@@ -1,0 +1,133 @@
+/**
+ * Trust anchors and chain building. A TrustStore holds anchors (self-signed roots) and
+ * known intermediates loaded from a folder of PEM/DER files; chains are built by name and
+ * key identifier, every link's signature is checked once and the result cached per leaf
+ * certificate (the "warm chain cache"). Time-dependent checks run on each verification.
+ */
+import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { certificatesFromPemOrDer, parseCertificateCached, type ParsedCertificate } from './certificate'
+import { OID } from './oids'
+
+const keyCache = new WeakMap<ParsedCertificate, KeyObject>()
+export function publicKeyOf(c: ParsedCertificate): KeyObject {
+  let k = keyCache.get(c)
+  if (!k) {
+    k = createPublicKey({ key: Buffer.from(c.spki), format: 'der', type: 'spki' })
+    keyCache.set(c, k)
+  }
+  return k
+}
+
+const bytesEqual = (a: Uint8Array | null, b: Uint8Array | null): boolean =>
+  a !== null && b !== null && Buffer.compare(a, b) === 0
+
+/** Check `child`'s signature with `issuer`'s key (sha256WithRSA). */
+export function signedBy(child: { tbs: Uint8Array; sigAlg: string; signature: Uint8Array }, issuer: ParsedCertificate): boolean {
+  if (child.sigAlg !== OID.sha256WithRSA) return false
+  try {
+    return cryptoVerify('sha256', child.tbs, publicKeyOf(issuer), child.signature)
+  } catch {
+    return false
+  }
+}
+
+export function isIssuerOf(issuer: ParsedCertificate, child: ParsedCertificate): boolean {
+  if (!bytesEqual(issuer.subjectDer, child.issuerDer)) return false
+  if (child.aki && issuer.ski && !bytesEqual(child.aki, issuer.ski)) return false
+  return true
+}
+
+export type ChainResult =
+  | { ok: true; chain: ParsedCertificate[] /* leaf first, anchor last */ }
+  | { ok: false; code: 'eds_chain_untrusted' | 'eds_chain_invalid'; subject: string; issuer: string }
+
+export class TrustStore {
+  readonly anchors: ParsedCertificate[]
+  readonly intermediates: ParsedCertificate[]
+  private readonly anchorSet: Set<string>
+  private readonly chainCache = new Map<string, ChainResult>()
+  readonly source: string
+
+  constructor(certs: readonly Uint8Array[], source = '(memory)') {
+    const parsed = certs.map((d) => parseCertificateCached(d))
+    this.anchors = parsed.filter((c) => bytesEqual(c.subjectDer, c.issuerDer) && signedBy(c, c))
+    this.intermediates = parsed.filter((c) => !this.anchors.includes(c))
+    this.anchorSet = new Set(this.anchors.map((c) => c.fingerprint))
+    this.source = source
+  }
+
+  get size(): number {
+    return this.anchors.length
+  }
+
+  isAnchor(c: ParsedCertificate): boolean {
+    return this.anchorSet.has(c.fingerprint)
+  }
+
+  /** Build and check (signatures, CA flags) the chain of `leaf`; cached per leaf + extras. */
+  buildChain(leaf: ParsedCertificate, extra: readonly ParsedCertificate[] = []): ChainResult {
+    const key = leaf.fingerprint
+    const cached = this.chainCache.get(key)
+    if (cached && (cached.ok || extra.length === 0)) return cached
+    const r = this.build(leaf, extra)
+    if (this.chainCache.size > 10000) this.chainCache.clear()
+    this.chainCache.set(key, r)
+    return r
+  }
+
+  private build(leaf: ParsedCertificate, extra: readonly ParsedCertificate[]): ChainResult {
+    const pool = [...this.anchors, ...this.intermediates, ...extra]
+    const chain: ParsedCertificate[] = [leaf]
+    let cur = leaf
+    for (let depth = 0; depth < 8; depth++) {
+      if (this.isAnchor(cur)) return { ok: true, chain }
+      const candidates = pool.filter((c) => c !== cur && isIssuerOf(c, cur))
+      if (candidates.length === 0) {
+        return { ok: false, code: 'eds_chain_untrusted', subject: subjectCn(cur), issuer: issuerCn(cur) }
+      }
+      const issuer = candidates.find((c) => signedBy(cur, c))
+      if (!issuer) return { ok: false, code: 'eds_chain_invalid', subject: subjectCn(cur), issuer: issuerCn(cur) }
+      if (!issuer.ca || (issuer.keyUsage !== null && !issuer.keyUsage.includes('keyCertSign'))) {
+        return { ok: false, code: 'eds_chain_invalid', subject: subjectCn(issuer), issuer: issuerCn(issuer) }
+      }
+      if (chain.includes(issuer)) break
+      chain.push(issuer)
+      cur = issuer
+    }
+    if (this.isAnchor(cur)) return { ok: true, chain }
+    return { ok: false, code: 'eds_chain_untrusted', subject: subjectCn(cur), issuer: issuerCn(cur) }
+  }
+
+  /** The issuer certificate of `c` among known certificates (for OCSP/CRL checks). */
+  issuerOf(c: ParsedCertificate, extra: readonly ParsedCertificate[] = []): ParsedCertificate | null {
+    return [...this.anchors, ...this.intermediates, ...extra].find((i) => isIssuerOf(i, c) && signedBy(c, i)) ?? null
+  }
+}
+
+const cnOf = (attrs: ParsedCertificate['subject']): string =>
+  attrs.find((a) => a.oid === OID.commonName)?.value ?? attrs.map((a) => a.value).join(', ')
+const subjectCn = (c: ParsedCertificate): string => cnOf(c.subject)
+const issuerCn = (c: ParsedCertificate): string => cnOf(c.issuer)
+
+const CERT_EXT = /\.(pem|crt|cer|der)$/i
+
+/**
+ * Load every certificate file (.pem .crt .cer .der) in `dir` and its sub-folders.
+ * Self-signed certificates become anchors, the rest intermediates.
+ */
+export function loadTrustStore(dir: string | readonly string[]): TrustStore {
+  const dirs = typeof dir === 'string' ? [dir] : dir
+  const certs: Uint8Array[] = []
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name)
+      const st = statSync(p)
+      if (st.isDirectory()) walk(p)
+      else if (CERT_EXT.test(name)) certs.push(...certificatesFromPemOrDer(readFileSync(p)))
+    }
+  }
+  for (const d of dirs) walk(d)
+  return new TrustStore(certs, dirs.join(', '))
+}

@@ -1,6 +1,7 @@
 import { commonMessages } from './common'
 import { edsMessages } from './eds'
 import { rulesMessages } from './rules'
+import { serverMessages } from './server'
 import type { Catalog, Lang } from './types'
 import type { Violation } from '../result'
 
@@ -15,6 +16,7 @@ export const messages: Catalog = {
   ...commonMessages,
   ...edsMessages,
   ...rulesMessages,
+  ...serverMessages,
 }
 
 export function interpolate(template: string, params: Record<string, unknown> = {}): string {

@@ -1,0 +1,69 @@
+import { sql } from 'kysely'
+import type { Violation } from '../../core/result'
+import type { Actor, Role } from '../auth'
+import type { CalendarData } from '../calendar'
+import type { Signer } from '../eds-adapter'
+import type { KgDirectory } from '../scope'
+import type { Work } from '../work'
+import type { z } from 'zod'
+
+export interface CommandEnv {
+  w: Work
+  actor: Actor
+  cal: CalendarData
+  kgs: KgDirectory
+  /** the verified signer of a legal act */
+  signer: Signer | null
+  commandId: string
+}
+
+export type Outcome = { ok: true; result?: Record<string, unknown> } | { ok: false; error: Violation }
+
+export interface CommandDef<P = any> {
+  type: string
+  schema: z.ZodType<P>
+  roles: readonly Role[]
+  /** legal act: a CMS by the actor's SIGN key over legalActContent(cmd) is required */
+  legalAct: boolean
+  run(env: CommandEnv, p: P): Promise<Outcome>
+}
+
+export const accepted = (result?: Record<string, unknown>): Outcome => (result ? { ok: true, result } : { ok: true })
+export const rejected = (code: string, params?: Violation['params']): Outcome =>
+  params ? { ok: false, error: { code, params } } : { ok: false, error: { code } }
+
+/** Row helpers: emit the changed rows to the feed with their scope. */
+export async function emitApplication(env: CommandEnv, id: string): Promise<Record<string, any> | null> {
+  const r = await sql<Record<string, any>>`
+    select a.*, c.full_name as child_name, c.iin as child_iin, c.birth_date as child_birth_date,
+           p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email
+      from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
+     where a.id = ${id}`.execute(env.w.tx)
+  const row = r.rows[0]
+  if (!row) return null
+  env.w.change({ entity: 'application', entityId: id, op: 'upsert', data: row, regionId: row.region_id, districtId: row.district_id, queueType: row.queue_type })
+  return row
+}
+
+export async function emitKgRow(env: CommandEnv, entity: string, row: Record<string, any>, extra: { queueType?: string | null; hidden?: boolean } = {}): Promise<void> {
+  const kg = await env.kgs.get(env.w.tx, row.kindergarten_id)
+  env.w.change({
+    entity,
+    entityId: String(row.id),
+    op: 'upsert',
+    data: row,
+    kindergartenId: extra.hidden ? null : row.kindergarten_id,
+    regionId: kg?.regionId ?? null,
+    districtId: kg?.districtId ?? null,
+    queueType: extra.queueType ?? null,
+  })
+}
+
+export async function queuePosition(env: CommandEnv, app: Record<string, any>): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from applications
+     where region_id = ${app.region_id} and queue_type = ${app.queue_type} and birth_year = ${app.birth_year}
+       and status = 'in_queue' and registered_at < ${new Date(app.registered_at)}`.execute(env.w.tx)
+  return (r.rows[0]?.n ?? 0) + 1
+}
+
+export const dateText = (d: Date): string => new Date(d.getTime() + 5 * 3600_000).toISOString().slice(0, 10)

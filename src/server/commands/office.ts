@@ -1,0 +1,203 @@
+/**
+ * Commands of education-department clerks (region or district scope) and of the
+ * special-queue reviewers (region scope, special queue only).
+ */
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { addWorkingDays, addCalendarDays } from '../calendar'
+import { accepted, dateText, emitApplication, emitKgRow, queuePosition, rejected, type CommandDef, type CommandEnv } from './context'
+import { releasePlace } from './shared'
+
+const id = z.string().min(1).max(64)
+const CLERK = ['clerk'] as const
+const REVIEWERS = ['reviewer_phthisiatrician', 'reviewer_pmpk'] as const
+
+async function clerkApp(env: CommandEnv, appId: string) {
+  const app = await env.w.tx.selectFrom('applications').selectAll().where('id', '=', appId).forUpdate().executeTakeFirst()
+  if (!app) return { err: rejected('not_found', { what: 'application', id: appId }) }
+  const a = env.actor
+  const inScope = a.districtId ? app.district_id === a.districtId : app.region_id === a.regionId
+  if (!inScope) return { err: rejected('forbidden_object') }
+  return { app }
+}
+
+export const privilegeConfirm: CommandDef<{ applicationId: string }> = {
+  type: 'privilege.confirm',
+  schema: z.object({ applicationId: id }),
+  roles: CLERK,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (!app.privilege || app.privilege_status !== 'pending') return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
+    await tx.updateTable('applications').set({ privilege_status: 'confirmed', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await tx.updateTable('privilege_documents').set({ status: 'confirmed' }).where('application_id', '=', app.id).where('status', '=', 'pending').execute()
+    // a referral issued on an out-of-turn privilege becomes visible to the kindergarten
+    const refs = await tx.updateTable('referrals').set({ hidden: false, updated_at: now }).where('application_id', '=', app.id).where('hidden', '=', true).returningAll().execute()
+    for (const r of refs) await emitKgRow(env, 'referral', r, { queueType: app.queue_type })
+    await emitApplication(env, app.id)
+    return accepted()
+  },
+}
+
+export const privilegeReject: CommandDef<{ applicationId: string; reason: string }> = {
+  type: 'privilege.reject',
+  schema: z.object({ applicationId: id, reason: z.string().min(1).max(500) }),
+  roles: CLERK,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (!app.privilege || app.privilege_status !== 'pending') return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
+    await tx.updateTable('privilege_documents').set({ status: 'rejected' }).where('application_id', '=', app.id).where('status', '=', 'pending').execute()
+    // a referral obtained on the privilege is cancelled; the application returns to the
+    // general queue under its original registration time
+    const refs = await tx.updateTable('referrals').set({ status: 'cancelled', updated_at: now }).where('application_id', '=', app.id).where('status', 'in', ['active', 'arrived']).where('by_privilege', '=', true).returningAll().execute()
+    for (const r of refs) {
+      await emitKgRow(env, 'referral', r, { queueType: app.queue_type, hidden: r.hidden })
+      await releasePlace(env, r.vacancy_id)
+    }
+    const status = refs.length ? 'in_queue' : app.status
+    await tx.updateTable('applications').set({ privilege_status: 'rejected', status, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: refs.length ? 'referral_cancelled' : 'privilege_rejected', params: { number: app.number } })
+    return accepted()
+  },
+}
+
+export const stopListPut: CommandDef<{ applicationId: string; workingDays?: number }> = {
+  type: 'stoplist.put',
+  schema: z.object({ applicationId: id, workingDays: z.number().int().min(1).max(60).optional() }),
+  roles: CLERK,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (!['in_queue', 'inactive'].includes(app.status)) return rejected('invalid_state', { state: app.status })
+    await tx.updateTable('applications').set({ stop_list_until: addWorkingDays(now, p.workingDays ?? 10, env.cal), updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await emitApplication(env, app.id)
+    return accepted()
+  },
+}
+
+export const stopListRelease: CommandDef<{ applicationId: string }> = {
+  type: 'stoplist.release',
+  schema: z.object({ applicationId: id }),
+  roles: CLERK,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (!app.stop_list_until) return rejected('invalid_state', { state: 'not_on_stop_list' })
+    await tx.updateTable('applications').set({ stop_list_until: null, status: app.status === 'inactive' ? 'in_queue' : app.status, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await emitApplication(env, app.id)
+    return accepted()
+  },
+}
+
+export const queueRemove: CommandDef<{ applicationId: string; reason: string }> = {
+  type: 'queue.remove',
+  schema: z.object({ applicationId: id, reason: z.string().min(1).max(500) }),
+  roles: CLERK,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (['removed', 'archived', 'enrolled'].includes(app.status)) return rejected('invalid_state', { state: app.status })
+    await tx.updateTable('applications').set({ status: 'removed', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'removed_from_queue', params: { number: app.number } })
+    return accepted()
+  },
+}
+
+/** The turn of a special-queue application came: a voucher is issued (T7 starts). */
+export const voucherIssue: CommandDef<{ voucherId: string; applicationId: string }> = {
+  type: 'voucher.issue',
+  schema: z.object({ voucherId: id, applicationId: id }),
+  roles: CLERK,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (app.queue_type !== 'special_voucher' || app.status !== 'in_queue') return rejected('invalid_state', { state: app.status })
+    const confirmBy = addWorkingDays(now, 2, env.cal)
+    const v = await tx
+      .insertInto('vouchers')
+      .values({ id: p.voucherId, application_id: app.id, status: 'issued', issued_at: now, confirm_by: confirmBy, updated_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!v) return rejected('already_exists', { what: 'voucher', id: p.voucherId })
+    env.w.change({ entity: 'voucher', entityId: v.id, op: 'upsert', data: v, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
+    await tx.updateTable('applications').set({ status: 'voucher_issued', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_issued', params: { until: dateText(confirmBy) } })
+    return accepted()
+  },
+}
+
+async function reviewerApp(env: CommandEnv, appId: string) {
+  const app = await env.w.tx.selectFrom('applications').selectAll().where('id', '=', appId).forUpdate().executeTakeFirst()
+  if (!app) return { err: rejected('not_found', { what: 'application', id: appId }) }
+  if (app.queue_type !== 'special_voucher' || app.region_id !== env.actor.regionId) return { err: rejected('forbidden_object') }
+  // tuberculosis-related correction goes to the phthisiatrician, the rest to the PMPK
+  const mine = app.correction_type === 'tuberculosis' ? 'reviewer_phthisiatrician' : 'reviewer_pmpk'
+  if (env.actor.role !== mine) return { err: rejected('forbidden_object') }
+  if (app.status !== 'awaiting_review') return { err: rejected('invalid_state', { state: app.status }) }
+  return { app }
+}
+
+export const reviewConfirm: CommandDef<{ decisionId: string; applicationId: string }> = {
+  type: 'review.confirm',
+  schema: z.object({ decisionId: id, applicationId: id }),
+  roles: REVIEWERS,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await reviewerApp(env, p.applicationId)
+    if (!app) return err
+    const d = await tx
+      .insertInto('reviewer_decisions')
+      .values({ id: p.decisionId, application_id: app.id, reviewer_iin: env.actor.iin, reviewer_name: env.actor.fullName, reviewer_role: env.actor.role, decision: 'confirmed', decided_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    env.w.change({ entity: 'reviewer_decision', entityId: d.id, op: 'upsert', data: d, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
+    await tx.updateTable('applications').set({ status: 'in_queue', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    const position = await queuePosition(env, app)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_application_confirmed', params: { position } })
+    return accepted({ position })
+  },
+}
+
+export const reviewReject: CommandDef<{ decisionId: string; applicationId: string; reason: string }> = {
+  type: 'review.reject',
+  schema: z.object({ decisionId: id, applicationId: id, reason: z.string().min(1).max(500) }),
+  roles: REVIEWERS,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await reviewerApp(env, p.applicationId)
+    if (!app) return err
+    const d = await tx
+      .insertInto('reviewer_decisions')
+      .values({ id: p.decisionId, application_id: app.id, reviewer_iin: env.actor.iin, reviewer_name: env.actor.fullName, reviewer_role: env.actor.role, decision: 'rejected', reason: p.reason, decided_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    env.w.change({ entity: 'reviewer_decision', entityId: d.id, op: 'upsert', data: d, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
+    await tx.updateTable('applications').set({ status: 'archived', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_application_rejected', params: { reviewer: env.actor.fullName } })
+    return accepted()
+  },
+}
+
+export const officeCommands: CommandDef[] = [privilegeConfirm, privilegeReject, stopListPut, stopListRelease, queueRemove, voucherIssue, reviewConfirm, reviewReject]
+export { addCalendarDays }

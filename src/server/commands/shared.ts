@@ -1,0 +1,11 @@
+import { sql } from 'kysely'
+import { emitKgRow, type CommandEnv } from './context'
+
+/** Give a referral's place back to its vacancy (lapse, revocation, cancelled privilege). */
+export async function releasePlace(env: CommandEnv, vacancyId: string | null): Promise<void> {
+  if (!vacancyId) return
+  const v = await sql<Record<string, any>>`update vacancies set taken = taken - 1,
+      status = case when status = 'filled' then 'published' else status end, updated_at = ${env.w.now}
+      where id = ${vacancyId} and taken > 0 returning *`.execute(env.w.tx)
+  if (v.rows[0]) await emitKgRow(env, 'vacancy', v.rows[0])
+}

@@ -1,0 +1,372 @@
+/**
+ * Commands of kindergarten staff. Every one checks that the object belongs to the actor's
+ * kindergarten before touching it.
+ */
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { addWorkingDays, almatyDate } from '../calendar'
+import { accepted, dateText, emitApplication, emitKgRow, rejected, type CommandDef, type CommandEnv } from './context'
+
+const id = z.string().min(1).max(64)
+const STAFF = ['kindergarten_staff'] as const
+
+function ownKg(env: CommandEnv, kgId: string | null | undefined): boolean {
+  return !!kgId && kgId === env.actor.kindergartenId
+}
+
+export const vacancyPublish: CommandDef<{
+  vacancyId: string
+  groupId: string
+  places: number
+  birthYears: number[]
+  placeType?: string
+  releaseDate?: string
+  bidsFrom?: string
+}> = {
+  type: 'vacancy.publish',
+  schema: z.object({
+    vacancyId: id,
+    groupId: id,
+    places: z.number().int().min(1).max(100),
+    birthYears: z.array(z.number().int().min(2010).max(2100)).min(1).max(4),
+    placeType: z.enum(['permanent', 'temporary']).optional(),
+    releaseDate: z.iso.date().optional(),
+    bidsFrom: z.iso.datetime({ offset: true }).optional(),
+  }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const g = await tx.selectFrom('groups').selectAll().where('id', '=', p.groupId).executeTakeFirst()
+    if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
+    if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
+    // publication pauses in August while children move up an age group
+    if (almatyDate(now).slice(5, 7) === '08') return rejected('vacancy_august_pause')
+    const open = await sql<{ n: number }>`select coalesce(sum(places - taken), 0)::int as n from vacancies
+        where group_id = ${p.groupId} and status = 'published'`.execute(tx)
+    const free = g.capacity - g.enrolled - (open.rows[0]?.n ?? 0)
+    if (p.places > free) return rejected('vacancy_exceeds_capacity', { free })
+    const row = await tx
+      .insertInto('vacancies')
+      .values({
+        id: p.vacancyId,
+        kindergarten_id: g.kindergarten_id,
+        group_id: g.id,
+        birth_years: p.birthYears,
+        language: g.language,
+        places: p.places,
+        place_type: p.placeType ?? 'permanent',
+        release_date: p.releaseDate ?? null,
+        published_at: now,
+        bids_from: p.bidsFrom ? new Date(p.bidsFrom) : now,
+        status: 'published',
+        published_by: env.actor.iin,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!row) return rejected('already_exists', { what: 'vacancy', id: p.vacancyId })
+    await emitKgRow(env, 'vacancy', row)
+    return accepted()
+  },
+}
+
+export const vacancyWithdraw: CommandDef<{ vacancyId: string }> = {
+  type: 'vacancy.withdraw',
+  schema: z.object({ vacancyId: id }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const v = await tx.selectFrom('vacancies').selectAll().where('id', '=', p.vacancyId).forUpdate().executeTakeFirst()
+    if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
+    if (!ownKg(env, v.kindergarten_id)) return rejected('forbidden_object')
+    if (v.status !== 'published') return rejected('invalid_state', { state: v.status })
+    const row = await tx.updateTable('vacancies').set({ status: 'withdrawn', updated_at: now }).where('id', '=', v.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'vacancy', row)
+    const bids = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('vacancy_id', '=', v.id).where('status', '=', 'sent').returningAll().execute()
+    for (const b of bids) await emitKgRow(env, 'bid', b)
+    return accepted()
+  },
+}
+
+/** Legal act: activating a bid issues a referral and takes one place, never overbooking. */
+export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
+  type: 'bid.activate',
+  schema: z.object({ bidId: id, referralId: id }),
+  roles: STAFF,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const b = await tx.selectFrom('bids').selectAll().where('id', '=', p.bidId).forUpdate().executeTakeFirst()
+    if (!b) return rejected('not_found', { what: 'bid', id: p.bidId })
+    if (!ownKg(env, b.kindergarten_id)) return rejected('forbidden_object')
+    if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
+    const app = await tx.selectFrom('applications').selectAll().where('id', '=', b.application_id).forUpdate().executeTakeFirst()
+    if (!app) return rejected('not_found', { what: 'application', id: b.application_id })
+    if (app.status !== 'in_queue') return rejected('application_not_waiting', { state: app.status })
+    if (app.stop_list_until && new Date(app.stop_list_until) > now) return rejected('application_on_stop_list', { until: dateText(new Date(app.stop_list_until)) })
+    // a child enrolled elsewhere needs a departure first
+    const enrolled = await tx.selectFrom('enrolments').select(['kindergarten_id']).where('child_id', '=', app.child_id).where('departed_at', 'is', null).executeTakeFirst()
+    if (enrolled && enrolled.kindergarten_id !== b.kindergarten_id && app.queue_type !== 'private_state_order') return rejected('child_enrolled_elsewhere')
+    let hidden = false
+    if (app.privilege === 'out_of_turn' || app.privilege === 'first_priority') {
+      // T6: privilege documents no older than 10 calendar days before the referral
+      const doc = await sql<{ d: string }>`select max(issued_on)::text as d from privilege_documents where application_id = ${app.id}`.execute(tx)
+      const issued = doc.rows[0]?.d
+      if (!issued || (Date.parse(almatyDate(now)) - Date.parse(issued)) / 86_400_000 > 10)
+        return rejected('privilege_documents_stale')
+      hidden = app.privilege === 'out_of_turn' && app.privilege_status !== 'confirmed'
+    }
+    // the last free place: a conditional update, never a check-then-write
+    const v = await sql<Record<string, any>>`update vacancies set taken = taken + 1,
+          status = case when taken + 1 = places then 'filled' else status end, updated_at = ${now}
+        where id = ${b.vacancy_id} and status = 'published' and taken < places and bids_from <= ${now}
+        returning *`.execute(tx)
+    const vac = v.rows[0]
+    if (!vac) return rejected('no_free_place')
+    await emitKgRow(env, 'vacancy', vac)
+    const bid = await tx.updateTable('bids').set({ status: 'activated', decided_at: now }).where('id', '=', b.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'bid', bid, { queueType: app.queue_type })
+    const expires = addWorkingDays(now, 5, env.cal)
+    const ref = await tx
+      .insertInto('referrals')
+      .values({
+        id: p.referralId,
+        application_id: app.id,
+        kindergarten_id: b.kindergarten_id,
+        group_id: vac.group_id,
+        vacancy_id: vac.id,
+        bid_id: b.id,
+        issued_at: now,
+        expires_at: expires,
+        status: 'active',
+        by_privilege: !!app.privilege,
+        hidden,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!ref) return rejected('already_exists', { what: 'referral', id: p.referralId })
+    await emitKgRow(env, 'referral', ref, { queueType: app.queue_type, hidden })
+    await tx.updateTable('applications').set({ status: 'referral_issued', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    // other bids of the same application are withdrawn
+    const others = await tx.updateTable('bids').set({ status: 'withdrawn', decided_at: now }).where('application_id', '=', app.id).where('status', '=', 'sent').returningAll().execute()
+    for (const o of others) await emitKgRow(env, 'bid', o, { queueType: app.queue_type })
+    const full = await emitApplication(env, app.id)
+    const kg = await env.kgs.get(tx, b.kindergarten_id)
+    env.w.notify({
+      applicationId: app.id,
+      recipientIin: full?.applicant_iin,
+      phone: full?.applicant_phone,
+      email: full?.applicant_email,
+      event: 'referral_issued',
+      params: { number: app.number, kindergarten: kg?.name ?? '', until: dateText(expires) },
+    })
+    return accepted({ referralId: ref.id, expiresAt: expires.toISOString() })
+  },
+}
+
+export const bidReject: CommandDef<{ bidId: string; reason: string }> = {
+  type: 'bid.reject',
+  schema: z.object({ bidId: id, reason: z.string().min(1).max(500) }),
+  roles: STAFF,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const b = await tx.selectFrom('bids').selectAll().where('id', '=', p.bidId).forUpdate().executeTakeFirst()
+    if (!b) return rejected('not_found', { what: 'bid', id: p.bidId })
+    if (!ownKg(env, b.kindergarten_id)) return rejected('forbidden_object')
+    if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
+    const bid = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('id', '=', b.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'bid', bid)
+    const app = await emitApplication(env, b.application_id)
+    if (app) env.w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event: 'bid_rejected', params: { number: app.number } })
+    return accepted()
+  },
+}
+
+export const referralMarkArrived: CommandDef<{ referralId: string }> = {
+  type: 'referral.mark_arrived',
+  schema: z.object({ referralId: id }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const r = await tx.selectFrom('referrals').selectAll().where('id', '=', p.referralId).forUpdate().executeTakeFirst()
+    if (!r || r.hidden) return rejected('not_found', { what: 'referral', id: p.referralId })
+    if (!ownKg(env, r.kindergarten_id)) return rejected('forbidden_object')
+    if (r.status !== 'active') return rejected('invalid_state', { state: r.status })
+    if (new Date(r.expires_at) < now) return rejected('referral_expired')
+    const row = await tx.updateTable('referrals').set({ status: 'arrived', updated_at: now }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'referral', row)
+    return accepted()
+  },
+}
+
+export const contractCreate: CommandDef<{ contractId: string; referralId: string; terms?: Record<string, string> }> = {
+  type: 'contract.create',
+  schema: z.object({ contractId: id, referralId: id, terms: z.record(z.string().max(40), z.string().max(2000)).optional() }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const r = await tx.selectFrom('referrals').selectAll().where('id', '=', p.referralId).executeTakeFirst()
+    if (!r || r.hidden) return rejected('not_found', { what: 'referral', id: p.referralId })
+    if (!ownKg(env, r.kindergarten_id)) return rejected('forbidden_object')
+    if (r.status !== 'arrived' && r.status !== 'active') return rejected('invalid_state', { state: r.status })
+    const row = await tx
+      .insertInto('contracts')
+      .values({
+        id: p.contractId,
+        referral_id: r.id,
+        application_id: r.application_id,
+        kindergarten_id: r.kindergarten_id,
+        group_id: r.group_id,
+        status: 'draft',
+        body: JSON.stringify({ terms: p.terms ?? {} }),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!row) return rejected('already_exists', { what: 'contract', id: p.contractId })
+    await emitKgRow(env, 'contract', row)
+    return accepted()
+  },
+}
+
+export const contractSend: CommandDef<{ contractId: string }> = {
+  type: 'contract.send',
+  schema: z.object({ contractId: id }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
+    if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
+    if (c.status !== 'draft') return rejected('invalid_state', { state: c.status })
+    const row = await tx.updateTable('contracts').set({ status: 'sent', updated_at: now }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'contract', row)
+    const app = await emitApplication(env, c.application_id)
+    const kg = await env.kgs.get(tx, c.kindergarten_id)
+    if (app) env.w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event: 'contract_sent', params: { kindergarten: kg?.name ?? '' } })
+    return accepted()
+  },
+}
+
+/** Legal act: the kindergarten signs the contract (its CMS is stored with the contract). */
+export const contractSign: CommandDef<{ contractId: string }> = {
+  type: 'contract.sign',
+  schema: z.object({ contractId: id }),
+  roles: STAFF,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
+    if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
+    // voucher contracts are e-contracts: the parent signs first
+    if (c.voucher_id ? c.status !== 'parent_signed' : !['draft', 'sent', 'parent_signed'].includes(c.status))
+      return rejected('invalid_state', { state: c.status })
+    const row = await tx.updateTable('contracts').set({ status: 'signed', updated_at: now }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'contract', row)
+    return accepted()
+  },
+}
+
+export const enrol: CommandDef<{ enrolmentId: string; contractId: string }> = {
+  type: 'enrolment.enrol',
+  schema: z.object({ enrolmentId: id, contractId: id }),
+  roles: STAFF,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
+    if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
+    if (c.status !== 'signed') return rejected('contract_not_signed')
+    if (!c.group_id) return rejected('invalid_state', { state: 'no_group' })
+    const app = await tx.selectFrom('applications').selectAll().where('id', '=', c.application_id).forUpdate().executeTakeFirstOrThrow()
+    const other = await tx.selectFrom('enrolments').select(['kindergarten_id']).where('child_id', '=', app.child_id).where('departed_at', 'is', null).executeTakeFirst()
+    if (other) return rejected('child_enrolled_elsewhere')
+    const g = await sql<Record<string, any>>`update groups set enrolled = enrolled + 1, updated_at = ${now}
+        where id = ${c.group_id} and enrolled < capacity returning *`.execute(tx)
+    if (!g.rows[0]) return rejected('group_full')
+    await emitKgRow(env, 'group', g.rows[0])
+    const e = await tx
+      .insertInto('enrolments')
+      .values({ id: p.enrolmentId, child_id: app.child_id, application_id: app.id, kindergarten_id: c.kindergarten_id, group_id: c.group_id, enrolled_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!e) return rejected('already_exists', { what: 'enrolment', id: p.enrolmentId })
+    await emitKgRow(env, 'enrolment', e)
+    if (c.referral_id) {
+      const r = await tx.updateTable('referrals').set({ status: 'used', updated_at: now }).where('id', '=', c.referral_id).returningAll().executeTakeFirst()
+      if (r) await emitKgRow(env, 'referral', r)
+    }
+    if (c.voucher_id) await tx.updateTable('vouchers').set({ status: 'used', updated_at: now }).where('id', '=', c.voucher_id).execute()
+    await tx.updateTable('applications').set({ status: 'enrolled', updated_at: now, turn_deadline: null, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    const kg = await env.kgs.get(tx, c.kindergarten_id)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'enrolled', params: { kindergarten: kg?.name ?? '' } })
+    return accepted()
+  },
+}
+
+export const depart: CommandDef<{ enrolmentId: string; reason: string }> = {
+  type: 'enrolment.depart',
+  schema: z.object({ enrolmentId: id, reason: z.string().min(1).max(500) }),
+  roles: STAFF,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const e = await tx.selectFrom('enrolments').selectAll().where('id', '=', p.enrolmentId).forUpdate().executeTakeFirst()
+    if (!e) return rejected('not_found', { what: 'enrolment', id: p.enrolmentId })
+    if (!ownKg(env, e.kindergarten_id)) return rejected('forbidden_object')
+    if (e.departed_at) return rejected('invalid_state', { state: 'departed' })
+    const row = await tx.updateTable('enrolments').set({ departed_at: now, departure_reason: p.reason }).where('id', '=', e.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'enrolment', row)
+    const g = await sql<Record<string, any>>`update groups set enrolled = enrolled - 1, updated_at = ${now} where id = ${e.group_id} and enrolled > 0 returning *`.execute(tx)
+    if (g.rows[0]) await emitKgRow(env, 'group', g.rows[0])
+    return accepted()
+  },
+}
+
+export const groupSetCapacity: CommandDef<{ groupId: string; capacity: number }> = {
+  type: 'group.set_capacity',
+  schema: z.object({ groupId: id, capacity: z.number().int().min(0).max(60) }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const g = await tx.selectFrom('groups').selectAll().where('id', '=', p.groupId).forUpdate().executeTakeFirst()
+    if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
+    if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
+    const open = await sql<{ n: number }>`select coalesce(sum(places - taken), 0)::int as n from vacancies where group_id = ${g.id} and status = 'published'`.execute(tx)
+    const need = g.enrolled + (open.rows[0]?.n ?? 0)
+    if (p.capacity < need) return rejected('capacity_below_occupied', { occupied: need })
+    const row = await tx.updateTable('groups').set({ capacity: p.capacity, updated_at: now }).where('id', '=', g.id).returningAll().executeTakeFirstOrThrow()
+    await emitKgRow(env, 'group', row)
+    return accepted()
+  },
+}
+
+export const staffCommands: CommandDef[] = [
+  vacancyPublish,
+  vacancyWithdraw,
+  bidActivate,
+  bidReject,
+  referralMarkArrived,
+  contractCreate,
+  contractSend,
+  contractSign,
+  enrol,
+  depart,
+  groupSetCapacity,
+]

@@ -1,0 +1,113 @@
+/**
+ * The store's database handle: kysely over PGlite (embedded, one folder) or over a real
+ * PostgreSQL (pg pool), plus LISTEN/NOTIFY. Everything else in src/server only sees
+ * `Database`.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { PGliteDialect } from './pglite-dialect'
+import { migrate } from './migrations'
+
+export type DbConfig =
+  | { kind: 'pglite'; dir?: string }
+  | { kind: 'pg'; url: string; poolSize?: number }
+  /** share an already open database (several app instances in one process, tests) */
+  | { kind: 'shared'; database: Database }
+
+export interface Database {
+  kind: 'pglite' | 'pg'
+  db: Kysely<any>
+  /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
+  listen(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>>
+  close(): Promise<void>
+}
+
+// int8 and numeric come back as strings from pg; the store keeps them below 2^53
+pg.types.setTypeParser(20, (v) => Number(v))
+
+export async function openDatabase(cfg: DbConfig): Promise<Database> {
+  if (cfg.kind === 'shared') {
+    // the owner closes it
+    return { ...cfg.database, close: async () => {} }
+  }
+  let database: Database
+  if (cfg.kind === 'pglite') {
+    const lite = await PGlite.create(cfg.dir ?? 'memory://')
+    const db = new Kysely<any>({ dialect: new PGliteDialect(lite) })
+    database = {
+      kind: 'pglite',
+      db,
+      async listen(channel, cb) {
+        const unsub = await lite.listen(channel, cb)
+        return async () => unsub()
+      },
+      async close() {
+        await db.destroy()
+        await lite.close()
+      },
+    }
+  } else {
+    const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize ?? 20 })
+    pool.on('error', () => {})
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+    // one dedicated connection carries every LISTEN of this instance
+    let listener: pg.Client | null = null
+    const handlers = new Map<string, Set<(p: string) => void>>()
+    database = {
+      kind: 'pg',
+      db,
+      async listen(channel, cb) {
+        if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error('bad channel name')
+        if (!listener) {
+          listener = new pg.Client({ connectionString: cfg.url })
+          listener.on('error', () => {})
+          await listener.connect()
+          listener.on('notification', (n) => {
+            for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '')
+          })
+        }
+        let set = handlers.get(channel)
+        if (!set) {
+          set = new Set()
+          handlers.set(channel, set)
+          await listener.query(`listen ${channel}`)
+        }
+        set.add(cb)
+        return async () => {
+          set.delete(cb)
+        }
+      },
+      async close() {
+        const l = listener as pg.Client | null
+        listener = null
+        if (l) await l.end().catch(() => {})
+        await db.destroy()
+      },
+    }
+  }
+  await migrate(database.db)
+  return database
+}
+
+/** Create a uniquely named database on the server in `url` (tests, benchmarks). */
+export async function createScratchDatabase(url: string, prefix = 'bq_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export { sql }

@@ -1,0 +1,344 @@
+/**
+ * Schema migrations, statically imported (no filesystem scanning, so bundling works).
+ * SQL is written for PostgreSQL 15 (Debian) and also runs on PGlite (PostgreSQL 18).
+ * Applied in one transaction under a transaction-level advisory lock, so several
+ * instances starting at once apply each migration exactly once.
+ */
+import { sql, type Kysely } from 'kysely'
+
+export interface Migration {
+  id: number
+  name: string
+  sql: string
+}
+
+export const MIGRATION_LOCK = 724_001
+
+const m001 = `
+create table regions (
+  id text primary key,
+  name_kk text not null,
+  name_ru text not null
+);
+create table districts (
+  id text primary key,
+  region_id text not null references regions(id),
+  name_kk text not null,
+  name_ru text not null
+);
+create table kindergartens (
+  id text primary key,
+  bin char(12) not null unique,
+  name_kk text not null,
+  name_ru text not null,
+  type text not null check (type in ('state','private','private_state_order','sanatorium','special')),
+  correction_types text[] not null default '{}',
+  languages text[] not null default '{}',
+  region_id text not null references regions(id),
+  district_id text not null references districts(id),
+  address text not null,
+  lat double precision,
+  lon double precision,
+  head_name text not null,
+  phone text not null,
+  updated_at timestamptz not null default now()
+);
+create table groups (
+  id text primary key,
+  kindergarten_id text not null references kindergartens(id),
+  name text not null,
+  age_group text not null,
+  birth_years int[] not null,
+  language text not null check (language in ('kk','ru')),
+  group_type text not null default 'day',
+  correction_type text,
+  capacity int not null check (capacity >= 0),
+  enrolled int not null default 0 check (enrolled >= 0),
+  updated_at timestamptz not null default now()
+);
+create index groups_kg on groups(kindergarten_id);
+create table applicants (
+  id text primary key,
+  iin char(12) not null unique,
+  full_name text not null,
+  birth_date date,
+  phone text,
+  email text,
+  address text
+);
+create table children (
+  id text primary key,
+  iin char(12) not null unique,
+  full_name text not null,
+  birth_date date not null,
+  applicant_id text not null references applicants(id)
+);
+create table applications (
+  id text primary key,
+  number text not null unique,
+  child_id text not null references children(id),
+  applicant_id text not null references applicants(id),
+  queue_type text not null check (queue_type in ('general','sanatorium','private_state_order','special_voucher')),
+  region_id text not null references regions(id),
+  district_id text not null references districts(id),
+  language text not null check (language in ('kk','ru')),
+  birth_year int not null,
+  registered_at timestamptz not null,
+  status text not null,
+  privilege text check (privilege in ('out_of_turn','first_priority')),
+  privilege_status text check (privilege_status in ('pending','confirmed','rejected')),
+  correction_type text,
+  desired_kindergartens text[] not null default '{}',
+  stop_list_until timestamptz,
+  lapsed_referrals int not null default 0,
+  turn_deadline timestamptz,
+  updated_at timestamptz not null default now(),
+  version int not null default 1
+);
+create index applications_queue on applications(region_id, queue_type, birth_year, registered_at);
+create index applications_stop on applications(stop_list_until) where stop_list_until is not null;
+create index applications_turn on applications(turn_deadline) where turn_deadline is not null;
+create index applications_child on applications(child_id);
+create table privilege_documents (
+  id text primary key,
+  application_id text not null references applications(id),
+  kind text not null,
+  issued_on date not null,
+  file_ref text,
+  status text not null default 'pending' check (status in ('pending','confirmed','rejected'))
+);
+create table vacancies (
+  id text primary key,
+  kindergarten_id text not null references kindergartens(id),
+  group_id text not null references groups(id),
+  birth_years int[] not null,
+  language text not null,
+  places int not null check (places > 0),
+  taken int not null default 0 check (taken >= 0),
+  place_type text not null default 'permanent',
+  release_date date,
+  published_at timestamptz not null,
+  bids_from timestamptz not null,
+  status text not null check (status in ('published','withdrawn','filled')),
+  published_by char(12) not null,
+  updated_at timestamptz not null default now(),
+  check (taken <= places)
+);
+create index vacancies_kg on vacancies(kindergarten_id);
+create table bids (
+  id text primary key,
+  vacancy_id text not null references vacancies(id),
+  application_id text not null references applications(id),
+  kindergarten_id text not null references kindergartens(id),
+  status text not null check (status in ('sent','activated','rejected','withdrawn')),
+  created_at timestamptz not null,
+  decided_at timestamptz,
+  unique (vacancy_id, application_id)
+);
+create index bids_app on bids(application_id);
+create table referrals (
+  id text primary key,
+  application_id text not null references applications(id),
+  kindergarten_id text not null references kindergartens(id),
+  group_id text references groups(id),
+  vacancy_id text references vacancies(id),
+  bid_id text references bids(id),
+  issued_at timestamptz not null,
+  expires_at timestamptz not null,
+  status text not null check (status in ('active','arrived','used','cancelled','revoked','lapsed')),
+  extended boolean not null default false,
+  by_privilege boolean not null default false,
+  hidden boolean not null default false,
+  updated_at timestamptz not null default now()
+);
+create index referrals_app on referrals(application_id);
+create index referrals_due on referrals(expires_at) where status = 'active';
+create table contracts (
+  id text primary key,
+  referral_id text references referrals(id),
+  voucher_id text,
+  application_id text not null references applications(id),
+  kindergarten_id text not null references kindergartens(id),
+  group_id text references groups(id),
+  status text not null check (status in ('draft','sent','parent_signed','signed','cancelled')),
+  body jsonb not null,
+  created_at timestamptz not null,
+  updated_at timestamptz not null
+);
+create table contract_signatures (
+  id bigserial primary key,
+  contract_id text not null references contracts(id),
+  signer_role text not null check (signer_role in ('parent','kindergarten')),
+  signer_iin char(12) not null,
+  cms bytea not null,
+  signed_at timestamptz not null
+);
+create table enrolments (
+  id text primary key,
+  child_id text not null references children(id),
+  application_id text references applications(id),
+  kindergarten_id text not null references kindergartens(id),
+  group_id text not null references groups(id),
+  enrolled_at timestamptz not null,
+  departed_at timestamptz,
+  departure_reason text
+);
+create unique index enrolments_one_active on enrolments(child_id) where departed_at is null;
+create table vouchers (
+  id text primary key,
+  application_id text not null references applications(id),
+  status text not null check (status in ('issued','interest_confirmed','used','cancelled','declined')),
+  issued_at timestamptz not null,
+  confirm_by timestamptz not null,
+  choose_by timestamptz,
+  extended boolean not null default false,
+  updated_at timestamptz not null
+);
+create index vouchers_app on vouchers(application_id);
+create table reviewer_decisions (
+  id text primary key,
+  application_id text not null references applications(id),
+  reviewer_iin char(12) not null,
+  reviewer_name text not null,
+  reviewer_role text not null,
+  decision text not null check (decision in ('confirmed','rejected')),
+  reason text,
+  decided_at timestamptz not null
+);
+create table staff_accounts (
+  iin char(12) primary key,
+  full_name text not null,
+  role text not null check (role in ('kindergarten_staff','clerk','reviewer_phthisiatrician','reviewer_pmpk','admin')),
+  kindergarten_id text references kindergartens(id),
+  region_id text references regions(id),
+  district_id text references districts(id),
+  disabled boolean not null default false
+);
+create table auth_challenges (
+  nonce text primary key,
+  expires_at timestamptz not null,
+  used_at timestamptz
+);
+create table sessions (
+  token_hash text primary key,
+  kind text not null check (kind in ('staff','parent')),
+  iin char(12) not null,
+  full_name text not null,
+  role text not null,
+  kindergarten_id text,
+  region_id text,
+  district_id text,
+  created_at timestamptz not null,
+  last_seen_at timestamptz not null,
+  expires_at timestamptz not null,
+  revoked_at timestamptz
+);
+create table client_seqs (
+  client_id text primary key,
+  actor_iin char(12) not null,
+  last_seq bigint not null default 0
+);
+create table processed_commands (
+  id uuid primary key,
+  client_id text not null,
+  seq bigint not null,
+  type text not null,
+  actor_iin char(12) not null,
+  answer jsonb not null,
+  processed_at timestamptz not null
+);
+create table legal_acts (
+  id bigserial primary key,
+  command_id uuid not null,
+  type text not null,
+  actor_iin char(12) not null,
+  payload_hash text not null,
+  cms bytea not null,
+  signed_at timestamptz not null
+);
+create table change_log (
+  cursor bigint primary key,
+  entity text not null,
+  entity_id text not null,
+  op text not null check (op in ('upsert','delete')),
+  data jsonb,
+  kindergarten_id text,
+  region_id text,
+  district_id text,
+  queue_type text,
+  at timestamptz not null
+);
+create sequence change_cursor;
+create index change_log_kg on change_log(kindergarten_id, cursor);
+create index change_log_region on change_log(region_id, cursor);
+create table notifications_outbox (
+  id bigserial primary key,
+  application_id text,
+  recipient_iin char(12) not null,
+  phone text,
+  email text,
+  event text not null,
+  params jsonb not null,
+  text_kk text not null,
+  text_ru text not null,
+  status text not null default 'pending' check (status in ('pending','sent')),
+  attempts int not null default 0,
+  next_attempt_at timestamptz not null,
+  last_error text,
+  created_at timestamptz not null,
+  sent_at timestamptz
+);
+create index outbox_due on notifications_outbox(next_attempt_at) where status = 'pending';
+create table audit_log (
+  id bigint primary key,
+  at timestamptz not null,
+  actor_iin char(12) not null,
+  command_id text not null,
+  type text not null,
+  payload_hash text not null,
+  signature text,
+  prev_hash text not null,
+  hash text not null
+);
+create table calendar (
+  id text primary key,
+  data jsonb not null,
+  updated_at timestamptz not null
+);
+create table rate_limits (
+  key text not null,
+  window_start timestamptz not null,
+  hits int not null,
+  primary key (key, window_start)
+);
+create table sweeper_runs (
+  id bigserial primary key,
+  at timestamptz not null,
+  applied int not null
+);
+`
+
+export const migrations: Migration[] = [{ id: 1, name: 'initial schema', sql: m001 }]
+
+/** Apply pending migrations; safe when several instances start at once. */
+export async function migrate(db: Kysely<any>): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(tx)
+    await sql`create table if not exists schema_migrations (id int primary key, name text not null, applied_at timestamptz not null default now())`.execute(
+      tx,
+    )
+    const done = await sql<{ id: number }>`select id from schema_migrations`.execute(tx)
+    const have = new Set(done.rows.map((r) => Number(r.id)))
+    let applied = 0
+    for (const m of migrations) {
+      if (have.has(m.id)) continue
+      // one statement at a time: PGlite's extended protocol takes a single statement
+      for (const stmt of m.sql.split(/;\s*\n/)) {
+        if (stmt.trim()) await sql.raw(stmt).execute(tx)
+      }
+      await sql`insert into schema_migrations (id, name) values (${m.id}, ${m.name})`.execute(tx)
+      applied++
+    }
+    return applied
+  })
+}

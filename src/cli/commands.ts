@@ -1,4 +1,7 @@
 import type { CliCommand } from './command'
+import { auditVerifyCommand } from './audit'
+import { demoSeedCommand } from './demo-seed'
+import { serverCommand } from './server'
 import { wsCallCommand } from './ws-call'
 import { webCommand } from './web'
 
@@ -6,4 +9,4 @@ import { webCommand } from './web'
  * The static list of `bq` commands (no filesystem scanning, so bundling works).
  * Add one import and one entry per command.
  */
-export const commands: CliCommand[] = [webCommand, wsCallCommand]
+export const commands: CliCommand[] = [webCommand, wsCallCommand, serverCommand, demoSeedCommand, auditVerifyCommand]

@@ -1,0 +1,428 @@
+/**
+ * The demo city: an Almaty-like region with 8 districts, ~150 kindergartens of every
+ * type, ~1,200 groups, ~40,000 applications in every queue type, privilege and status,
+ * enrolled children, bulletin vacancies with bids, and staff / clerk / reviewer accounts
+ * bound to the demo PKI people (src/eds/demo/people.ts).
+ *
+ * Deterministic: the same (seed, scale, now) gives the same rows. Fast: multi-row inserts
+ * of 1,000 rows; the change feed is filled in SQL at the end so workstations can sync the
+ * whole city from cursor 0.
+ */
+import { sql, type Kysely } from 'kysely'
+import { makeBin, makeIin } from '../../core/iin'
+import { kzCalendar, workingDeadline } from '../../core/calendar'
+import { DEMO_ORGANIZATIONS, DEMO_PEOPLE } from '../../eds/demo/people'
+import { TAIL_LOCK } from '../work'
+import { CORRECTION_TYPES, DISTRICTS, KG_NAMES, KK_GIVEN_F, KK_GIVEN_M, KK_SURNAMES_M, RU_GIVEN_F, RU_GIVEN_M, RU_SURNAMES_M, STREETS } from './names'
+
+export interface SeedOptions {
+  /** number of queue applications (default 40,000) */
+  scale?: number
+  seed?: number
+  /** the city's "today" (default: now) */
+  now?: Date
+}
+
+export interface SeedStats {
+  skipped: boolean
+  kindergartens: number
+  groups: number
+  applications: number
+  enrolments: number
+  vacancies: number
+  bids: number
+  referrals: number
+  staff: number
+  changes: number
+  ms: number
+}
+
+export const DEMO_REGION = 'almaty'
+const SEED_LOCK = 724_003
+const DAY = 86_400_000
+
+/** mulberry32: small, fast, deterministic */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const AGE_GROUPS = [
+  { id: 'nursery', age: 1, kk: 'Бөбекжай тобы', ru: 'Ясельная группа' },
+  { id: 'first_junior', age: 2, kk: 'Бірінші кіші топ', ru: 'Первая младшая группа' },
+  { id: 'second_junior', age: 3, kk: 'Екінші кіші топ', ru: 'Вторая младшая группа' },
+  { id: 'middle', age: 4, kk: 'Ортаңғы топ', ru: 'Средняя группа' },
+  { id: 'senior', age: 5, kk: 'Ересек топ', ru: 'Старшая группа' },
+  { id: 'preschool', age: 6, kk: 'Мектепалды топ', ru: 'Предшкольная группа' },
+]
+
+const feminine = (s: string): string => (s.endsWith('ов') || s.endsWith('ев') || s.endsWith('ин') ? `${s}а` : s)
+
+async function insertMany(db: Kysely<any>, table: string, rows: Record<string, unknown>[], chunk = 1000): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunk) await db.insertInto(table).values(rows.slice(i, i + chunk)).execute()
+}
+
+export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promise<SeedStats> {
+  const t0 = Date.now()
+  const scale = o.scale ?? 40_000
+  const rnd = prng(o.seed ?? 1)
+  const now = o.now ?? new Date()
+  const Y = Number(new Date(now.getTime() + 5 * 3600_000).toISOString().slice(0, 4))
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!
+  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1))
+  const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+  const usedIin = new Set<string>()
+  const iinFor = (birth: string, sex: 'male' | 'female'): string => {
+    let serial = int(0, 9999)
+    for (;;) {
+      const v = makeIin(birth, sex, serial)
+      if (!usedIin.has(v)) {
+        usedIin.add(v)
+        return v
+      }
+      serial = (serial + 1) % 10000
+    }
+  }
+  const personName = (lang: 'kk' | 'ru', sex: 'male' | 'female'): string => {
+    const sur = lang === 'kk' ? pick(KK_SURNAMES_M) : pick(RU_SURNAMES_M)
+    const given = lang === 'kk' ? pick(sex === 'male' ? KK_GIVEN_M : KK_GIVEN_F) : pick(sex === 'male' ? RU_GIVEN_M : RU_GIVEN_F)
+    return `${sex === 'female' ? feminine(sur) : sur} ${given}`
+  }
+
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(tx)
+    const has = await tx.selectFrom('regions').select('id').where('id', '=', DEMO_REGION).executeTakeFirst()
+    if (has) return { skipped: true, kindergartens: 0, groups: 0, applications: 0, enrolments: 0, vacancies: 0, bids: 0, referrals: 0, staff: 0, changes: 0, ms: Date.now() - t0 }
+
+    await tx.insertInto('regions').values({ id: DEMO_REGION, name_kk: 'Алматы қаласы', name_ru: 'город Алматы' }).execute()
+    await tx.insertInto('districts').values(DISTRICTS.map((d) => ({ id: d.id, region_id: DEMO_REGION, name_kk: d.kk, name_ru: d.ru }))).execute()
+
+    // kindergartens: the demo PKI organisations first (their BINs sign in), then the city
+    const nKg = Math.max(150, Math.round(scale / 270))
+    const usedBin = new Set<string>()
+    const kgs: { id: string; type: string; district: string; languages: string[]; correction: string[] }[] = []
+    const kgRows: Record<string, unknown>[] = []
+    const demoKgs = DEMO_ORGANIZATIONS.filter((x) => x.kind === 'kindergarten')
+    for (let i = 0; i < nKg; i++) {
+      const demo = demoKgs[i]
+      const district = DISTRICTS[i % DISTRICTS.length]!
+      const r = rnd()
+      const type = demo ? (demo.private ? 'private_state_order' : 'state') : r < 0.6 ? 'state' : r < 0.75 ? 'private' : r < 0.88 ? 'private_state_order' : r < 0.94 ? 'sanatorium' : 'special'
+      const correction = type === 'special' ? [pick(CORRECTION_TYPES.slice(0, 6)), pick(CORRECTION_TYPES.slice(0, 6))].filter((v, j, a) => a.indexOf(v) === j) : type === 'sanatorium' ? ['tuberculosis'] : []
+      const languages = rnd() < 0.3 ? ['kk', 'ru'] : rnd() < 0.6 ? ['kk'] : ['ru']
+      if (demo) languages.splice(0, languages.length, 'kk', 'ru')
+      let bin = demo?.bin ?? ''
+      while (!bin || usedBin.has(bin)) bin = makeBin(`${String(int(0, 23)).padStart(2, '0')}${String(int(1, 12)).padStart(2, '0')}`, int(0, 99999))
+      usedBin.add(bin)
+      const id = demo?.id ?? `kg-${String(i + 1).padStart(4, '0')}`
+      const nm = pick(KG_NAMES)
+      const no = i + 1
+      const headSex = rnd() < 0.9 ? 'female' : 'male'
+      kgs.push({ id, type, district: district.id, languages, correction })
+      kgRows.push({
+        id,
+        bin,
+        name_kk: demo?.name.kk ?? `№${no} «${nm}» балабақшасы`,
+        name_ru: demo?.name.ru ?? `Детский сад №${no} «${nm}»`,
+        type,
+        correction_types: correction,
+        languages,
+        region_id: DEMO_REGION,
+        district_id: district.id,
+        address: `Алматы қ., ${pick(STREETS)}, ${int(1, 300)}`,
+        lat: +(district.lat + (rnd() - 0.5) * 0.04).toFixed(5),
+        lon: +(district.lon + (rnd() - 0.5) * 0.06).toFixed(5),
+        head_name: personName(rnd() < 0.7 ? 'kk' : 'ru', headSex),
+        phone: `+7 727 ${int(200, 399)} ${String(int(0, 99)).padStart(2, '0')} ${String(int(0, 99)).padStart(2, '0')}`,
+        updated_at: now,
+      })
+    }
+    await insertMany(tx, 'kindergartens', kgRows)
+
+    // groups: 8 per kindergarten over the age groups and languages it teaches in
+    interface G { id: string; kg: string; birthYear: number; language: string; capacity: number; enrolled: number; district: string; type: string }
+    const groups: G[] = []
+    const groupRows: Record<string, unknown>[] = []
+    for (const kg of kgs) {
+      for (let j = 0; j < 8; j++) {
+        const ag = AGE_GROUPS[j % AGE_GROUPS.length]!
+        const language = kg.languages[j % kg.languages.length]!
+        const capacity = kg.type === 'special' || kg.type === 'sanatorium' ? int(10, 15) : int(20, 30)
+        const g: G = { id: `${kg.id}-g${j + 1}`, kg: kg.id, birthYear: Y - ag.age, language, capacity, enrolled: 0, district: kg.district, type: kg.type }
+        groups.push(g)
+        groupRows.push({
+          id: g.id,
+          kindergarten_id: kg.id,
+          name: `${language === 'kk' ? ag.kk : ag.ru} №${j + 1}`,
+          age_group: ag.id,
+          birth_years: [g.birthYear],
+          language,
+          group_type: kg.type === 'sanatorium' ? 'sanatorium' : kg.type === 'special' ? 'special' : 'day',
+          correction_type: kg.correction[0] ?? null,
+          capacity,
+          enrolled: 0,
+          updated_at: now,
+        })
+      }
+    }
+    const groupsBy = new Map<string, G[]>()
+    for (const g of groups) {
+      const k = `${g.district}|${g.birthYear}|${g.language}`
+      let a = groupsBy.get(k)
+      if (!a) groupsBy.set(k, (a = []))
+      a.push(g)
+    }
+
+    // applicants, children, applications
+    const applicants: Record<string, unknown>[] = []
+    const children: Record<string, unknown>[] = []
+    const apps: Record<string, unknown>[] = []
+    const privDocs: Record<string, unknown>[] = []
+    const enrolments: Record<string, unknown>[] = []
+    const contracts: Record<string, unknown>[] = []
+    const referrals: Record<string, unknown>[] = []
+    const vouchers: Record<string, unknown>[] = []
+    const reviewerDecisions: Record<string, unknown>[] = []
+    const queuedByKey = new Map<string, string[]>()
+    let applicantNo = 0
+    const newApplicant = (lang: 'kk' | 'ru', fixed?: { iin: string; name: string; birth: string }): string => {
+      applicantNo++
+      const sex = rnd() < 0.6 ? 'female' : 'male'
+      const birth = fixed?.birth ?? isoDay(Date.UTC(int(1980, 2002), int(0, 11), int(1, 28)))
+      const iin = fixed?.iin ?? iinFor(birth, sex)
+      if (fixed) usedIin.add(iin)
+      const id = `P${iin}`
+      applicants.push({
+        id,
+        iin,
+        full_name: fixed?.name ?? personName(lang, sex),
+        birth_date: birth,
+        phone: `+7 7${int(0, 9)}${int(0, 9)} ${int(100, 999)} ${String(int(0, 9999)).padStart(4, '0')}`,
+        email: rnd() < 0.5 ? `parent${applicantNo}@example.kz` : null,
+        address: `Алматы қ., ${pick(STREETS)}, ${int(1, 300)}, ${int(1, 200)}`,
+      })
+      return id
+    }
+    let appNo = 0
+    const addApplication = (applicantId: string, lang: 'kk' | 'ru', forced?: { queue: string; status: string }): void => {
+      appNo++
+      const ageYears = int(1, 5)
+      const birthYear = Y - ageYears
+      const birth = isoDay(Date.UTC(birthYear, int(0, 11), int(1, 28)))
+      const sex = rnd() < 0.5 ? 'female' : 'male'
+      const childIin = iinFor(birth, sex)
+      const childId = `C${childIin}`
+      children.push({ id: childId, iin: childIin, full_name: personName(lang, sex), birth_date: birth, applicant_id: applicantId })
+      const r = rnd()
+      const queue = forced?.queue ?? (r < 0.8 ? 'general' : r < 0.86 ? 'sanatorium' : r < 0.92 ? 'private_state_order' : 'special_voucher')
+      const district = pick(DISTRICTS).id
+      const s = rnd()
+      let status =
+        forced?.status ??
+        (queue === 'special_voucher'
+          ? s < 0.3 ? 'awaiting_review' : s < 0.8 ? 'in_queue' : s < 0.9 ? 'enrolled' : 'archived'
+          : s < 0.8 ? 'in_queue' : s < 0.83 ? 'referral_issued' : s < 0.93 ? 'enrolled' : s < 0.97 ? 'removed' : 'archived')
+      const p = rnd()
+      const privilege = queue === 'general' ? (p < 0.08 ? 'first_priority' : p < 0.1 ? 'out_of_turn' : null) : null
+      const birthMs = Date.parse(`${birth}T00:00:00Z`)
+      const registered = new Date(birthMs + Math.floor(rnd() * Math.max(DAY, now.getTime() - DAY - birthMs)))
+      const id = `A${String(appNo).padStart(7, '0')}`
+      const prefix = { general: 'DDO', sanatorium: 'SDDO', private_state_order: 'UO', special_voucher: 'VDDO' }[queue]
+      const correction = queue === 'special_voucher' ? pick(CORRECTION_TYPES) : queue === 'sanatorium' ? 'tuberculosis' : null
+      const language = lang
+      // enrolment or referral needs a group in the district with a free place
+      let group: G | undefined
+      if (status === 'enrolled' || status === 'referral_issued') {
+        const cands = (groupsBy.get(`${district}|${birthYear}|${language}`) ?? []).filter((g) => g.enrolled < g.capacity - 2)
+        group = cands.length ? pick(cands) : undefined
+        if (!group) status = 'in_queue'
+      }
+      apps.push({
+        id,
+        number: `${prefix}.${registered.getUTCFullYear()}.${String(100000 + appNo)}.1`,
+        child_id: childId,
+        applicant_id: applicantId,
+        queue_type: queue,
+        region_id: DEMO_REGION,
+        district_id: district,
+        language,
+        birth_year: birthYear,
+        registered_at: registered,
+        status,
+        privilege,
+        privilege_status: privilege ? (rnd() < 0.8 ? 'confirmed' : 'pending') : null,
+        correction_type: correction,
+        desired_kindergartens: [],
+        updated_at: now,
+      })
+      if (privilege) privDocs.push({ id: `${id}-1`, application_id: id, kind: privilege === 'out_of_turn' ? 'military_service' : 'large_family', issued_on: isoDay(now.getTime() - int(1, 9) * DAY), status: 'confirmed' })
+      if (queue === 'special_voucher' && status !== 'awaiting_review') {
+        const reviewer = correction === 'tuberculosis' ? DEMO_PEOPLE.find((x) => x.role === 'reviewer_phthisiatrician')! : DEMO_PEOPLE.find((x) => x.role === 'reviewer_pmpk')!
+        reviewerDecisions.push({ id: `D${id}`, application_id: id, reviewer_iin: reviewer.iin, reviewer_name: reviewer.displayName, reviewer_role: reviewer.role, decision: status === 'archived' ? 'rejected' : 'confirmed', reason: status === 'archived' ? 'ПМПК қорытындысы жоқ / нет заключения ПМПК' : null, decided_at: new Date(registered.getTime() + 2 * DAY) })
+      }
+      if (status === 'in_queue') {
+        const k = `${district}|${birthYear}|${language}|${queue}`
+        let a = queuedByKey.get(k)
+        if (!a) queuedByKey.set(k, (a = []))
+        a.push(id)
+        if (queue === 'special_voucher' && rnd() < 0.05) {
+          const issued = new Date(now.getTime() - int(0, 1) * DAY)
+          vouchers.push({ id: `V${id}`, application_id: id, status: 'issued', issued_at: issued, confirm_by: new Date(workingDeadline(kzCalendar, issued.toISOString(), 2)), updated_at: now })
+          apps[apps.length - 1]!['status'] = 'voucher_issued'
+        }
+      }
+      if (group) {
+        group.enrolled++
+        if (status === 'enrolled') {
+          const at = new Date(Math.min(now.getTime() - DAY, registered.getTime() + int(30, 400) * DAY))
+          contracts.push({ id: `K${id}`, application_id: id, kindergarten_id: group.kg, group_id: group.id, status: 'signed', body: JSON.stringify({ terms: {} }), created_at: at, updated_at: at })
+          enrolments.push({ id: `E${id}`, child_id: childId, application_id: id, kindergarten_id: group.kg, group_id: group.id, enrolled_at: at })
+        } else {
+          const issued = new Date(now.getTime() - int(0, 3) * DAY)
+          referrals.push({ id: `R${id}`, application_id: id, kindergarten_id: group.kg, group_id: group.id, issued_at: issued, expires_at: new Date(workingDeadline(kzCalendar, issued.toISOString(), 5)), status: 'active', by_privilege: !!privilege, hidden: privilege === 'out_of_turn' && apps[apps.length - 1]!['privilege_status'] !== 'confirmed', updated_at: now })
+        }
+      }
+    }
+
+    // the demo parents (PKI people) each have one application in the general queue
+    for (const p of DEMO_PEOPLE.filter((x) => x.role === 'parent')) {
+      const aid = newApplicant(p.nameLang, { iin: p.iin, name: p.displayName, birth: p.birthDate })
+      addApplication(aid, p.nameLang, { queue: 'general', status: 'in_queue' })
+    }
+    while (appNo < scale) {
+      const lang = rnd() < 0.65 ? 'kk' : 'ru'
+      const aid = newApplicant(lang)
+      addApplication(aid, lang)
+      if (rnd() < 0.15 && appNo < scale) addApplication(aid, lang) // a sibling
+    }
+
+    // children already attending without a queue application: fill groups to ~75%
+    for (const g of groups) {
+      const target = Math.floor(g.capacity * 0.75)
+      while (g.enrolled < target) {
+        g.enrolled++
+        const lang = g.language === 'kk' ? 'kk' : 'ru'
+        const aid = newApplicant(lang)
+        const birth = isoDay(Date.UTC(g.birthYear, int(0, 11), int(1, 28)))
+        const sex = rnd() < 0.5 ? 'female' : 'male'
+        const iin = iinFor(birth, sex)
+        children.push({ id: `C${iin}`, iin, full_name: personName(lang, sex), birth_date: birth, applicant_id: aid })
+        enrolments.push({ id: `E${iin}`, child_id: `C${iin}`, application_id: null, kindergarten_id: g.kg, group_id: g.id, enrolled_at: new Date(now.getTime() - int(30, 700) * DAY) })
+      }
+    }
+    for (const [i, g] of groups.entries()) groupRows[i]!['enrolled'] = g.enrolled
+
+    // bulletin: a few published vacancies with free places, and bids on them
+    const vacancies: Record<string, unknown>[] = []
+    const bids: Record<string, unknown>[] = []
+    const staffOf = new Map<string, string>()
+    for (const p of DEMO_PEOPLE) if (p.role === 'staff' && p.organizationId) staffOf.set(p.organizationId, p.iin)
+    const publisherFallback = DEMO_PEOPLE.find((x) => x.role === 'staff')!.iin
+    for (const g of groups) {
+      const free = g.capacity - g.enrolled
+      if (free < 1 || rnd() > 0.3) continue
+      const places = Math.min(free, int(1, 3))
+      const vid = `VAC-${g.id}`
+      vacancies.push({
+        id: vid,
+        kindergarten_id: g.kg,
+        group_id: g.id,
+        birth_years: [g.birthYear],
+        language: g.language,
+        places,
+        taken: 0,
+        place_type: 'permanent',
+        release_date: isoDay(now.getTime() + int(0, 20) * DAY),
+        published_at: new Date(now.getTime() - int(0, 5) * DAY),
+        bids_from: new Date(now.getTime() - int(0, 4) * DAY),
+        status: 'published',
+        published_by: staffOf.get(g.kg) ?? publisherFallback,
+        updated_at: now,
+      })
+      const queue = g.type === 'private_state_order' ? 'private_state_order' : g.type === 'sanatorium' ? 'sanatorium' : 'general'
+      const waiting = queuedByKey.get(`${g.district}|${g.birthYear}|${g.language}|${queue}`) ?? []
+      const n = Math.min(waiting.length, int(0, 4))
+      for (let k = 0; k < n; k++) {
+        const appId = waiting.splice(Math.floor(rnd() * waiting.length), 1)[0]!
+        bids.push({ id: `B-${vid}-${k + 1}`, vacancy_id: vid, application_id: appId, kindergarten_id: g.kg, status: 'sent', created_at: new Date(now.getTime() - int(0, 2) * DAY) })
+      }
+    }
+
+    // staff accounts bound to the demo PKI people
+    const staff = DEMO_PEOPLE.filter((p) => p.role !== 'parent').map((p) => ({
+      iin: p.iin,
+      full_name: p.displayName,
+      role: p.role === 'staff' ? 'kindergarten_staff' : p.role,
+      kindergarten_id: p.role === 'staff' ? p.organizationId : null,
+      region_id: p.role === 'staff' || p.role === 'admin' ? null : DEMO_REGION,
+      district_id: null,
+    }))
+
+    await insertMany(tx, 'groups', groupRows)
+    await insertMany(tx, 'applicants', applicants)
+    await insertMany(tx, 'children', children)
+    await insertMany(tx, 'applications', apps, 800)
+    await insertMany(tx, 'privilege_documents', privDocs)
+    await insertMany(tx, 'contracts', contracts)
+    await insertMany(tx, 'enrolments', enrolments)
+    await insertMany(tx, 'referrals', referrals)
+    await insertMany(tx, 'vouchers', vouchers)
+    await insertMany(tx, 'reviewer_decisions', reviewerDecisions)
+    await insertMany(tx, 'vacancies', vacancies)
+    await insertMany(tx, 'bids', bids)
+    await insertMany(tx, 'staff_accounts', staff)
+
+    // the change feed: every row once, so a workstation syncs the city from cursor 0
+    // (under the tail lock, so cursors stay commit-ordered with a running store)
+    await sql`select pg_advisory_xact_lock(${TAIL_LOCK})`.execute(tx)
+    const feed = async (q: ReturnType<typeof sql>): Promise<void> => {
+      await q.execute(tx)
+    }
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('change_cursor'), 'kindergarten', k.id, 'upsert', to_jsonb(k), k.id, k.region_id, k.district_id, null, ${now} from kindergartens k order by k.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('change_cursor'), 'group', g.id, 'upsert', to_jsonb(g), g.kindergarten_id, k.region_id, k.district_id, null, ${now}
+        from groups g join kindergartens k on k.id = g.kindergarten_id order by g.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('change_cursor'), 'application', a.id, 'upsert',
+             to_jsonb(a) || jsonb_build_object('child_name', c.full_name, 'child_iin', c.iin, 'child_birth_date', c.birth_date,
+               'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email),
+             null, a.region_id, a.district_id, a.queue_type, ${now}
+        from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
+    for (const [entity, table] of [['vacancy', 'vacancies'], ['bid', 'bids'], ['contract', 'contracts'], ['enrolment', 'enrolments']] as const) {
+      await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+        select nextval('change_cursor'), ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
+          from ${sql.table(table)} x join kindergartens k on k.id = x.kindergarten_id order by x.id`)
+    }
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('change_cursor'), 'referral', r.id, 'upsert', to_jsonb(r), case when r.hidden then null else r.kindergarten_id end,
+             a.region_id, a.district_id, a.queue_type, ${now}
+        from referrals r join applications a on a.id = r.application_id order by r.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('change_cursor'), 'voucher', v.id, 'upsert', to_jsonb(v), null, a.region_id, a.district_id, a.queue_type, ${now}
+        from vouchers v join applications a on a.id = v.application_id order by v.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('change_cursor'), 'reviewer_decision', d.id, 'upsert', to_jsonb(d), null, a.region_id, a.district_id, a.queue_type, ${now}
+        from reviewer_decisions d join applications a on a.id = d.application_id order by d.id`)
+    const changes = await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(tx)
+    return {
+      skipped: false,
+      kindergartens: kgs.length,
+      groups: groups.length,
+      applications: apps.length,
+      enrolments: enrolments.length,
+      vacancies: vacancies.length,
+      bids: bids.length,
+      referrals: referrals.length,
+      staff: staff.length,
+      changes: changes.rows[0]?.n ?? 0,
+      ms: Date.now() - t0,
+    }
+  })
+}

@@ -313,7 +313,7 @@ export function workingDaysBetween(cal: Calendar, a: LocalDate, b: LocalDate): n
   const hi = Math.max(x, y)
   let count = 0
   for (let n = lo + 1; n <= hi; n++) if (isWorkingDayNumber(cal, n)) count++
-  return y >= x ? count : -count
+  return y >= x || count === 0 ? count : -count
 }
 
 /** All non-working days of a year other than plain weekends (holidays, transfers, swaps), sorted. */

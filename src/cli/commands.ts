@@ -4,9 +4,10 @@ import { demoSeedCommand } from './demo-seed'
 import { serverCommand } from './server'
 import { wsCallCommand } from './ws-call'
 import { webCommand } from './web'
+import { wsSyncCommand } from './ws-sync'
 
 /**
  * The static list of `bq` commands (no filesystem scanning, so bundling works).
  * Add one import and one entry per command.
  */
-export const commands: CliCommand[] = [webCommand, wsCallCommand, serverCommand, demoSeedCommand, auditVerifyCommand]
+export const commands: CliCommand[] = [webCommand, wsCallCommand, wsSyncCommand, serverCommand, demoSeedCommand, auditVerifyCommand]

@@ -26,8 +26,13 @@ import {
 } from './api/contract'
 import { DATABASE_FILE, openLocalDatabase, type OpenOptions } from './db/open'
 import type { LocalDatabase } from './db/schema'
-import { createLogger, type Logger } from './log'
+import { createProfileLogger, type Logger } from './log'
+import type { DesktopCapability } from './updater'
 import { handlers as defaultHandlers } from './handlers'
+import { existsSync } from 'node:fs'
+import { loadTrustStore, type TrustStore } from '../eds/trust'
+import { shippedTrustDir } from './paths'
+import { SessionService, type SessionServiceOptions } from './sync/session'
 
 export interface HostInfo {
   host: 'electron' | 'web' | 'cli'
@@ -43,6 +48,10 @@ export interface BackendContext {
   schemaVersion: number
   host: HostInfo
   log: Logger
+  /** what only the desktop (Electron) host can do: updates; absent in the web host and CLI */
+  desktop?: DesktopCapability
+  /** the signed-in session, the local mirror and its sync engine */
+  session: SessionService
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void
 }
 
@@ -65,7 +74,14 @@ export interface BackendOptions extends OpenOptions {
   profileDir: string
   host: HostInfo
   handlers?: HandlerTable
+  /** default: rotating files in `<profileDir>/logs` (src/main/log.ts) */
   log?: Logger
+  desktop?: DesktopCapability
+  /** trust anchor folders (default: shipped resources/trust and <profile>/trust) */
+  trustDirs?: string[]
+  /** sync engine tuning (tests) */
+  sync?: SessionServiceOptions['engine']
+  now?: () => Date
 }
 
 /** Turn zod issues into one violation: a custom code set by the schema wins. */
@@ -82,9 +98,19 @@ export function violationFromZod(error: z.ZodError): Violation {
 
 export function createBackend(options: BackendOptions): Backend {
   const local = openLocalDatabase(join(options.profileDir, DATABASE_FILE), options)
-  const log = options.log ?? createLogger()
+  const log = options.log ?? createProfileLogger(options.profileDir)
   const table = options.handlers ?? defaultHandlers
   const events = new EventEmitter()
+  const emit: BackendContext['emit'] = (event, payload) => events.emit('event', event, payload)
+  let trust: TrustStore | null = null
+  const session = new SessionService({
+    sqlite: local.sqlite,
+    trust: () => (trust ??= loadTrustStore((options.trustDirs ?? [shippedTrustDir(), join(options.profileDir, 'trust')]).filter((d) => existsSync(d)))),
+    onStatus: (status) => emit('sync.status', status),
+    onError: (err) => log.log('warn', 'sync failed', { error: err instanceof Error ? err.message : String(err) }),
+    ...(options.sync ? { engine: options.sync } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  })
   const context: BackendContext = {
     db: local.db,
     sqlite: local.sqlite,
@@ -93,7 +119,9 @@ export function createBackend(options: BackendOptions): Backend {
     schemaVersion: local.schemaVersion,
     host: options.host,
     log,
-    emit: (event, payload) => events.emit('event', event, payload),
+    ...(options.desktop ? { desktop: options.desktop } : {}),
+    session,
+    emit,
   }
   let writeChain: Promise<unknown> = Promise.resolve()
 
@@ -105,10 +133,19 @@ export function createBackend(options: BackendOptions): Backend {
   return {
     context,
     async invoke(name, rawArgs) {
-      if (!isApiName(name)) return { ok: false, error: { code: 'unknown_handler', params: { name: String(name).slice(0, 80) } } }
+      if (!isApiName(name)) {
+        // the unknown name itself is not logged: it is caller input
+        log.log('info', 'call refused', { code: 'unknown_handler' })
+        return { ok: false, error: { code: 'unknown_handler', params: { name: String(name).slice(0, 80) } } }
+      }
       const entry = contract[name]
       const parsed = entry.input.safeParse(rawArgs ?? {})
-      if (!parsed.success) return { ok: false, error: violationFromZod(parsed.error) }
+      if (!parsed.success) {
+        const violation = violationFromZod(parsed.error)
+        log.log('info', 'call refused', { handler: name, code: violation.code })
+        return { ok: false, error: violation }
+      }
+      const started = Date.now()
       const exec = () => run(name, parsed.data)
       let pending: Promise<unknown>
       if (entry.write) {
@@ -119,10 +156,18 @@ export function createBackend(options: BackendOptions): Backend {
       }
       try {
         const value = await pending
+        log.log('info', 'call', { handler: name, ok: true, ms: Date.now() - started })
         return { ok: true, value } as ApiResult<typeof name>
       } catch (err) {
-        if (err instanceof AppError) return { ok: false, error: err.toViolation() }
-        log.log('error', 'handler failed', { handler: name, error: err instanceof Error ? err.message : String(err) })
+        if (err instanceof AppError) {
+          log.log('info', 'call', { handler: name, ok: false, code: err.code, ms: Date.now() - started })
+          return { ok: false, error: err.toViolation() }
+        }
+        log.log('error', 'handler failed', {
+          handler: name,
+          error: err instanceof Error ? err.message : String(err),
+          stack: err instanceof Error ? err.stack?.split('\n').slice(1, 6).join('\n') : undefined,
+        })
         return { ok: false, error: { code: 'internal' } }
       }
     },
@@ -133,6 +178,7 @@ export function createBackend(options: BackendOptions): Backend {
     },
     async close() {
       await writeChain
+      await session.signOut().catch(() => undefined)
       events.removeAllListeners()
       await local.close()
     },

@@ -15,3 +15,10 @@ export function packageRoot(from: string = __dirname): string {
 export function builtRendererDir(): string {
   return join(packageRoot(), 'out', 'renderer')
 }
+
+/** Trust anchors shipped with the program (demo anchors; production roots go beside them). */
+export function shippedTrustDir(): string {
+  const packaged = (process as { resourcesPath?: string }).resourcesPath
+  const candidate = packaged ? join(packaged, 'trust') : ''
+  return candidate && existsSync(candidate) ? candidate : join(packageRoot(), 'resources', 'trust')
+}

@@ -8,6 +8,7 @@ import { hostInfo } from '../../src/main/host-info'
 import { createLogger } from '../../src/main/log'
 import { AppError } from '../../src/core/result'
 import { apiNames } from '../../src/main/api/contract'
+import { latestVersion } from '../../src/main/db/open'
 
 let dir: string
 let backend: Backend
@@ -93,7 +94,7 @@ describe('handler table', () => {
 
   it('describes itself on the about call', async () => {
     const r = await backend.invoke('app.about', {})
-    expect(r.ok && r.value).toMatchObject({ host: 'cli', schemaVersion: 1, databasePath: join(dir, 'workstation.sqlite'), profileDir: dir })
+    expect(r.ok && r.value).toMatchObject({ host: 'cli', schemaVersion: latestVersion(), databasePath: join(dir, 'workstation.sqlite'), profileDir: dir })
     expect(r.ok && r.value.versions['sqlite']).toMatch(/^3\./)
   })
 })

@@ -59,12 +59,12 @@ describe('local database', () => {
     await first.close()
     const broken: Migration[] = [
       ...migrations,
-      { version: 2, name: 'adds a table', up: (db) => db.exec('CREATE TABLE t2 (a INTEGER)') },
-      { version: 3, name: 'fails', up: (db) => db.exec('CREATE TABLE broken (') },
+      { version: latestVersion() + 1, name: 'adds a table', up: (db) => db.exec('CREATE TABLE t2 (a INTEGER)') },
+      { version: latestVersion() + 2, name: 'fails', up: (db) => db.exec('CREATE TABLE broken (') },
     ]
     expect(() => openLocalDatabase(path, { migrations: broken })).toThrow()
     const check = new Database(path)
-    expect(check.pragma('user_version', { simple: true })).toBe(1)
+    expect(check.pragma('user_version', { simple: true })).toBe(latestVersion())
     expect(check.prepare("select name from sqlite_master where name='t2'").get()).toBeUndefined()
     check.close()
   })

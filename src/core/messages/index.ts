@@ -1,7 +1,9 @@
 import { commonMessages } from './common'
+import { deliveryMessages } from './delivery'
 import { edsMessages } from './eds'
 import { rulesMessages } from './rules'
 import { serverMessages } from './server'
+import { syncMessages } from './sync'
 import type { Catalog, Lang } from './types'
 import type { Violation } from '../result'
 
@@ -14,9 +16,11 @@ export { LANGS } from './types'
  */
 export const messages: Catalog = {
   ...commonMessages,
+  ...deliveryMessages,
   ...edsMessages,
   ...rulesMessages,
   ...serverMessages,
+  ...syncMessages,
 }
 
 export function interpolate(template: string, params: Record<string, unknown> = {}): string {

@@ -38,12 +38,141 @@ export interface AboutInfo {
   profileDir: string
 }
 
+/** Where a key is: a PKCS#12 file with its password, or a PKCS#11 token with its PIN. */
+export const keySourceSchema = z.discriminatedUnion('storage', [
+  z.object({ storage: z.literal('pkcs12'), path: z.string().min(1).max(4096), password: z.string().max(512) }).strict(),
+  z
+    .object({
+      storage: z.literal('pkcs11'),
+      module: z.string().min(1).max(4096),
+      slot: z.number().int().min(0).optional(),
+      pin: z.string().max(64),
+    })
+    .strict(),
+])
+export type KeySource = z.infer<typeof keySourceSchema>
+
+/** The signed-in person as the central store knows them. */
+export interface StoreActor {
+  kind: 'staff' | 'parent'
+  iin: string
+  fullName: string
+  role: string
+  kindergartenId: string | null
+  regionId: string | null
+  districtId: string | null
+}
+
+export interface SessionInfo {
+  actor: StoreActor
+  /** opened without the central store (offline sign-in) */
+  offline: boolean
+  /** the AUTH certificate's owner, as the key dialog shows it */
+  key: {
+    fullName: string
+    iin: string | null
+    bin: string | null
+    organization: string | null
+    serialNumber: string
+    validFrom: string
+    validTo: string
+    issuerCommonName: string | null
+    algorithm: string
+  }
+  signedInAt: string
+}
+
+export type SyncState = 'online' | 'offline' | 'syncing' | 'signed_out'
+
+export interface SyncStatus {
+  state: SyncState
+  /** the session was opened without the central store (offline sign-in) */
+  offlineSession: boolean
+  lastSyncAt: string | null
+  /** actions not yet confirmed by the central store */
+  pending: number
+  /** actions the central store refused, not yet dismissed */
+  problems: number
+  cursor: number
+  /** the central store refused our session: the user must sign in again */
+  needsSignIn: boolean
+  lastError: string | null
+}
+
+export interface SyncProblem {
+  id: string
+  seq: number
+  type: string
+  payload: unknown
+  code: string
+  params: Record<string, string | number | boolean | null> | null
+  at: string
+}
+
+/** A group of the signed-in user's kindergarten, from the local mirror. */
+export interface GroupRow {
+  id: string
+  kindergartenId: string
+  name: string
+  ageGroup: string | null
+  language: string | null
+  birthYears: number[]
+  capacity: number
+  enrolled: number
+  /** an action on this group is waiting for the central store */
+  pending: boolean
+}
+
+export interface SyncRound {
+  pushed: number
+  rejected: number
+  pulled: number
+}
+
+/** Desktop updates (src/main/updater.ts): the result of asking the update feed. */
+export interface UpdateCheck {
+  /** `available`: a newer version is on the feed; `latest`: this is the newest */
+  status: 'available' | 'latest'
+  currentVersion: string
+  version: string | null
+  releaseDate: string | null
+  feedUrl: string
+}
+export interface UpdateProgress {
+  percent: number
+  transferred: number
+  total: number
+  bytesPerSecond: number
+}
+/** The support bundle written by `diagnostics.save`. */
+export interface DiagnosticsBundle {
+  path: string
+  bytes: number
+  entries: string[]
+}
+
 const empty = z.object({}).strict()
 
 export const contract = {
   'settings.get': { write: false, input: empty },
   'settings.update': { write: true, input: settingsSchema.partial().strict() },
   'app.about': { write: false, input: empty },
+  'update.check': { write: false, input: empty },
+  'update.download': { write: false, input: empty },
+  'update.install': { write: true, input: empty },
+  'diagnostics.save': { write: false, input: empty },
+  'session.signIn': { write: false, input: z.object({ key: keySourceSchema }).strict() },
+  'session.current': { write: false, input: empty },
+  'session.signOut': { write: false, input: empty },
+  'sync.status': { write: false, input: empty },
+  'sync.now': { write: false, input: empty },
+  'sync.problems': { write: false, input: empty },
+  'sync.dismissProblem': { write: true, input: z.object({ id: z.string().min(1).max(64) }).strict() },
+  'groups.list': { write: false, input: empty },
+  'groups.setCapacity': {
+    write: true,
+    input: z.object({ groupId: z.string().min(1).max(64), capacity: z.number().int().min(0).max(60) }).strict(),
+  },
 } as const
 
 /** Result type of each handler. */
@@ -51,6 +180,19 @@ export interface Outputs {
   'settings.get': Settings
   'settings.update': Settings
   'app.about': AboutInfo
+  'update.check': UpdateCheck
+  'update.download': { version: string }
+  'update.install': null
+  'diagnostics.save': DiagnosticsBundle | null
+  'session.signIn': SessionInfo
+  'session.current': SessionInfo | null
+  'session.signOut': null
+  'sync.status': SyncStatus
+  'sync.now': SyncRound
+  'sync.problems': SyncProblem[]
+  'sync.dismissProblem': boolean
+  'groups.list': GroupRow[]
+  'groups.setCapacity': { commandId: string }
 }
 
 export type ApiName = keyof typeof contract & keyof Outputs
@@ -64,6 +206,11 @@ export type ApiResult<K extends ApiName> =
 /** Events pushed by the backend to the UI. */
 export interface ApiEvents {
   'settings.changed': Settings
+  'update.available': { version: string; releaseDate: string | null }
+  'update.progress': UpdateProgress
+  'update.downloaded': { version: string }
+  'update.error': Violation
+  'sync.status': SyncStatus
 }
 export type ApiEventName = keyof ApiEvents
 

@@ -15,6 +15,7 @@ import { validateIin } from './iin'
 import {
   applyChanges,
   type Application,
+  APPLICATION_TERMINAL,
   type Bid,
   type Changes,
   type Collection,
@@ -414,6 +415,7 @@ export function confirmPrivilege(world: World, p: PrivilegeDecisionPayload, now:
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
+  if (APPLICATION_TERMINAL.includes(app.status)) return invalidState('application', app.status, 'confirmPrivilege')
   if (app.privilege === 'none') return fail('privilege_none')
   if (app.privilegeStatus !== 'pending') return fail('privilege_not_pending', { status: app.privilegeStatus })
   setApp(tx, app, { privilegeStatus: 'confirmed' })
@@ -438,6 +440,7 @@ export function rejectPrivilege(world: World, p: PrivilegeDecisionPayload, now: 
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
+  if (APPLICATION_TERMINAL.includes(app.status)) return invalidState('application', app.status, 'rejectPrivilege')
   if (app.privilege === 'none') return fail('privilege_none')
   if (app.privilegeStatus !== 'pending') return fail('privilege_not_pending', { status: app.privilegeStatus })
   let current = setApp(tx, app, { privilegeStatus: 'rejected' })

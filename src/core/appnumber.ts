@@ -31,8 +31,10 @@ const RE = /^([A-Z]{2,6})\.(\d{4})\.(\d{6})\.(\d{1,3})$/
 export function formatApplicationNumber(a: ApplicationNumber): string {
   const prefix = QUEUE_PREFIX[a.queueType]
   if (!prefix) throw new RangeError(`unknown queue type: ${String(a.queueType)}`)
-  if (!Number.isInteger(a.year) || a.year < 1000 || a.year > 9999) throw new RangeError(`bad year: ${a.year}`)
-  if (!Number.isInteger(a.serial) || a.serial < 0 || a.serial > 999_999) throw new RangeError(`bad serial: ${a.serial}`)
+  if (!Number.isInteger(a.year) || a.year < 1000 || a.year > 9999)
+    throw new RangeError(`bad year: ${a.year}`)
+  if (!Number.isInteger(a.serial) || a.serial < 0 || a.serial > 999_999)
+    throw new RangeError(`bad serial: ${a.serial}`)
   if (!Number.isInteger(a.n) || a.n < 1 || a.n > 999) throw new RangeError(`bad sub-number: ${a.n}`)
   return `${prefix}.${a.year}.${String(a.serial).padStart(6, '0')}.${a.n}`
 }
@@ -40,7 +42,8 @@ export function formatApplicationNumber(a: ApplicationNumber): string {
 /** Parse an application number; reasons: application_number_format, application_number_queue. */
 export function parseApplicationNumber(s: string): Result<ApplicationNumber> {
   const m = typeof s === 'string' ? RE.exec(s.trim()) : null
-  if (!m) return fail('application_number_format', { value: typeof s === 'string' ? s.slice(0, 40) : '' })
+  if (!m)
+    return fail('application_number_format', { value: typeof s === 'string' ? s.slice(0, 40) : '' })
   const queueType = PREFIX_QUEUE[m[1]!]
   if (!queueType) return fail('application_number_queue', { prefix: m[1]! })
   const n = Number(m[4])

@@ -120,7 +120,12 @@ export function parseCalendarData(json: unknown): CalendarData {
   const timezone = str(json, 'timezone', 'calendar')
   if (timezone !== 'Asia/Almaty') err('timezone must be Asia/Almaty')
   const cov = json['coverage']
-  if (!isObj(cov) || !Number.isInteger(cov['from']) || !Number.isInteger(cov['to']) || (cov['from'] as number) > (cov['to'] as number)) {
+  if (
+    !isObj(cov) ||
+    !Number.isInteger(cov['from']) ||
+    !Number.isInteger(cov['to']) ||
+    (cov['from'] as number) > (cov['to'] as number)
+  ) {
     err('coverage must be { from, to } years')
   }
   const weekend = json['weekend']
@@ -173,7 +178,10 @@ export function parseCalendarData(json: unknown): CalendarData {
   const swaps: DaySwap[] = swapsIn.map((s, i) => {
     const where = `swaps[${i}]`
     if (!isObj(s)) err(`${where} must be an object`)
-    const sw: DaySwap = { workday: date(s['workday'], `${where}.workday`), dayOff: date(s['dayOff'], `${where}.dayOff`) }
+    const sw: DaySwap = {
+      workday: date(s['workday'], `${where}.workday`),
+      dayOff: date(s['dayOff'], `${where}.dayOff`),
+    }
     if (typeof s['source'] === 'string') sw.source = s['source']
     return sw
   })
@@ -213,7 +221,11 @@ export function calendarFromData(json: unknown): Calendar {
       if (h.toYear !== undefined && y > h.toYear) continue
       const d = `${String(y).padStart(4, '0')}-${h.date}`
       if (!isLocalDate(d)) continue // 29 Feb in a common year
-      list.push({ n: dayNumber(d), transfer: h.transfer, day: { date: d, id: h.id, kk: h.kk, ru: h.ru, kind: 'holiday' } })
+      list.push({
+        n: dayNumber(d),
+        transfer: h.transfer,
+        day: { date: d, id: h.id, kk: h.kk, ru: h.ru, kind: 'holiday' },
+      })
     }
     // Movable holidays are listed by full date; they belong to the year they fall in,
     // whether or not the year is inside `coverage`.
@@ -235,7 +247,13 @@ export function calendarFromData(json: unknown): Calendar {
     }
     for (const s of data.swaps) {
       if (Number(s.dayOff.slice(0, 4)) === y) {
-        off.set(dayNumber(s.dayOff), { date: s.dayOff, id: 'swap', kk: 'Ауыстырылған демалыс күні', ru: 'Перенесённый день отдыха', kind: 'swap' })
+        off.set(dayNumber(s.dayOff), {
+          date: s.dayOff,
+          id: 'swap',
+          kk: 'Ауыстырылған демалыс күні',
+          ru: 'Перенесённый день отдыха',
+          kind: 'swap',
+        })
       }
       if (Number(s.workday.slice(0, 4)) === y) work.add(dayNumber(s.workday))
     }

@@ -59,9 +59,16 @@ export interface CommandPayloads {
 }
 
 export type CommandType = keyof CommandPayloads
-export type Command = { [K in CommandType]: { type: K; payload: CommandPayloads[K]; actor?: Actor } }[CommandType]
+export type Command = {
+  [K in CommandType]: { type: K; payload: CommandPayloads[K]; actor?: Actor }
+}[CommandType]
 
-type Handler<K extends CommandType> = (w: World, p: CommandPayloads[K], now: Instant, cal: Calendar) => E.Transition
+type Handler<K extends CommandType> = (
+  w: World,
+  p: CommandPayloads[K],
+  now: Instant,
+  cal: Calendar,
+) => E.Transition
 
 export const HANDLERS: { [K in CommandType]: Handler<K> } = {
   fileApplication: E.fileApplication,
@@ -155,12 +162,18 @@ export function isCommandType(t: unknown): t is CommandType {
 }
 
 /** Run a command. Unknown types, a forbidden role or a missing payload are violations. */
-export function execute(world: World, cmd: { type: string; payload: unknown; actor?: Actor }, now: Instant, cal: Calendar): E.Transition {
+export function execute(
+  world: World,
+  cmd: { type: string; payload: unknown; actor?: Actor },
+  now: Instant,
+  cal: Calendar,
+): E.Transition {
   if (!isCommandType(cmd.type)) return fail('command_unknown', { type: String(cmd.type) })
   if (cmd.actor && !COMMAND_ROLES[cmd.type].includes(cmd.actor.role)) {
     return fail('command_forbidden_for_role', { type: cmd.type, role: String(cmd.actor.role) })
   }
-  if (typeof cmd.payload !== 'object' || cmd.payload === null) return fail('invalid_args', { details: 'payload' })
+  if (typeof cmd.payload !== 'object' || cmd.payload === null)
+    return fail('invalid_args', { details: 'payload' })
   const h = HANDLERS[cmd.type] as Handler<CommandType>
   try {
     return h(world, cmd.payload as CommandPayloads[CommandType], now, cal)

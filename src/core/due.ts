@@ -11,19 +11,24 @@ import { applyChanges, type Changes, COLLECTIONS, type World } from './model'
 import type { Violation } from './result'
 import { toMs, type Instant } from './time'
 
-const late = (deadline: Instant | null | undefined, t: number): boolean => deadline != null && t > toMs(deadline)
+const late = (deadline: Instant | null | undefined, t: number): boolean =>
+  deadline != null && t > toMs(deadline)
 
 export function due(now: Instant, world: World, _cal?: Calendar): Command[] {
   const t = toMs(now)
   const out: Command[] = []
   const sys = { role: 'system' as const }
   for (const v of Object.values(world.vacancies)) {
-    if (v.phase === 'scheduled' && t >= toMs(v.bidsFrom)) out.push({ type: 'openVacancy', payload: { vacancyId: v.id }, actor: sys })
-    else if (v.phase === 'open_to_queue' && late(v.queueWindowEndsAt, t)) out.push({ type: 'openVacancyToAll', payload: { vacancyId: v.id }, actor: sys })
+    if (v.phase === 'scheduled' && t >= toMs(v.bidsFrom))
+      out.push({ type: 'openVacancy', payload: { vacancyId: v.id }, actor: sys })
+    else if (v.phase === 'open_to_queue' && late(v.queueWindowEndsAt, t))
+      out.push({ type: 'openVacancyToAll', payload: { vacancyId: v.id }, actor: sys })
   }
   for (const a of Object.values(world.applications)) {
-    if (a.status === 'notified' && late(a.turnDeadline, t)) out.push({ type: 'expireTurn', payload: { applicationId: a.id }, actor: sys })
-    if (a.status === 'inactive' && late(a.inactiveUntil, t)) out.push({ type: 'archiveInactive', payload: { applicationId: a.id }, actor: sys })
+    if (a.status === 'notified' && late(a.turnDeadline, t))
+      out.push({ type: 'expireTurn', payload: { applicationId: a.id }, actor: sys })
+    if (a.status === 'inactive' && late(a.inactiveUntil, t))
+      out.push({ type: 'archiveInactive', payload: { applicationId: a.id }, actor: sys })
   }
   for (const r of Object.values(world.referrals)) {
     if ((r.status === 'active' || r.status === 'extended') && !r.hidden && late(r.validUntil, t)) {
@@ -36,8 +41,12 @@ export function due(now: Instant, world: World, _cal?: Calendar): Command[] {
     out.push({ type: 'expireStopList', payload: { stopListEntryId: s.id }, actor: sys })
   }
   for (const v of Object.values(world.vouchers)) {
-    if (v.status === 'issued' && late(v.interestDeadline, t)) out.push({ type: 'expireVoucherInterest', payload: { voucherId: v.id }, actor: sys })
-    if ((v.status === 'interest_confirmed' || v.status === 'extended') && late(v.chooseDeadline, t)) {
+    if (v.status === 'issued' && late(v.interestDeadline, t))
+      out.push({ type: 'expireVoucherInterest', payload: { voucherId: v.id }, actor: sys })
+    if (
+      (v.status === 'interest_confirmed' || v.status === 'extended') &&
+      late(v.chooseDeadline, t)
+    ) {
       out.push({ type: 'expireVoucher', payload: { voucherId: v.id }, actor: sys })
     }
   }
@@ -78,7 +87,11 @@ export function runDue(now: Instant, world: World, cal: Calendar, maxRounds = 10
       state = r.value.state
       for (const k of COLLECTIONS) {
         const ch = r.value.changes[k]
-        if (ch) (changes as Record<string, object>)[k] = { ...((changes as Record<string, object>)[k] ?? {}), ...ch }
+        if (ch)
+          (changes as Record<string, object>)[k] = {
+            ...((changes as Record<string, object>)[k] ?? {}),
+            ...ch,
+          }
       }
       events.push(...r.value.events)
       applied.push(c)

@@ -38,7 +38,14 @@ import {
   GROUP_TYPES,
   PLACE_TYPES,
 } from './model'
-import { activeStopListEntry, currentEnrolment, mismatch, positionOf, referralBlock, whoMayTake } from './queue'
+import {
+  activeStopListEntry,
+  currentEnrolment,
+  mismatch,
+  positionOf,
+  referralBlock,
+  whoMayTake,
+} from './queue'
 import { fail, ok, type Params, type Result } from './result'
 import {
   isInstant,
@@ -116,7 +123,11 @@ class Tx {
   }
 
   done(): Transition {
-    return ok({ state: applyChanges(this.world, this.changes), changes: this.changes, events: this.events })
+    return ok({
+      state: applyChanges(this.world, this.changes),
+      changes: this.changes,
+      events: this.events,
+    })
   }
 }
 
@@ -129,7 +140,8 @@ function need<K extends Collection>(tx: Tx, k: K, id: Id, entity: string): Entit
   const e = typeof id === 'string' ? tx.get(k, id) : undefined
   return e ?? notFound(entity, String(id))
 }
-const isFail = (x: unknown): x is Fail => typeof x === 'object' && x !== null && (x as Fail).ok === false
+const isFail = (x: unknown): x is Fail =>
+  typeof x === 'object' && x !== null && (x as Fail).ok === false
 
 function checkNow(now: Instant): Fail | null {
   return isInstant(now) ? null : fail('invalid_args', { details: 'now must be an ISO instant' })
@@ -218,23 +230,41 @@ function backToQueue(tx: Tx, app: Application): Application {
   return setApp(tx, app, { status: 'in_queue', turnDeadline: null })
 }
 
-function endReferral(tx: Tx, ref: Referral, status: Referral['status'], reason: string | null): Referral {
+function endReferral(
+  tx: Tx,
+  ref: Referral,
+  status: Referral['status'],
+  reason: string | null,
+): Referral {
   const next: Referral = { ...ref, status, statusChangedAt: tx.now, cancelReason: reason }
   tx.put('referrals', next)
   return next
 }
 
 function activeReferralOf(tx: Tx, applicationId: Id): Referral | undefined {
-  return tx.all('referrals').find((r) => r.applicationId === applicationId && (r.status === 'active' || r.status === 'extended'))
+  return tx
+    .all('referrals')
+    .find(
+      (r) =>
+        r.applicationId === applicationId && (r.status === 'active' || r.status === 'extended'),
+    )
 }
 
 function activeVoucherOf(tx: Tx, applicationId: Id): Voucher | undefined {
-  return tx.all('vouchers').find((v) => v.applicationId === applicationId && v.status !== 'used' && v.status !== 'cancelled')
+  return tx
+    .all('vouchers')
+    .find(
+      (v) => v.applicationId === applicationId && v.status !== 'used' && v.status !== 'cancelled',
+    )
 }
 
 function voidOpenContracts(tx: Tx, applicationId: Id, reason: string): void {
   for (const c of tx.all('contracts')) {
-    if (c.applicationId === applicationId && c.status !== 'void' && c.status !== 'signed_by_kindergarten') {
+    if (
+      c.applicationId === applicationId &&
+      c.status !== 'void' &&
+      c.status !== 'signed_by_kindergarten'
+    ) {
       tx.put('contracts', { ...c, status: 'void', statusChangedAt: tx.now, voidReason: reason })
       tx.emit('contract_void', { applicationId, subjectId: c.id, params: { reason } })
     }
@@ -256,19 +286,31 @@ function checkPrivilegeDocuments(app: Application, requestedAt: Instant): Fail |
 }
 
 /** Issue a referral (bid activation, sanatorium or private state-order choice). */
-function issueReferral(tx: Tx, app: Application, vac: Vacancy, referralId: Id, requestedAt: Instant): Fail | Referral {
-  if (typeof referralId !== 'string' || referralId.length === 0) return fail('invalid_args', { details: 'referralId' })
-  if (tx.get('referrals', referralId)) return fail('duplicate_id', { entity: 'referral', id: referralId })
+function issueReferral(
+  tx: Tx,
+  app: Application,
+  vac: Vacancy,
+  referralId: Id,
+  requestedAt: Instant,
+): Fail | Referral {
+  if (typeof referralId !== 'string' || referralId.length === 0)
+    return fail('invalid_args', { details: 'referralId' })
+  if (tx.get('referrals', referralId))
+    return fail('duplicate_id', { entity: 'referral', id: referralId })
   const block = referralBlock(tx.view(), app, tx.now)
   if (block) return fail(block.code, block.params)
   if (activeReferralOf(tx, app.id)) return fail('referral_already_active')
   const mm = mismatch(app, vac, tx.now)
   if (mm) return fail(mm.code, mm.params)
-  if (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all') return fail('vacancy_not_open', { phase: vac.phase })
+  if (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all')
+    return fail('vacancy_not_open', { phase: vac.phase })
   if (vac.freePlaces <= 0) return fail('vacancy_no_free_places')
   const docs = checkPrivilegeDocuments(app, requestedAt)
   if (docs) return docs
-  const hidden = app.privilege === 'out_of_turn' && app.privilegeStatus !== 'confirmed' && app.privilegeStatus !== 'rejected'
+  const hidden =
+    app.privilege === 'out_of_turn' &&
+    app.privilegeStatus !== 'confirmed' &&
+    app.privilegeStatus !== 'rejected'
   const ref: Referral = {
     id: referralId,
     applicationId: app.id,
@@ -287,9 +329,17 @@ function issueReferral(tx: Tx, app: Application, vac: Vacancy, referralId: Id, r
   takePlace(tx, vac)
   setApp(tx, app, { status: 'referral_issued', turnDeadline: null })
   cancelOpenBids(tx, app.id)
-  tx.emit('referral_issued', { applicationId: app.id, subjectId: ref.id, params: { hidden, validUntil: ref.validUntil } })
+  tx.emit('referral_issued', {
+    applicationId: app.id,
+    subjectId: ref.id,
+    params: { hidden, validUntil: ref.validUntil },
+  })
   if (!hidden) {
-    tx.notify('bid_activated', app.id, { kindergarten: vac.kindergartenName, validUntil: localDate(ref.validUntil), days: 5 })
+    tx.notify('bid_activated', app.id, {
+      kindergarten: vac.kindergartenName,
+      validUntil: localDate(ref.validUntil),
+      days: 5,
+    })
   }
   return ref
 }
@@ -298,39 +348,62 @@ function issueReferral(tx: Tx, app: Application, vac: Vacancy, referralId: Id, r
 // Applications
 
 export interface FileApplicationPayload {
-  application: Omit<Application, 'status' | 'statusChangedAt' | 'lapses' | 'privilegeStatus' | 'registeredAt'> & {
+  application: Omit<
+    Application,
+    'status' | 'statusChangedAt' | 'lapses' | 'privilegeStatus' | 'registeredAt'
+  > & {
     registeredAt?: Instant
   }
 }
 
 /** A parent (or a clerk at the office) files an application. Reads: the child's applications, the cohort (for the number in the notice). */
-export function fileApplication(world: World, p: FileApplicationPayload, now: Instant, cal: Calendar): Transition {
+export function fileApplication(
+  world: World,
+  p: FileApplicationPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const a = p.application
   const bad = checkNow(now)
   if (bad) return bad
-  if (!a || typeof a.id !== 'string' || a.id.length === 0) return fail('application_invalid', { details: 'id' })
+  if (!a || typeof a.id !== 'string' || a.id.length === 0)
+    return fail('application_invalid', { details: 'id' })
   if (tx.get('applications', a.id)) return fail('duplicate_id', { entity: 'application', id: a.id })
-  if (!QUEUE_TYPES.includes(a.queueType)) return fail('application_invalid', { details: 'queueType' })
-  if (!PRIVILEGES.includes(a.privilege)) return fail('application_invalid', { details: 'privilege' })
+  if (!QUEUE_TYPES.includes(a.queueType))
+    return fail('application_invalid', { details: 'queueType' })
+  if (!PRIVILEGES.includes(a.privilege))
+    return fail('application_invalid', { details: 'privilege' })
   const num = parseApplicationNumber(a.number)
   if (!num.ok) return num
-  if (num.value.queueType !== a.queueType) return fail('application_number_queue_mismatch', { number: a.number })
+  if (num.value.queueType !== a.queueType)
+    return fail('application_number_queue_mismatch', { number: a.number })
   const child = validateIin(a.child?.iin ?? '')
   if (!child.ok) return child
   if (child.value.birthDate !== a.child.birthDate) {
-    return fail('child_birth_date_mismatch', { iinDate: child.value.birthDate, given: String(a.child.birthDate) })
+    return fail('child_birth_date_mismatch', {
+      iinDate: child.value.birthDate,
+      given: String(a.child.birthDate),
+    })
   }
   const applicant = validateIin(a.applicantIin ?? '')
   if (!applicant.ok) return applicant
-  if (!Array.isArray(a.languages) || a.languages.length === 0) return fail('application_invalid', { details: 'languages' })
+  if (!Array.isArray(a.languages) || a.languages.length === 0)
+    return fail('application_invalid', { details: 'languages' })
   if (!a.region || !a.locality) return fail('application_invalid', { details: 'region/locality' })
-  if (a.queueType === 'special_voucher' && !a.correctionType) return fail('correction_type_required')
+  if (a.queueType === 'special_voucher' && !a.correctionType)
+    return fail('correction_type_required')
   const docs: PrivilegeDocument[] = Array.isArray(a.privilegeDocuments) ? a.privilegeDocuments : []
   if (a.privilege !== 'none' && docs.length === 0) return fail('privilege_documents_required')
-  for (const d of docs) if (!isLocalDate(d.issuedOn)) return fail('application_invalid', { details: 'privilegeDocuments.issuedOn' })
+  for (const d of docs)
+    if (!isLocalDate(d.issuedOn))
+      return fail('application_invalid', { details: 'privilegeDocuments.issuedOn' })
   for (const o of tx.all('applications')) {
-    if (o.child.iin === a.child.iin && o.queueType === a.queueType && !['enrolled', 'removed', 'archived'].includes(o.status)) {
+    if (
+      o.child.iin === a.child.iin &&
+      o.queueType === a.queueType &&
+      !['enrolled', 'removed', 'archived'].includes(o.status)
+    ) {
       return fail('application_duplicate', { number: o.number })
     }
   }
@@ -361,19 +434,32 @@ export interface RemoveFromQueuePayload {
 }
 
 /** The parent withdraws the application, or a clerk removes it. Reads: the application, its bids, referrals, vouchers, contracts, the referral's vacancy. */
-export function removeFromQueue(world: World, p: RemoveFromQueuePayload, now: Instant, cal: Calendar): Transition {
+export function removeFromQueue(
+  world: World,
+  p: RemoveFromQueuePayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (['enrolled', 'removed', 'archived'].includes(app.status)) return invalidState('application', app.status, 'removeFromQueue')
-  if (p.reason !== 'parent_request' && p.reason !== 'clerk_decision') return fail('invalid_args', { details: 'reason' })
+  if (['enrolled', 'removed', 'archived'].includes(app.status))
+    return invalidState('application', app.status, 'removeFromQueue')
+  if (p.reason !== 'parent_request' && p.reason !== 'clerk_decision')
+    return fail('invalid_args', { details: 'reason' })
   const ref = activeReferralOf(tx, app.id)
   if (ref) {
     endReferral(tx, ref, 'cancelled', 'removed_from_queue')
     returnPlace(tx, ref.vacancyId)
   }
   const v = activeVoucherOf(tx, app.id)
-  if (v) tx.put('vouchers', { ...v, status: 'cancelled', statusChangedAt: now, cancelReason: 'clerk_decision' })
+  if (v)
+    tx.put('vouchers', {
+      ...v,
+      status: 'cancelled',
+      statusChangedAt: now,
+      cancelReason: 'clerk_decision',
+    })
   voidOpenContracts(tx, app.id, 'removed_from_queue')
   cancelOpenBids(tx, app.id)
   setApp(tx, app, { status: 'removed', removalReason: p.reason })
@@ -388,14 +474,22 @@ export interface UpdatePrivilegeDocumentsPayload {
 }
 
 /** The parent uploads fresh privilege documents (T6); a rejected privilege stays rejected. */
-export function updatePrivilegeDocuments(world: World, p: UpdatePrivilegeDocumentsPayload, now: Instant, cal: Calendar): Transition {
+export function updatePrivilegeDocuments(
+  world: World,
+  p: UpdatePrivilegeDocumentsPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
   if (app.privilege === 'none') return fail('privilege_none')
-  if (['enrolled', 'removed', 'archived'].includes(app.status)) return invalidState('application', app.status, 'updatePrivilegeDocuments')
-  if (!Array.isArray(p.documents) || p.documents.length === 0) return fail('privilege_documents_required')
-  for (const d of p.documents) if (!isLocalDate(d.issuedOn)) return fail('invalid_args', { details: 'documents.issuedOn' })
+  if (['enrolled', 'removed', 'archived'].includes(app.status))
+    return invalidState('application', app.status, 'updatePrivilegeDocuments')
+  if (!Array.isArray(p.documents) || p.documents.length === 0)
+    return fail('privilege_documents_required')
+  for (const d of p.documents)
+    if (!isLocalDate(d.issuedOn)) return fail('invalid_args', { details: 'documents.issuedOn' })
   setApp(tx, app, { privilegeDocuments: p.documents })
   tx.emit('privilege_documents_updated', { applicationId: app.id })
   return tx.done()
@@ -411,22 +505,37 @@ export interface PrivilegeDecisionPayload {
  * The clerk confirms the privilege documents. A hidden out-of-turn referral becomes
  * visible to the kindergarten and its 5 working days (T2) start now.
  */
-export function confirmPrivilege(world: World, p: PrivilegeDecisionPayload, now: Instant, cal: Calendar): Transition {
+export function confirmPrivilege(
+  world: World,
+  p: PrivilegeDecisionPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (APPLICATION_TERMINAL.includes(app.status)) return invalidState('application', app.status, 'confirmPrivilege')
+  if (APPLICATION_TERMINAL.includes(app.status))
+    return invalidState('application', app.status, 'confirmPrivilege')
   if (app.privilege === 'none') return fail('privilege_none')
-  if (app.privilegeStatus !== 'pending') return fail('privilege_not_pending', { status: app.privilegeStatus })
+  if (app.privilegeStatus !== 'pending')
+    return fail('privilege_not_pending', { status: app.privilegeStatus })
   setApp(tx, app, { privilegeStatus: 'confirmed' })
   tx.emit('privilege_confirmed', { applicationId: app.id, params: { clerk: p.clerkName ?? '' } })
   const ref = activeReferralOf(tx, app.id)
   if (ref && ref.hidden) {
     const validUntil = t2ReferralValidUntil(cal, now)
     tx.put('referrals', { ...ref, hidden: false, validUntil, statusChangedAt: now })
-    tx.emit('referral_revealed', { applicationId: app.id, subjectId: ref.id, params: { validUntil } })
+    tx.emit('referral_revealed', {
+      applicationId: app.id,
+      subjectId: ref.id,
+      params: { validUntil },
+    })
     const vac = ref.vacancyId ? tx.get('vacancies', ref.vacancyId) : undefined
-    tx.notify('bid_activated', app.id, { kindergarten: vac?.kindergartenName ?? '', validUntil: localDate(validUntil), days: 5 })
+    tx.notify('bid_activated', app.id, {
+      kindergarten: vac?.kindergartenName ?? '',
+      validUntil: localDate(validUntil),
+      days: 5,
+    })
   }
   return tx.done()
 }
@@ -436,22 +545,36 @@ export function confirmPrivilege(world: World, p: PrivilegeDecisionPayload, now:
  * obtained by it is cancelled (its place returns) and the application goes back to the
  * general order at its original registration time.
  */
-export function rejectPrivilege(world: World, p: PrivilegeDecisionPayload, now: Instant, cal: Calendar): Transition {
+export function rejectPrivilege(
+  world: World,
+  p: PrivilegeDecisionPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (APPLICATION_TERMINAL.includes(app.status)) return invalidState('application', app.status, 'rejectPrivilege')
+  if (APPLICATION_TERMINAL.includes(app.status))
+    return invalidState('application', app.status, 'rejectPrivilege')
   if (app.privilege === 'none') return fail('privilege_none')
-  if (app.privilegeStatus !== 'pending') return fail('privilege_not_pending', { status: app.privilegeStatus })
-  let current = setApp(tx, app, { privilegeStatus: 'rejected' })
-  tx.emit('privilege_rejected', { applicationId: app.id, params: { clerk: p.clerkName ?? '', reason: p.reason ?? '' } })
+  if (app.privilegeStatus !== 'pending')
+    return fail('privilege_not_pending', { status: app.privilegeStatus })
+  const current = setApp(tx, app, { privilegeStatus: 'rejected' })
+  tx.emit('privilege_rejected', {
+    applicationId: app.id,
+    params: { clerk: p.clerkName ?? '', reason: p.reason ?? '' },
+  })
   const ref = activeReferralOf(tx, app.id)
   if (ref && ref.privilege !== 'none') {
     endReferral(tx, ref, 'cancelled', 'privilege_rejected')
     returnPlace(tx, ref.vacancyId)
     voidOpenContracts(tx, app.id, 'privilege_rejected')
-    current = backToQueue(tx, current)
-    tx.emit('referral_cancelled', { applicationId: app.id, subjectId: ref.id, params: { reason: 'privilege_rejected' } })
+    backToQueue(tx, current)
+    tx.emit('referral_cancelled', {
+      applicationId: app.id,
+      subjectId: ref.id,
+      params: { reason: 'privilege_rejected' },
+    })
   }
   tx.notify('privilege_rejected', app.id, { clerk: p.clerkName ?? '', reason: p.reason ?? '' })
   return tx.done()
@@ -465,14 +588,24 @@ export interface ReviewerDecisionPayload {
   reason?: string
 }
 
-function review(world: World, p: ReviewerDecisionPayload, now: Instant, cal: Calendar, confirm: boolean): Transition {
+function review(
+  world: World,
+  p: ReviewerDecisionPayload,
+  now: Instant,
+  cal: Calendar,
+  confirm: boolean,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (app.status !== 'awaiting_review') return fail('application_not_awaiting_review', { status: app.status })
-  if (!REVIEWER_ROLES.includes(p.reviewerRole)) return fail('invalid_args', { details: 'reviewerRole' })
-  if (typeof p.reviewerName !== 'string' || p.reviewerName.trim() === '') return fail('reviewer_name_required')
-  if (typeof p.decisionId !== 'string' || tx.get('decisions', p.decisionId)) return fail('duplicate_id', { entity: 'decision', id: String(p.decisionId) })
+  if (app.status !== 'awaiting_review')
+    return fail('application_not_awaiting_review', { status: app.status })
+  if (!REVIEWER_ROLES.includes(p.reviewerRole))
+    return fail('invalid_args', { details: 'reviewerRole' })
+  if (typeof p.reviewerName !== 'string' || p.reviewerName.trim() === '')
+    return fail('reviewer_name_required')
+  if (typeof p.decisionId !== 'string' || tx.get('decisions', p.decisionId))
+    return fail('duplicate_id', { entity: 'decision', id: String(p.decisionId) })
   tx.put('decisions', {
     id: p.decisionId,
     applicationId: app.id,
@@ -496,38 +629,60 @@ function review(world: World, p: ReviewerDecisionPayload, now: Instant, cal: Cal
 }
 
 /** Reviewer (phthisiatrician / PMPK) confirms a special-queue application (seed 004). */
-export const reviewerConfirm = (w: World, p: ReviewerDecisionPayload, now: Instant, cal: Calendar): Transition =>
-  review(w, p, now, cal, true)
+export const reviewerConfirm = (
+  w: World,
+  p: ReviewerDecisionPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition => review(w, p, now, cal, true)
 /** Reviewer rejects: the application is archived and the notice names the reviewer (seed 004). */
-export const reviewerReject = (w: World, p: ReviewerDecisionPayload, now: Instant, cal: Calendar): Transition =>
-  review(w, p, now, cal, false)
+export const reviewerReject = (
+  w: World,
+  p: ReviewerDecisionPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition => review(w, p, now, cal, false)
 
 export interface ApplicationRef {
   applicationId: Id
 }
 
 /** T1 (sanatorium): 3 working days passed without a choice: back to in_queue, the number is kept. */
-export function expireTurn(world: World, p: ApplicationRef, now: Instant, cal: Calendar): Transition {
+export function expireTurn(
+  world: World,
+  p: ApplicationRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
   if (app.status !== 'notified') return invalidState('application', app.status, 'expireTurn')
-  if (!passed(app.turnDeadline, now)) return fail('timer_not_due', { deadline: app.turnDeadline ?? '' })
+  if (!passed(app.turnDeadline, now))
+    return fail('timer_not_due', { deadline: app.turnDeadline ?? '' })
   setApp(tx, app, { status: 'in_queue', turnDeadline: null })
   tx.emit('turn_expired', { applicationId: app.id })
   return tx.done()
 }
 
 /** T7: the parent restores an inactive voucher application, once, within 28 calendar days. */
-export function restoreApplication(world: World, p: ApplicationRef, now: Instant, cal: Calendar): Transition {
+export function restoreApplication(
+  world: World,
+  p: ApplicationRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (app.status !== 'inactive') return invalidState('application', app.status, 'restoreApplication')
+  if (app.status !== 'inactive')
+    return invalidState('application', app.status, 'restoreApplication')
   if (app.restoredOnce) return fail('application_already_restored')
-  if (passed(app.inactiveUntil, now)) return fail('restore_window_passed', { deadline: app.inactiveUntil ?? '' })
+  if (passed(app.inactiveUntil, now))
+    return fail('restore_window_passed', { deadline: app.inactiveUntil ?? '' })
   for (const s of tx.all('stopList')) {
-    if (s.applicationId === app.id && s.status === 'active') tx.put('stopList', { ...s, status: 'released' })
+    if (s.applicationId === app.id && s.status === 'active')
+      tx.put('stopList', { ...s, status: 'released' })
   }
   setApp(tx, app, { status: 'in_queue', restoredOnce: true, inactiveUntil: null })
   tx.emit('application_restored', { applicationId: app.id })
@@ -536,14 +691,21 @@ export function restoreApplication(world: World, p: ApplicationRef, now: Instant
 }
 
 /** T7: an inactive application not restored within 28 days is archived. */
-export function archiveInactive(world: World, p: ApplicationRef, now: Instant, cal: Calendar): Transition {
+export function archiveInactive(
+  world: World,
+  p: ApplicationRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
   if (app.status !== 'inactive') return invalidState('application', app.status, 'archiveInactive')
-  if (!passed(app.inactiveUntil, now)) return fail('timer_not_due', { deadline: app.inactiveUntil ?? '' })
+  if (!passed(app.inactiveUntil, now))
+    return fail('timer_not_due', { deadline: app.inactiveUntil ?? '' })
   for (const s of tx.all('stopList')) {
-    if (s.applicationId === app.id && s.status === 'active') tx.put('stopList', { ...s, status: 'expired' })
+    if (s.applicationId === app.id && s.status === 'active')
+      tx.put('stopList', { ...s, status: 'expired' })
   }
   setApp(tx, app, { status: 'archived' })
   tx.emit('application_archived', { applicationId: app.id })
@@ -559,7 +721,12 @@ export interface PublishVacancyPayload {
 }
 
 /** Kindergarten staff publish a bulletin entry (seed 001 fields). Not during the yearly pause (August). */
-export function publishVacancy(world: World, p: PublishVacancyPayload, now: Instant, cal: Calendar): Transition {
+export function publishVacancy(
+  world: World,
+  p: PublishVacancyPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = p.vacancy
   const bad = checkNow(now)
@@ -568,14 +735,30 @@ export function publishVacancy(world: World, p: PublishVacancyPayload, now: Inst
   if (!v || typeof v.id !== 'string' || v.id.length === 0) return invalid('id')
   if (tx.get('vacancies', v.id)) return fail('duplicate_id', { entity: 'vacancy', id: v.id })
   if (!QUEUE_TYPES.includes(v.queueType)) return invalid('queueType')
-  for (const k of ['region', 'locality', 'kindergartenId', 'kindergartenName', 'groupId', 'groupName', 'ageGroup', 'language', 'publishedBy'] as const) {
+  for (const k of [
+    'region',
+    'locality',
+    'kindergartenId',
+    'kindergartenName',
+    'groupId',
+    'groupName',
+    'ageGroup',
+    'language',
+    'publishedBy',
+  ] as const) {
     if (typeof v[k] !== 'string' || v[k].trim() === '') return invalid(k)
   }
   if (!GROUP_TYPES.includes(v.groupType)) return invalid('groupType')
   if (!PLACE_TYPES.includes(v.placeType)) return invalid('placeType')
-  if (!Array.isArray(v.birthYears) || v.birthYears.length === 0 || v.birthYears.some((y) => !Number.isInteger(y))) return invalid('birthYears')
+  if (
+    !Array.isArray(v.birthYears) ||
+    v.birthYears.length === 0 ||
+    v.birthYears.some((y) => !Number.isInteger(y))
+  )
+    return invalid('birthYears')
   if (!Number.isInteger(v.totalPlaces) || v.totalPlaces < 1) return invalid('totalPlaces')
-  if (!Number.isInteger(v.freePlaces) || v.freePlaces < 1 || v.freePlaces > v.totalPlaces) return invalid('freePlaces')
+  if (!Number.isInteger(v.freePlaces) || v.freePlaces < 1 || v.freePlaces > v.totalPlaces)
+    return invalid('freePlaces')
   if (!isLocalDate(v.releaseDate)) return invalid('releaseDate')
   if (!isLocalDate(v.publishedOn)) return invalid('publishedOn')
   if (!isInstant(v.bidsFrom)) return invalid('bidsFrom')
@@ -608,7 +791,11 @@ export function openVacancy(world: World, p: VacancyRef, now: Instant, cal: Cale
   if (isFail(vac)) return vac
   if (vac.phase !== 'scheduled') return invalidState('vacancy', vac.phase, 'openVacancy')
   if (toMs(now) < toMs(vac.bidsFrom)) return fail('timer_not_due', { deadline: vac.bidsFrom })
-  const next: Vacancy = { ...vac, phase: 'open_to_queue', queueWindowEndsAt: t1ChooseDeadline(cal, vac.bidsFrom) }
+  const next: Vacancy = {
+    ...vac,
+    phase: 'open_to_queue',
+    queueWindowEndsAt: t1ChooseDeadline(cal, vac.bidsFrom),
+  }
   tx.put('vacancies', next)
   tx.emit('vacancy_opened_to_queue', { subjectId: vac.id })
   notifyTurns(tx, next)
@@ -616,12 +803,18 @@ export function openVacancy(world: World, p: VacancyRef, now: Instant, cal: Cale
 }
 
 /** Timer T1: the queue window passed: the places become available to everyone in the queue of those birth years. */
-export function openVacancyToAll(world: World, p: VacancyRef, now: Instant, cal: Calendar): Transition {
+export function openVacancyToAll(
+  world: World,
+  p: VacancyRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const vac = need(tx, 'vacancies', p.vacancyId, 'vacancy')
   if (isFail(vac)) return vac
   if (vac.phase !== 'open_to_queue') return invalidState('vacancy', vac.phase, 'openVacancyToAll')
-  if (!passed(vac.queueWindowEndsAt, now)) return fail('timer_not_due', { deadline: vac.queueWindowEndsAt ?? '' })
+  if (!passed(vac.queueWindowEndsAt, now))
+    return fail('timer_not_due', { deadline: vac.queueWindowEndsAt ?? '' })
   tx.put('vacancies', { ...vac, phase: 'open_to_all' })
   tx.emit('vacancy_opened_to_all', { subjectId: vac.id })
   return tx.done()
@@ -633,7 +826,12 @@ export interface WithdrawVacancyPayload {
 }
 
 /** Staff withdraw a bulletin entry; waiting bids are cancelled. Issued referrals stay valid. */
-export function withdrawVacancy(world: World, p: WithdrawVacancyPayload, now: Instant, cal: Calendar): Transition {
+export function withdrawVacancy(
+  world: World,
+  p: WithdrawVacancyPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const vac = need(tx, 'vacancies', p.vacancyId, 'vacancy')
   if (isFail(vac)) return vac
@@ -672,22 +870,35 @@ export function sendBid(world: World, p: SendBidPayload, now: Instant, cal: Cale
   if (isFail(app)) return app
   const vac = need(tx, 'vacancies', p.vacancyId, 'vacancy')
   if (isFail(vac)) return vac
-  if (typeof p.bidId !== 'string' || p.bidId.length === 0) return fail('invalid_args', { details: 'bidId' })
+  if (typeof p.bidId !== 'string' || p.bidId.length === 0)
+    return fail('invalid_args', { details: 'bidId' })
   if (tx.get('bids', p.bidId)) return fail('duplicate_id', { entity: 'bid', id: p.bidId })
   if (vac.queueType !== 'general') return fail('vacancy_no_bids', { queueType: vac.queueType })
   const block = referralBlock(tx.view(), app, now)
   if (block) return fail(block.code, block.params)
   const mm = mismatch(app, vac, now)
   if (mm) return fail(mm.code, mm.params)
-  if (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all') return fail('vacancy_not_open', { phase: vac.phase })
+  if (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all')
+    return fail('vacancy_not_open', { phase: vac.phase })
   if (toMs(now) < toMs(vac.bidsFrom)) return fail('vacancy_not_open', { phase: vac.phase })
   if (vac.freePlaces <= 0) return fail('vacancy_no_free_places')
-  if (tx.all('bids').some((b) => b.applicationId === app.id && b.vacancyId === vac.id && b.status === 'sent')) {
+  if (
+    tx
+      .all('bids')
+      .some((b) => b.applicationId === app.id && b.vacancyId === vac.id && b.status === 'sent')
+  ) {
     return fail('bid_duplicate')
   }
   const who = whoMayTake(vac, tx.view(), now)
   if (!who.applicationIds.includes(app.id)) return fail('vacancy_not_your_turn')
-  const bid: Bid = { id: p.bidId, applicationId: app.id, vacancyId: vac.id, sentAt: now, status: 'sent', statusChangedAt: now }
+  const bid: Bid = {
+    id: p.bidId,
+    applicationId: app.id,
+    vacancyId: vac.id,
+    sentAt: now,
+    status: 'sent',
+    statusChangedAt: now,
+  }
   tx.put('bids', bid)
   tx.emit('bid_sent', { applicationId: app.id, subjectId: bid.id })
   tx.notify('bid_sent', app.id, { kindergarten: vac.kindergartenName })
@@ -705,7 +916,12 @@ export interface ActivateBidPayload {
  * documents must be fresh (T6, against the bid's time). An out-of-turn referral with the
  * privilege not yet confirmed is hidden from the kindergarten.
  */
-export function activateBid(world: World, p: ActivateBidPayload, now: Instant, cal: Calendar): Transition {
+export function activateBid(
+  world: World,
+  p: ActivateBidPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const bid = need(tx, 'bids', p.bidId, 'bid')
   if (isFail(bid)) return bid
@@ -733,9 +949,16 @@ export function declineBid(world: World, p: BidRef, now: Instant, cal: Calendar)
   if (isFail(bid)) return bid
   if (bid.status !== 'sent') return fail('bid_not_pending', { status: bid.status })
   tx.put('bids', { ...bid, status: 'declined', statusChangedAt: now })
-  tx.emit('bid_declined', { applicationId: bid.applicationId, subjectId: bid.id, params: { reason: p.reason ?? '' } })
+  tx.emit('bid_declined', {
+    applicationId: bid.applicationId,
+    subjectId: bid.id,
+    params: { reason: p.reason ?? '' },
+  })
   const vac = tx.get('vacancies', bid.vacancyId)
-  tx.notify('bid_declined', bid.applicationId, { kindergarten: vac?.kindergartenName ?? '', reason: p.reason ?? '' })
+  tx.notify('bid_declined', bid.applicationId, {
+    kindergarten: vac?.kindergartenName ?? '',
+    reason: p.reason ?? '',
+  })
   return tx.done()
 }
 
@@ -765,20 +988,29 @@ export interface ChooseKindergartenPayload {
  * the turn came (or the place is open to all). Private state order: child in the queue,
  * 3 years or older today, free places; the application leaves the queue.
  */
-export function chooseKindergarten(world: World, p: ChooseKindergartenPayload, now: Instant, cal: Calendar): Transition {
+export function chooseKindergarten(
+  world: World,
+  p: ChooseKindergartenPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
   const vac = need(tx, 'vacancies', p.vacancyId, 'vacancy')
   if (isFail(vac)) return vac
   if (vac.queueType !== 'sanatorium' && vac.queueType !== 'private_state_order') {
-    return fail('vacancy_queue_type_mismatch', { vacancy: vac.queueType, application: app.queueType })
+    return fail('vacancy_queue_type_mismatch', {
+      vacancy: vac.queueType,
+      application: app.queueType,
+    })
   }
   const block = referralBlock(tx.view(), app, now)
   if (block) return fail(block.code, block.params)
   const mm = mismatch(app, vac, now)
   if (mm) return fail(mm.code, mm.params)
-  if (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all') return fail('vacancy_not_open', { phase: vac.phase })
+  if (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all')
+    return fail('vacancy_not_open', { phase: vac.phase })
   if (vac.freePlaces <= 0) return fail('vacancy_no_free_places')
   if (vac.queueType === 'sanatorium') {
     const who = whoMayTake(vac, tx.view(), now)
@@ -789,7 +1021,10 @@ export function chooseKindergarten(world: World, p: ChooseKindergartenPayload, n
   if (vac.queueType === 'private_state_order') {
     const cur = tx.get('applications', app.id)!
     setApp(tx, cur, { leftQueue: true })
-    tx.emit('removed_from_queue', { applicationId: app.id, params: { reason: 'private_state_order_chosen' } })
+    tx.emit('removed_from_queue', {
+      applicationId: app.id,
+      params: { reason: 'private_state_order_chosen' },
+    })
     tx.notify('private_order_chosen', app.id, { kindergarten: vac.kindergartenName })
   }
   return tx.done()
@@ -801,23 +1036,39 @@ export interface ChooseVoucherKindergartenPayload {
 }
 
 /** Voucher (seed 004): after confirming interest the parent picks a kindergarten and waits for its contract. */
-export function chooseVoucherKindergarten(world: World, p: ChooseVoucherKindergartenPayload, now: Instant, cal: Calendar): Transition {
+export function chooseVoucherKindergarten(
+  world: World,
+  p: ChooseVoucherKindergartenPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = need(tx, 'vouchers', p.voucherId, 'voucher')
   if (isFail(v)) return v
-  if (v.status !== 'interest_confirmed' && v.status !== 'extended') return invalidState('voucher', v.status, 'chooseVoucherKindergarten')
-  if (passed(v.chooseDeadline, now)) return fail('voucher_choose_window_passed', { deadline: v.chooseDeadline ?? '' })
+  if (v.status !== 'interest_confirmed' && v.status !== 'extended')
+    return invalidState('voucher', v.status, 'chooseVoucherKindergarten')
+  if (passed(v.chooseDeadline, now))
+    return fail('voucher_choose_window_passed', { deadline: v.chooseDeadline ?? '' })
   const app = need(tx, 'applications', v.applicationId, 'application')
   if (isFail(app)) return app
-  if (typeof p.kindergartenId !== 'string' || p.kindergartenId === '') return fail('invalid_args', { details: 'kindergartenId' })
-  if (app.kindergartenChoices && app.kindergartenChoices.length > 0 && !app.kindergartenChoices.includes(p.kindergartenId)) {
+  if (typeof p.kindergartenId !== 'string' || p.kindergartenId === '')
+    return fail('invalid_args', { details: 'kindergartenId' })
+  if (
+    app.kindergartenChoices &&
+    app.kindergartenChoices.length > 0 &&
+    !app.kindergartenChoices.includes(p.kindergartenId)
+  ) {
     return fail('voucher_kindergarten_not_in_choices')
   }
   const enr = currentEnrolment(tx.view(), app.child.iin)
   if (enr) return fail('enrolled_elsewhere', { kindergarten: enr.kindergartenName })
   tx.put('vouchers', { ...v, kindergartenId: p.kindergartenId })
   setApp(tx, app, { status: 'awaiting_contract' })
-  tx.emit('voucher_kindergarten_chosen', { applicationId: app.id, subjectId: v.id, params: { kindergartenId: p.kindergartenId } })
+  tx.emit('voucher_kindergarten_chosen', {
+    applicationId: app.id,
+    subjectId: v.id,
+    params: { kindergartenId: p.kindergartenId },
+  })
   return tx.done()
 }
 
@@ -829,11 +1080,17 @@ export interface ReferralRef {
 }
 
 /** T5: the parent revokes a received referral within one day (24 hours) of its issue, not later. */
-export function revokeReferral(world: World, p: ReferralRef, now: Instant, cal: Calendar): Transition {
+export function revokeReferral(
+  world: World,
+  p: ReferralRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const ref = need(tx, 'referrals', p.referralId, 'referral')
   if (isFail(ref)) return ref
-  if (ref.status !== 'active' && ref.status !== 'extended') return fail('referral_not_active', { status: ref.status })
+  if (ref.status !== 'active' && ref.status !== 'extended')
+    return fail('referral_not_active', { status: ref.status })
   const deadline = t5RevokeDeadline(ref.issuedAt)
   if (passed(deadline, now)) return fail('referral_revoke_window_passed', { deadline })
   endReferral(tx, ref, 'revoked', 'parent_revoked')
@@ -853,7 +1110,12 @@ export interface ExtendReferralPayload {
 }
 
 /** T4: one extension, up to 30 calendar days, with supporting documents, up to and on the last valid day. */
-export function extendReferral(world: World, p: ExtendReferralPayload, now: Instant, cal: Calendar): Transition {
+export function extendReferral(
+  world: World,
+  p: ExtendReferralPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const ref = need(tx, 'referrals', p.referralId, 'referral')
   if (isFail(ref)) return ref
@@ -861,12 +1123,27 @@ export function extendReferral(world: World, p: ExtendReferralPayload, now: Inst
   if (ref.status !== 'active') return fail('referral_not_active', { status: ref.status })
   if (ref.hidden) return fail('referral_hidden_pending_privilege')
   if (passed(ref.validUntil, now)) return fail('referral_expired', { validUntil: ref.validUntil })
-  if (!Number.isInteger(p.days) || p.days < 1 || p.days > 30) return fail('referral_extension_too_long', { days: String(p.days), max: 30 })
-  if (!Array.isArray(p.documents) || p.documents.length === 0) return fail('referral_extension_documents_required')
+  if (!Number.isInteger(p.days) || p.days < 1 || p.days > 30)
+    return fail('referral_extension_too_long', { days: String(p.days), max: 30 })
+  if (!Array.isArray(p.documents) || p.documents.length === 0)
+    return fail('referral_extension_documents_required')
   const validUntil = t4ExtendedUntil(ref.validUntil, p.days)
-  tx.put('referrals', { ...ref, status: 'extended', validUntil, extendedDays: p.days, statusChangedAt: now })
-  tx.emit('referral_extended', { applicationId: ref.applicationId, subjectId: ref.id, params: { validUntil, days: p.days } })
-  tx.notify('referral_extended', ref.applicationId, { validUntil: localDate(validUntil), days: p.days })
+  tx.put('referrals', {
+    ...ref,
+    status: 'extended',
+    validUntil,
+    extendedDays: p.days,
+    statusChangedAt: now,
+  })
+  tx.emit('referral_extended', {
+    applicationId: ref.applicationId,
+    subjectId: ref.id,
+    params: { validUntil, days: p.days },
+  })
+  tx.notify('referral_extended', ref.applicationId, {
+    validUntil: localDate(validUntil),
+    days: p.days,
+  })
   return tx.done()
 }
 
@@ -878,11 +1155,17 @@ export const stopListIdFor = (sourceId: Id): Id => `stop:${sourceId}`
  * lapses, its place returns; the first lapse puts the application on the stop-list for
  * 10 working days, the second removes the child from the queue.
  */
-export function lapseReferral(world: World, p: ReferralRef, now: Instant, cal: Calendar): Transition {
+export function lapseReferral(
+  world: World,
+  p: ReferralRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const ref = need(tx, 'referrals', p.referralId, 'referral')
   if (isFail(ref)) return ref
-  if (ref.status !== 'active' && ref.status !== 'extended') return fail('referral_not_active', { status: ref.status })
+  if (ref.status !== 'active' && ref.status !== 'extended')
+    return fail('referral_not_active', { status: ref.status })
   if (ref.hidden) return fail('referral_hidden_pending_privilege')
   if (!passed(ref.validUntil, now)) return fail('timer_not_due', { deadline: ref.validUntil })
   endReferral(tx, ref, 'lapsed', 'not_arrived')
@@ -929,17 +1212,25 @@ export interface CreateContractPayload {
 }
 
 /** Staff draw up a contract on a valid referral (visible to them) or a voucher whose kindergarten is theirs. */
-export function createContract(world: World, p: CreateContractPayload, now: Instant, cal: Calendar): Transition {
+export function createContract(
+  world: World,
+  p: CreateContractPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
-  if (typeof p.contractId !== 'string' || p.contractId === '') return fail('invalid_args', { details: 'contractId' })
-  if (tx.get('contracts', p.contractId)) return fail('duplicate_id', { entity: 'contract', id: p.contractId })
+  if (typeof p.contractId !== 'string' || p.contractId === '')
+    return fail('invalid_args', { details: 'contractId' })
+  if (tx.get('contracts', p.contractId))
+    return fail('duplicate_id', { entity: 'contract', id: p.contractId })
   let applicationId: Id
   let kindergartenId: Id
   let groupId: Id | null = null
   if (p.basis?.kind === 'referral') {
     const ref = need(tx, 'referrals', p.basis.referralId, 'referral')
     if (isFail(ref)) return ref
-    if (ref.status !== 'active' && ref.status !== 'extended') return fail('referral_not_active', { status: ref.status })
+    if (ref.status !== 'active' && ref.status !== 'extended')
+      return fail('referral_not_active', { status: ref.status })
     if (ref.hidden) return fail('referral_hidden_pending_privilege')
     if (passed(ref.validUntil, now)) return fail('referral_expired', { validUntil: ref.validUntil })
     applicationId = ref.applicationId
@@ -948,16 +1239,27 @@ export function createContract(world: World, p: CreateContractPayload, now: Inst
   } else if (p.basis?.kind === 'voucher') {
     const v = need(tx, 'vouchers', p.basis.voucherId, 'voucher')
     if (isFail(v)) return v
-    if (v.status !== 'interest_confirmed' && v.status !== 'extended') return invalidState('voucher', v.status, 'createContract')
+    if (v.status !== 'interest_confirmed' && v.status !== 'extended')
+      return invalidState('voucher', v.status, 'createContract')
     if (!v.kindergartenId) return fail('voucher_kindergarten_not_chosen')
-    if (passed(v.chooseDeadline, now)) return fail('voucher_choose_window_passed', { deadline: v.chooseDeadline ?? '' })
+    if (passed(v.chooseDeadline, now))
+      return fail('voucher_choose_window_passed', { deadline: v.chooseDeadline ?? '' })
     applicationId = v.applicationId
     kindergartenId = v.kindergartenId
   } else {
     return fail('invalid_args', { details: 'basis' })
   }
-  if (tx.all('contracts').some((c) => c.applicationId === applicationId && c.status !== 'void')) return fail('contract_exists')
-  const c: Contract = { id: p.contractId, applicationId, kindergartenId, groupId, basis: p.basis, status: 'draft', statusChangedAt: now }
+  if (tx.all('contracts').some((c) => c.applicationId === applicationId && c.status !== 'void'))
+    return fail('contract_exists')
+  const c: Contract = {
+    id: p.contractId,
+    applicationId,
+    kindergartenId,
+    groupId,
+    basis: p.basis,
+    status: 'draft',
+    statusChangedAt: now,
+  }
   tx.put('contracts', c)
   tx.emit('contract_created', { applicationId, subjectId: c.id })
   return tx.done()
@@ -968,7 +1270,12 @@ export interface ContractRef {
 }
 
 /** Staff send the contract to the parent for an e-signature (voucher path, seed 004). */
-export function sendContractToParent(world: World, p: ContractRef, now: Instant, cal: Calendar): Transition {
+export function sendContractToParent(
+  world: World,
+  p: ContractRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const c = need(tx, 'contracts', p.contractId, 'contract')
   if (isFail(c)) return c
@@ -985,15 +1292,27 @@ export interface SignContractByParentPayload {
 }
 
 /** The parent fills the contract, attaches the documents and signs with EDS. */
-export function signContractByParent(world: World, p: SignContractByParentPayload, now: Instant, cal: Calendar): Transition {
+export function signContractByParent(
+  world: World,
+  p: SignContractByParentPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const c = need(tx, 'contracts', p.contractId, 'contract')
   if (isFail(c)) return c
-  if (c.status !== 'sent_to_parent') return invalidState('contract', c.status, 'signContractByParent')
-  if (!Array.isArray(p.documents) || p.documents.length === 0) return fail('contract_documents_required')
+  if (c.status !== 'sent_to_parent')
+    return invalidState('contract', c.status, 'signContractByParent')
+  if (!Array.isArray(p.documents) || p.documents.length === 0)
+    return fail('contract_documents_required')
   const basisOk = basisStillValid(tx, c)
   if (basisOk) return basisOk
-  tx.put('contracts', { ...c, status: 'signed_by_parent', documents: [...p.documents], statusChangedAt: now })
+  tx.put('contracts', {
+    ...c,
+    status: 'signed_by_parent',
+    documents: [...p.documents],
+    statusChangedAt: now,
+  })
   tx.emit('contract_signed_by_parent', { applicationId: c.applicationId, subjectId: c.id })
   return tx.done()
 }
@@ -1002,14 +1321,18 @@ function basisStillValid(tx: Tx, c: Contract): Fail | null {
   if (c.basis.kind === 'referral') {
     const ref = tx.get('referrals', c.basis.referralId)
     if (!ref) return notFound('referral', c.basis.referralId)
-    if (ref.status !== 'active' && ref.status !== 'extended') return fail('referral_not_active', { status: ref.status })
-    if (passed(ref.validUntil, tx.now)) return fail('referral_expired', { validUntil: ref.validUntil })
+    if (ref.status !== 'active' && ref.status !== 'extended')
+      return fail('referral_not_active', { status: ref.status })
+    if (passed(ref.validUntil, tx.now))
+      return fail('referral_expired', { validUntil: ref.validUntil })
     return null
   }
   const v = tx.get('vouchers', c.basis.voucherId)
   if (!v) return notFound('voucher', c.basis.voucherId)
-  if (v.status !== 'interest_confirmed' && v.status !== 'extended') return invalidState('voucher', v.status, 'contract')
-  if (passed(v.chooseDeadline, tx.now)) return fail('voucher_choose_window_passed', { deadline: v.chooseDeadline ?? '' })
+  if (v.status !== 'interest_confirmed' && v.status !== 'extended')
+    return invalidState('voucher', v.status, 'contract')
+  if (passed(v.chooseDeadline, tx.now))
+    return fail('voucher_choose_window_passed', { deadline: v.chooseDeadline ?? '' })
   return null
 }
 
@@ -1018,11 +1341,17 @@ function basisStillValid(tx: Tx, c: Contract): Fail | null {
  * referral contract may be signed from the draft (the parent signed on paper at the
  * kindergarten, seed 001).
  */
-export function signContractByKindergarten(world: World, p: ContractRef, now: Instant, cal: Calendar): Transition {
+export function signContractByKindergarten(
+  world: World,
+  p: ContractRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const c = need(tx, 'contracts', p.contractId, 'contract')
   if (isFail(c)) return c
-  const allowed = c.status === 'signed_by_parent' || (c.status === 'draft' && c.basis.kind === 'referral')
+  const allowed =
+    c.status === 'signed_by_parent' || (c.status === 'draft' && c.basis.kind === 'referral')
   if (!allowed) {
     if (c.basis.kind === 'voucher' && (c.status === 'draft' || c.status === 'sent_to_parent')) {
       return fail('contract_parent_signature_required')
@@ -1041,13 +1370,23 @@ export interface VoidContractPayload {
   reason: string
 }
 
-export function voidContract(world: World, p: VoidContractPayload, now: Instant, cal: Calendar): Transition {
+export function voidContract(
+  world: World,
+  p: VoidContractPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const c = need(tx, 'contracts', p.contractId, 'contract')
   if (isFail(c)) return c
-  if (c.status === 'void' || c.status === 'signed_by_kindergarten') return invalidState('contract', c.status, 'voidContract')
+  if (c.status === 'void' || c.status === 'signed_by_kindergarten')
+    return invalidState('contract', c.status, 'voidContract')
   tx.put('contracts', { ...c, status: 'void', statusChangedAt: now, voidReason: p.reason ?? '' })
-  tx.emit('contract_void', { applicationId: c.applicationId, subjectId: c.id, params: { reason: p.reason ?? '' } })
+  tx.emit('contract_void', {
+    applicationId: c.applicationId,
+    subjectId: c.id,
+    params: { reason: p.reason ?? '' },
+  })
   return tx.done()
 }
 
@@ -1069,9 +1408,12 @@ export function enrol(world: World, p: EnrolPayload, now: Instant, cal: Calendar
   const tx = new Tx(world, now, cal)
   const c = need(tx, 'contracts', p.contractId, 'contract')
   if (isFail(c)) return c
-  if (c.status !== 'signed_by_kindergarten') return fail('contract_not_signed', { status: c.status })
-  if (typeof p.enrolmentId !== 'string' || p.enrolmentId === '') return fail('invalid_args', { details: 'enrolmentId' })
-  if (tx.get('enrolments', p.enrolmentId)) return fail('duplicate_id', { entity: 'enrolment', id: p.enrolmentId })
+  if (c.status !== 'signed_by_kindergarten')
+    return fail('contract_not_signed', { status: c.status })
+  if (typeof p.enrolmentId !== 'string' || p.enrolmentId === '')
+    return fail('invalid_args', { details: 'enrolmentId' })
+  if (tx.get('enrolments', p.enrolmentId))
+    return fail('duplicate_id', { entity: 'enrolment', id: p.enrolmentId })
   const app = need(tx, 'applications', c.applicationId, 'application')
   if (isFail(app)) return app
   const enr = currentEnrolment(tx.view(), app.child.iin)
@@ -1079,12 +1421,14 @@ export function enrol(world: World, p: EnrolPayload, now: Instant, cal: Calendar
   if (c.basis.kind === 'referral') {
     const ref = tx.get('referrals', c.basis.referralId)
     if (!ref) return notFound('referral', c.basis.referralId)
-    if (ref.status !== 'active' && ref.status !== 'extended') return fail('referral_not_active', { status: ref.status })
+    if (ref.status !== 'active' && ref.status !== 'extended')
+      return fail('referral_not_active', { status: ref.status })
     tx.put('referrals', { ...ref, status: 'used', statusChangedAt: now })
   } else {
     const v = tx.get('vouchers', c.basis.voucherId)
     if (!v) return notFound('voucher', c.basis.voucherId)
-    if (v.status !== 'interest_confirmed' && v.status !== 'extended') return invalidState('voucher', v.status, 'enrol')
+    if (v.status !== 'interest_confirmed' && v.status !== 'extended')
+      return invalidState('voucher', v.status, 'enrol')
     tx.put('vouchers', { ...v, status: 'used', statusChangedAt: now })
   }
   const enrolledOn = p.enrolledOn && isLocalDate(p.enrolledOn) ? p.enrolledOn : localDate(now)
@@ -1125,9 +1469,14 @@ export function depart(world: World, p: DepartPayload, now: Instant, cal: Calend
   if (!DEPARTURE_REASONS.includes(p.reason)) return fail('invalid_args', { details: 'reason' })
   const departedOn = p.departedOn ?? localDate(now)
   if (!isLocalDate(departedOn)) return fail('invalid_args', { details: 'departedOn' })
-  if (departedOn < e.enrolledOn) return fail('departure_before_enrolment', { enrolledOn: e.enrolledOn })
+  if (departedOn < e.enrolledOn)
+    return fail('departure_before_enrolment', { enrolledOn: e.enrolledOn })
   tx.put('enrolments', { ...e, status: 'departed', departedOn, departureReason: p.reason })
-  tx.emit('departed', { applicationId: e.applicationId ?? undefined, subjectId: e.id, params: { reason: p.reason } })
+  tx.emit('departed', {
+    applicationId: e.applicationId ?? undefined,
+    subjectId: e.id,
+    params: { reason: p.reason },
+  })
   return tx.done()
 }
 
@@ -1142,18 +1491,33 @@ export interface PutOnStopListPayload {
 }
 
 /** A clerk puts an application on the stop-list until a day. */
-export function putOnStopList(world: World, p: PutOnStopListPayload, now: Instant, cal: Calendar): Transition {
+export function putOnStopList(
+  world: World,
+  p: PutOnStopListPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (['enrolled', 'removed', 'archived'].includes(app.status)) return invalidState('application', app.status, 'putOnStopList')
+  if (['enrolled', 'removed', 'archived'].includes(app.status))
+    return invalidState('application', app.status, 'putOnStopList')
   if (!isLocalDate(p.until) || p.until < localDate(now)) return fail('stop_list_until_invalid')
   if (typeof p.stopListEntryId !== 'string' || tx.get('stopList', p.stopListEntryId)) {
     return fail('duplicate_id', { entity: 'stopList', id: String(p.stopListEntryId) })
   }
-  if (activeStopListEntry(tx.view(), app.id, now)) return fail('stop_listed', { until: activeStopListEntry(tx.view(), app.id, now)!.until })
+  if (activeStopListEntry(tx.view(), app.id, now))
+    return fail('stop_listed', { until: activeStopListEntry(tx.view(), app.id, now)!.until })
   const until = endOfLocalDay(p.until)
-  tx.put('stopList', { id: p.stopListEntryId, applicationId: app.id, childIin: app.child.iin, reason: 'clerk_decision', from: now, until, status: 'active' })
+  tx.put('stopList', {
+    id: p.stopListEntryId,
+    applicationId: app.id,
+    childIin: app.child.iin,
+    reason: 'clerk_decision',
+    from: now,
+    until,
+    status: 'active',
+  })
   tx.emit('stop_listed', { applicationId: app.id, subjectId: p.stopListEntryId, params: { until } })
   tx.notify('stop_listed', app.id, { until: p.until })
   return tx.done()
@@ -1163,7 +1527,12 @@ export interface StopListRef {
   stopListEntryId: Id
 }
 
-export function releaseFromStopList(world: World, p: StopListRef, now: Instant, cal: Calendar): Transition {
+export function releaseFromStopList(
+  world: World,
+  p: StopListRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const s = need(tx, 'stopList', p.stopListEntryId, 'stop-list entry')
   if (isFail(s)) return s
@@ -1175,7 +1544,12 @@ export function releaseFromStopList(world: World, p: StopListRef, now: Instant, 
 }
 
 /** Timer: the stop-list period ended. */
-export function expireStopList(world: World, p: StopListRef, now: Instant, cal: Calendar): Transition {
+export function expireStopList(
+  world: World,
+  p: StopListRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const s = need(tx, 'stopList', p.stopListEntryId, 'stop-list entry')
   if (isFail(s)) return s
@@ -1183,7 +1557,8 @@ export function expireStopList(world: World, p: StopListRef, now: Instant, cal: 
   if (!passed(s.until, now)) return fail('timer_not_due', { deadline: s.until })
   const app = tx.get('applications', s.applicationId)
   // an inactive voucher application's entry ends with the application (archiveInactive)
-  if (app && app.status === 'inactive') return fail('timer_not_due', { deadline: app.inactiveUntil ?? s.until })
+  if (app && app.status === 'inactive')
+    return fail('timer_not_due', { deadline: app.inactiveUntil ?? s.until })
   tx.put('stopList', { ...s, status: 'expired' })
   tx.emit('stop_list_expired', { applicationId: s.applicationId, subjectId: s.id })
   return tx.done()
@@ -1198,11 +1573,20 @@ export interface IssueVoucherPayload {
 }
 
 /** The turn came in the special queue: a voucher is issued; interest must be confirmed within 2 working days (T7). */
-export function issueVoucher(world: World, p: IssueVoucherPayload, now: Instant, cal: Calendar): Transition {
+export function issueVoucher(
+  world: World,
+  p: IssueVoucherPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const app = need(tx, 'applications', p.applicationId, 'application')
   if (isFail(app)) return app
-  if (app.queueType !== 'special_voucher') return fail('vacancy_queue_type_mismatch', { vacancy: 'special_voucher', application: app.queueType })
+  if (app.queueType !== 'special_voucher')
+    return fail('vacancy_queue_type_mismatch', {
+      vacancy: 'special_voucher',
+      application: app.queueType,
+    })
   const block = referralBlock(tx.view(), app, now)
   if (block) return fail(block.code, block.params)
   if (activeVoucherOf(tx, app.id)) return fail('voucher_already_active')
@@ -1230,25 +1614,44 @@ export interface VoucherRef {
 }
 
 /** T7/T8: the parent confirms interest within 2 working days; 5 working days to choose and contract start. */
-export function confirmVoucherInterest(world: World, p: VoucherRef, now: Instant, cal: Calendar): Transition {
+export function confirmVoucherInterest(
+  world: World,
+  p: VoucherRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = need(tx, 'vouchers', p.voucherId, 'voucher')
   if (isFail(v)) return v
   if (v.status !== 'issued') return invalidState('voucher', v.status, 'confirmVoucherInterest')
-  if (passed(v.interestDeadline, now)) return fail('voucher_interest_window_passed', { deadline: v.interestDeadline })
+  if (passed(v.interestDeadline, now))
+    return fail('voucher_interest_window_passed', { deadline: v.interestDeadline })
   const chooseDeadline = t8ChooseDeadline(cal, now)
   tx.put('vouchers', { ...v, status: 'interest_confirmed', chooseDeadline, statusChangedAt: now })
-  tx.emit('voucher_interest_confirmed', { applicationId: v.applicationId, subjectId: v.id, params: { chooseDeadline } })
-  tx.notify('voucher_interest_confirmed', v.applicationId, { deadline: localDate(chooseDeadline), days: 5 })
+  tx.emit('voucher_interest_confirmed', {
+    applicationId: v.applicationId,
+    subjectId: v.id,
+    params: { chooseDeadline },
+  })
+  tx.notify('voucher_interest_confirmed', v.applicationId, {
+    deadline: localDate(chooseDeadline),
+    days: 5,
+  })
   return tx.done()
 }
 
 /** The parent declines the voucher: cancelled, the application archived (a new application is needed). */
-export function declineVoucher(world: World, p: VoucherRef, now: Instant, cal: Calendar): Transition {
+export function declineVoucher(
+  world: World,
+  p: VoucherRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = need(tx, 'vouchers', p.voucherId, 'voucher')
   if (isFail(v)) return v
-  if (v.status === 'used' || v.status === 'cancelled') return invalidState('voucher', v.status, 'declineVoucher')
+  if (v.status === 'used' || v.status === 'cancelled')
+    return invalidState('voucher', v.status, 'declineVoucher')
   tx.put('vouchers', { ...v, status: 'cancelled', cancelReason: 'declined', statusChangedAt: now })
   voidOpenContracts(tx, v.applicationId, 'voucher_declined')
   const app = tx.get('applications', v.applicationId)
@@ -1259,28 +1662,50 @@ export function declineVoucher(world: World, p: VoucherRef, now: Instant, cal: C
 }
 
 /** T8: on the 5th (last) day, one extension by 2 working days. */
-export function extendVoucher(world: World, p: VoucherRef, now: Instant, cal: Calendar): Transition {
+export function extendVoucher(
+  world: World,
+  p: VoucherRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = need(tx, 'vouchers', p.voucherId, 'voucher')
   if (isFail(v)) return v
   if (v.status === 'extended') return fail('voucher_already_extended')
-  if (v.status !== 'interest_confirmed' || !v.chooseDeadline) return invalidState('voucher', v.status, 'extendVoucher')
-  if (!t8ExtensionOffered(v.chooseDeadline, now)) return fail('voucher_extension_not_offered', { lastDay: localDate(v.chooseDeadline) })
+  if (v.status !== 'interest_confirmed' || !v.chooseDeadline)
+    return invalidState('voucher', v.status, 'extendVoucher')
+  if (!t8ExtensionOffered(v.chooseDeadline, now))
+    return fail('voucher_extension_not_offered', { lastDay: localDate(v.chooseDeadline) })
   const chooseDeadline = t8ExtendedDeadline(cal, v.chooseDeadline)
   tx.put('vouchers', { ...v, status: 'extended', chooseDeadline, statusChangedAt: now })
-  tx.emit('voucher_extended', { applicationId: v.applicationId, subjectId: v.id, params: { chooseDeadline } })
+  tx.emit('voucher_extended', {
+    applicationId: v.applicationId,
+    subjectId: v.id,
+    params: { chooseDeadline },
+  })
   tx.notify('voucher_extended', v.applicationId, { deadline: localDate(chooseDeadline), days: 2 })
   return tx.done()
 }
 
 /** Timer T7: interest not confirmed in time: voucher cancelled, application inactive on the stop-list (restorable once within 28 days). */
-export function expireVoucherInterest(world: World, p: VoucherRef, now: Instant, cal: Calendar): Transition {
+export function expireVoucherInterest(
+  world: World,
+  p: VoucherRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = need(tx, 'vouchers', p.voucherId, 'voucher')
   if (isFail(v)) return v
   if (v.status !== 'issued') return invalidState('voucher', v.status, 'expireVoucherInterest')
-  if (!passed(v.interestDeadline, now)) return fail('timer_not_due', { deadline: v.interestDeadline })
-  tx.put('vouchers', { ...v, status: 'cancelled', cancelReason: 'interest_not_confirmed', statusChangedAt: now })
+  if (!passed(v.interestDeadline, now))
+    return fail('timer_not_due', { deadline: v.interestDeadline })
+  tx.put('vouchers', {
+    ...v,
+    status: 'cancelled',
+    cancelReason: 'interest_not_confirmed',
+    statusChangedAt: now,
+  })
   const app = tx.get('applications', v.applicationId)
   const from = iso(toMs(v.interestDeadline) + 1)
   const until = t7InactiveUntil(v.interestDeadline)
@@ -1296,28 +1721,50 @@ export function expireVoucherInterest(world: World, p: VoucherRef, now: Instant,
       status: 'active',
     })
   }
-  tx.emit('voucher_cancelled', { applicationId: v.applicationId, subjectId: v.id, params: { reason: 'interest_not_confirmed' } })
+  tx.emit('voucher_cancelled', {
+    applicationId: v.applicationId,
+    subjectId: v.id,
+    params: { reason: 'interest_not_confirmed' },
+  })
   tx.notify('voucher_interest_missed', v.applicationId, { until: localDate(until) })
   return tx.done()
 }
 
 /** Timer T8: not enrolled within the period (and its extension): voucher cancelled, application archived. */
-export function expireVoucher(world: World, p: VoucherRef, now: Instant, cal: Calendar): Transition {
+export function expireVoucher(
+  world: World,
+  p: VoucherRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
   const tx = new Tx(world, now, cal)
   const v = need(tx, 'vouchers', p.voucherId, 'voucher')
   if (isFail(v)) return v
-  if (v.status !== 'interest_confirmed' && v.status !== 'extended') return invalidState('voucher', v.status, 'expireVoucher')
-  if (!passed(v.chooseDeadline, now)) return fail('timer_not_due', { deadline: v.chooseDeadline ?? '' })
-  tx.put('vouchers', { ...v, status: 'cancelled', cancelReason: 'not_enrolled_in_time', statusChangedAt: now })
+  if (v.status !== 'interest_confirmed' && v.status !== 'extended')
+    return invalidState('voucher', v.status, 'expireVoucher')
+  if (!passed(v.chooseDeadline, now))
+    return fail('timer_not_due', { deadline: v.chooseDeadline ?? '' })
+  tx.put('vouchers', {
+    ...v,
+    status: 'cancelled',
+    cancelReason: 'not_enrolled_in_time',
+    statusChangedAt: now,
+  })
   voidOpenContracts(tx, v.applicationId, 'voucher_expired')
   const app = tx.get('applications', v.applicationId)
   if (app) setApp(tx, app, { status: 'archived' })
-  tx.emit('voucher_cancelled', { applicationId: v.applicationId, subjectId: v.id, params: { reason: 'not_enrolled_in_time' } })
+  tx.emit('voucher_cancelled', {
+    applicationId: v.applicationId,
+    subjectId: v.id,
+    params: { reason: 'not_enrolled_in_time' },
+  })
   tx.notify('voucher_expired', v.applicationId, {})
   return tx.done()
 }
 
 /** Referrals the kindergarten may see: out-of-turn referrals waiting for the privilege check are hidden. */
 export function visibleReferrals(world: Pick<World, 'referrals'>, kindergartenId: Id): Referral[] {
-  return Object.values(world.referrals).filter((r) => r.kindergartenId === kindergartenId && !r.hidden)
+  return Object.values(world.referrals).filter(
+    (r) => r.kindergartenId === kindergartenId && !r.hidden,
+  )
 }

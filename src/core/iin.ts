@@ -111,7 +111,10 @@ export function validateIin(s: string): Result<IinInfo> {
     return fail('iin_bad_date', { date: `${pad(year, 4)}-${s.slice(2, 4)}-${s.slice(4, 6)}` })
   }
   if (!checksumOk(s)) return fail('iin_checksum', {})
-  return ok({ birthDate: `${pad(year, 4)}-${pad(mm, 2)}-${pad(dd, 2)}`, sex: c % 2 === 1 ? 'male' : 'female' })
+  return ok({
+    birthDate: `${pad(year, 4)}-${pad(mm, 2)}-${pad(dd, 2)}`,
+    sex: c % 2 === 1 ? 'male' : 'female',
+  })
 }
 
 /**
@@ -166,7 +169,8 @@ export function makeIin(birthDate: string, sex: Sex, serial: number): string {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw new RangeError(`no such date: ${birthDate}`)
   }
-  if (!Number.isInteger(serial) || serial < 0 || serial > 9999) throw new RangeError(`serial must be 0..9999: ${serial}`)
+  if (!Number.isInteger(serial) || serial < 0 || serial > 9999)
+    throw new RangeError(`serial must be 0..9999: ${serial}`)
   const base = year < 1900 ? 1 : year < 2000 ? 3 : 5
   const c = base + (sex === 'male' ? 0 : 1)
   return complete(`${pad(year % 100, 2)}${pad(month, 2)}${pad(day, 2)}${c}`, serial, 4)
@@ -185,7 +189,8 @@ export function makeBin(
   if (!/^\d{4}$/.test(yymm)) throw new RangeError(`yymm must be 4 digits: ${yymm}`)
   const month = Number(yymm.slice(2))
   if (month < 1 || month > 12) throw new RangeError(`bad month in yymm: ${yymm}`)
-  if (!Number.isInteger(serial) || serial < 0 || serial > 99999) throw new RangeError(`serial must be 0..99999: ${serial}`)
+  if (!Number.isInteger(serial) || serial < 0 || serial > 99999)
+    throw new RangeError(`serial must be 0..99999: ${serial}`)
   const t = BIN_TYPE_DIGIT[opts.type ?? 'resident']
   const a = BIN_ATTR_DIGIT[opts.attribute ?? 'head']
   return complete(`${yymm}${t}${a}`, serial, 5)

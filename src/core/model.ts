@@ -6,7 +6,12 @@ import type { Instant, LocalDate } from './time'
 
 export type Id = string
 
-export const QUEUE_TYPES = ['general', 'sanatorium', 'private_state_order', 'special_voucher'] as const
+export const QUEUE_TYPES = [
+  'general',
+  'sanatorium',
+  'private_state_order',
+  'special_voucher',
+] as const
 export type QueueType = (typeof QUEUE_TYPES)[number]
 
 export const PRIVILEGES = ['none', 'first_priority', 'out_of_turn'] as const
@@ -32,7 +37,11 @@ export const APPLICATION_STATUSES = [
   'archived',
 ] as const
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number]
-export const APPLICATION_TERMINAL: readonly ApplicationStatus[] = ['enrolled', 'removed', 'archived']
+export const APPLICATION_TERMINAL: readonly ApplicationStatus[] = [
+  'enrolled',
+  'removed',
+  'archived',
+]
 
 export const REMOVAL_REASONS = [
   'parent_request',
@@ -85,11 +94,23 @@ export interface Application {
   leftQueue?: boolean
 }
 
-export const VACANCY_PHASES = ['scheduled', 'open_to_queue', 'open_to_all', 'filled', 'withdrawn'] as const
+export const VACANCY_PHASES = [
+  'scheduled',
+  'open_to_queue',
+  'open_to_all',
+  'filled',
+  'withdrawn',
+] as const
 export type VacancyPhase = (typeof VACANCY_PHASES)[number]
 export const VACANCY_TERMINAL: readonly VacancyPhase[] = ['withdrawn']
 
-export const GROUP_TYPES = ['day', 'short_stay', 'round_the_clock', 'sanatorium', 'special'] as const
+export const GROUP_TYPES = [
+  'day',
+  'short_stay',
+  'round_the_clock',
+  'sanatorium',
+  'special',
+] as const
 export type GroupType = (typeof GROUP_TYPES)[number]
 
 export const PLACE_TYPES = ['regular', 'state_order', 'sanatorium', 'special'] as const
@@ -128,7 +149,12 @@ export interface Vacancy {
 
 export const BID_STATUSES = ['sent', 'activated', 'declined', 'withdrawn', 'cancelled'] as const
 export type BidStatus = (typeof BID_STATUSES)[number]
-export const BID_TERMINAL: readonly BidStatus[] = ['activated', 'declined', 'withdrawn', 'cancelled']
+export const BID_TERMINAL: readonly BidStatus[] = [
+  'activated',
+  'declined',
+  'withdrawn',
+  'cancelled',
+]
 
 export interface Bid {
   id: Id
@@ -139,9 +165,21 @@ export interface Bid {
   statusChangedAt: Instant
 }
 
-export const REFERRAL_STATUSES = ['active', 'extended', 'used', 'lapsed', 'revoked', 'cancelled'] as const
+export const REFERRAL_STATUSES = [
+  'active',
+  'extended',
+  'used',
+  'lapsed',
+  'revoked',
+  'cancelled',
+] as const
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
-export const REFERRAL_TERMINAL: readonly ReferralStatus[] = ['used', 'lapsed', 'revoked', 'cancelled']
+export const REFERRAL_TERMINAL: readonly ReferralStatus[] = [
+  'used',
+  'lapsed',
+  'revoked',
+  'cancelled',
+]
 
 export interface Referral {
   id: Id
@@ -163,7 +201,13 @@ export interface Referral {
   cancelReason?: string | null
 }
 
-export const CONTRACT_STATUSES = ['draft', 'sent_to_parent', 'signed_by_parent', 'signed_by_kindergarten', 'void'] as const
+export const CONTRACT_STATUSES = [
+  'draft',
+  'sent_to_parent',
+  'signed_by_parent',
+  'signed_by_kindergarten',
+  'void',
+] as const
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number]
 export const CONTRACT_TERMINAL: readonly ContractStatus[] = ['signed_by_kindergarten', 'void']
 
@@ -181,7 +225,14 @@ export interface Contract {
   voidReason?: string | null
 }
 
-export const DEPARTURE_REASONS = ['school', 'relocation', 'parent_request', 'health', 'transfer', 'other'] as const
+export const DEPARTURE_REASONS = [
+  'school',
+  'relocation',
+  'parent_request',
+  'health',
+  'transfer',
+  'other',
+] as const
 export type DepartureReason = (typeof DEPARTURE_REASONS)[number]
 
 export const ENROLMENT_STATUSES = ['enrolled', 'departed'] as const
@@ -200,7 +251,11 @@ export interface Enrolment {
   departureReason?: DepartureReason | null
 }
 
-export const STOP_LIST_REASONS = ['referral_lapsed', 'voucher_interest_missed', 'clerk_decision'] as const
+export const STOP_LIST_REASONS = [
+  'referral_lapsed',
+  'voucher_interest_missed',
+  'clerk_decision',
+] as const
 export type StopListReason = (typeof STOP_LIST_REASONS)[number]
 export const STOP_LIST_STATUSES = ['active', 'released', 'expired'] as const
 export type StopListStatus = (typeof STOP_LIST_STATUSES)[number]
@@ -215,7 +270,13 @@ export interface StopListEntry {
   status: StopListStatus
 }
 
-export const VOUCHER_STATUSES = ['issued', 'interest_confirmed', 'extended', 'used', 'cancelled'] as const
+export const VOUCHER_STATUSES = [
+  'issued',
+  'interest_confirmed',
+  'extended',
+  'used',
+  'cancelled',
+] as const
 export type VoucherStatus = (typeof VOUCHER_STATUSES)[number]
 export const VOUCHER_TERMINAL: readonly VoucherStatus[] = ['used', 'cancelled']
 
@@ -230,7 +291,8 @@ export interface Voucher {
   status: VoucherStatus
   statusChangedAt: Instant
   kindergartenId?: Id | null
-  cancelReason?: 'interest_not_confirmed' | 'declined' | 'not_enrolled_in_time' | 'clerk_decision' | null
+  cancelReason?:
+    'interest_not_confirmed' | 'declined' | 'not_enrolled_in_time' | 'clerk_decision' | null
 }
 
 export const REVIEWER_ROLES = ['phthisiatrician', 'pmpk'] as const

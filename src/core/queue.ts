@@ -16,7 +16,15 @@
  * applications without privilege (seed 000 shows "number in privilege category: 0"
  * for "no privilege").
  */
-import type { Application, Enrolment, Privilege, QueueType, StopListEntry, Vacancy, World } from './model'
+import type {
+  Application,
+  Enrolment,
+  Privilege,
+  QueueType,
+  StopListEntry,
+  Vacancy,
+  World,
+} from './model'
 import { ageOn, localDate, toMs, type Instant } from './time'
 
 export interface Queueable {
@@ -37,7 +45,10 @@ export function isQueued(a: { status?: string; leftQueue?: boolean }): boolean {
   return (a.status === undefined || QUEUED_STATUSES.includes(a.status)) && a.leftQueue !== true
 }
 
-export function effectivePrivilege(a: { privilege: Privilege; privilegeStatus?: string }): Privilege {
+export function effectivePrivilege(a: {
+  privilege: Privilege
+  privilegeStatus?: string
+}): Privilege {
   return a.privilegeStatus === 'rejected' ? 'none' : a.privilege
 }
 
@@ -121,7 +132,8 @@ export function queuePositions(apps: Iterable<Queueable>): Map<string, QueuePosi
     for (let k = 0; k < ordered.length; k++) {
       const a = ordered[k]!
       const privilege = effectivePrivilege(a)
-      const inCategory = privilege === 'out_of_turn' ? ++nOot : privilege === 'first_priority' ? ++nFp : 0
+      const inCategory =
+        privilege === 'out_of_turn' ? ++nOot : privilege === 'first_priority' ? ++nFp : 0
       out.set(a.id, { cohort, overall: k + 1, inCategory, privilege })
     }
   }
@@ -140,16 +152,31 @@ export function positionOf(app: Queueable, others: Iterable<Queueable>): QueuePo
 // Matching and blocks
 
 /** Why an application does not fit a vacancy (bid matching, seed 001; private order, seed 002), or null. */
-export function mismatch(app: Application, vac: Vacancy, now: Instant): { code: string; params: Record<string, string | number> } | null {
+export function mismatch(
+  app: Application,
+  vac: Vacancy,
+  now: Instant,
+): { code: string; params: Record<string, string | number> } | null {
   const compatible =
-    vac.queueType === app.queueType || (vac.queueType === 'private_state_order' && app.queueType === 'general')
-  if (!compatible) return { code: 'vacancy_queue_type_mismatch', params: { vacancy: vac.queueType, application: app.queueType } }
+    vac.queueType === app.queueType ||
+    (vac.queueType === 'private_state_order' && app.queueType === 'general')
+  if (!compatible)
+    return {
+      code: 'vacancy_queue_type_mismatch',
+      params: { vacancy: vac.queueType, application: app.queueType },
+    }
   if (vac.region !== app.region || vac.locality !== app.locality) {
-    return { code: 'vacancy_locality_mismatch', params: { vacancy: vac.locality, application: app.locality } }
+    return {
+      code: 'vacancy_locality_mismatch',
+      params: { vacancy: vac.locality, application: app.locality },
+    }
   }
   const year = Number(app.child.birthDate.slice(0, 4))
   if (!vac.birthYears.includes(year)) {
-    return { code: 'vacancy_birth_year_mismatch', params: { year, years: vac.birthYears.join(', ') } }
+    return {
+      code: 'vacancy_birth_year_mismatch',
+      params: { year, years: vac.birthYears.join(', ') },
+    }
   }
   if (!app.languages.includes(vac.language)) {
     return { code: 'vacancy_language_mismatch', params: { language: vac.language } }
@@ -159,14 +186,21 @@ export function mismatch(app: Application, vac: Vacancy, now: Instant): { code: 
     if (age < 3) return { code: 'private_order_too_young', params: { age } }
   }
   if (vac.correctionType && app.correctionType !== vac.correctionType) {
-    return { code: 'vacancy_correction_type_mismatch', params: { correctionType: vac.correctionType } }
+    return {
+      code: 'vacancy_correction_type_mismatch',
+      params: { correctionType: vac.correctionType },
+    }
   }
   return null
 }
 
 /** The child's current enrolment (not departed), if any. */
-export function currentEnrolment(world: Pick<World, 'enrolments'>, childIin: string): Enrolment | undefined {
-  for (const e of Object.values(world.enrolments)) if (e.childIin === childIin && e.status === 'enrolled') return e
+export function currentEnrolment(
+  world: Pick<World, 'enrolments'>,
+  childIin: string,
+): Enrolment | undefined {
+  for (const e of Object.values(world.enrolments))
+    if (e.childIin === childIin && e.status === 'enrolled') return e
   return undefined
 }
 
@@ -178,7 +212,13 @@ export function activeStopListEntry(
 ): StopListEntry | undefined {
   const t = toMs(now)
   for (const s of Object.values(world.stopList)) {
-    if (s.applicationId === applicationId && s.status === 'active' && toMs(s.from) <= t && t <= toMs(s.until)) return s
+    if (
+      s.applicationId === applicationId &&
+      s.status === 'active' &&
+      toMs(s.from) <= t &&
+      t <= toMs(s.until)
+    )
+      return s
   }
   return undefined
 }
@@ -212,7 +252,11 @@ export interface WhoMayTake {
  *   in queue order (the vacancy's birth years merged, ordered as one group);
  * - open to all: every fitting, unblocked application, in queue order.
  */
-export function whoMayTake(vac: Vacancy, world: Pick<World, 'applications' | 'enrolments' | 'stopList'>, now: Instant): WhoMayTake {
+export function whoMayTake(
+  vac: Vacancy,
+  world: Pick<World, 'applications' | 'enrolments' | 'stopList'>,
+  now: Instant,
+): WhoMayTake {
   if (
     (vac.phase !== 'open_to_queue' && vac.phase !== 'open_to_all') ||
     vac.freePlaces <= 0 ||
@@ -232,4 +276,3 @@ export function whoMayTake(vac: Vacancy, world: Pick<World, 'applications' | 'en
   }
   return { mode: 'everyone', applicationIds: ordered.map((a) => a.id) }
 }
-

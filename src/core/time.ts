@@ -29,7 +29,8 @@ export function toMs(t: Instant | number): number {
     if (!Number.isFinite(t)) throw new RangeError(`not a time: ${t}`)
     return t
   }
-  if (typeof t !== 'string' || !ISO_INSTANT.test(t)) throw new RangeError(`not an ISO instant with offset: ${String(t)}`)
+  if (typeof t !== 'string' || !ISO_INSTANT.test(t))
+    throw new RangeError(`not an ISO instant with offset: ${String(t)}`)
   const ms = Date.parse(t)
   if (Number.isNaN(ms)) throw new RangeError(`not a time: ${t}`)
   return ms

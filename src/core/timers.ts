@@ -5,7 +5,15 @@
  * working day after it. Calendar-day periods count the same way on calendar days.
  */
 import { addWorkingDays, type Calendar } from './calendar'
-import { addDays, endOfLocalDay, localDate, MS_PER_HOUR, toMs, type Instant, type LocalDate } from './time'
+import {
+  addDays,
+  endOfLocalDay,
+  localDate,
+  MS_PER_HOUR,
+  toMs,
+  type Instant,
+  type LocalDate,
+} from './time'
 
 export const T1_CHOOSE_WORKING_DAYS = 3
 export const T2_REFERRAL_WORKING_DAYS = 5
@@ -35,7 +43,9 @@ export function t2ReferralValidUntil(cal: Calendar, issuedAt: Instant): Instant 
  * same result).
  */
 export function t2StopListUntil(cal: Calendar, referralValidUntil: Instant): Instant {
-  return endOfLocalDay(addWorkingDays(cal, localDate(referralValidUntil), T2_STOP_LIST_WORKING_DAYS))
+  return endOfLocalDay(
+    addWorkingDays(cal, localDate(referralValidUntil), T2_STOP_LIST_WORKING_DAYS),
+  )
 }
 
 /** T4: validity after an extension by `days` calendar days (1..30) past the current last day. */

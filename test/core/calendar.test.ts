@@ -33,7 +33,7 @@ describe('working days (CAL)', () => {
     ['CAL-1 Sunday', '2026-03-08', false],
     ['CAL-2 New Year', '2026-01-01', false],
     ['CAL-2 Jan 2', '2026-01-02', false],
-    ['CAL-3 Women\'s day on Sunday moves to Monday', '2026-03-09', false],
+    ["CAL-3 Women's day on Sunday moves to Monday", '2026-03-09', false],
     ['CAL-3 Nauryz 21-22 on weekend move past Mon 23 to Tue 24', '2026-03-24', false],
     ['CAL-3 ... and Wed 25', '2026-03-25', false],
     ['CAL-3 Thu 26 works', '2026-03-26', true],
@@ -106,14 +106,44 @@ describe('working days (CAL)', () => {
   it.each([
     ['not an object', 5],
     ['bad timezone', { ...(defaultCalendarData as object), timezone: 'UTC' }],
-    ['bad holiday date', { ...(defaultCalendarData as object), holidays: [{ id: 'x', date: '13-01', kk: 'a', ru: 'b' }] }],
-    ['bad swap', { ...(defaultCalendarData as object), swaps: [{ workday: '2026-02-30', dayOff: '2026-03-01' }] }],
+    [
+      'bad holiday date',
+      {
+        ...(defaultCalendarData as object),
+        holidays: [{ id: 'x', date: '13-01', kk: 'a', ru: 'b' }],
+      },
+    ],
+    [
+      'bad swap',
+      {
+        ...(defaultCalendarData as object),
+        swaps: [{ workday: '2026-02-30', dayOff: '2026-03-01' }],
+      },
+    ],
     ['whole-week weekend', { ...(defaultCalendarData as object), weekend: [1, 2, 3, 4, 5, 6, 7] }],
     ['bad coverage', { ...(defaultCalendarData as object), coverage: { from: 2027, to: 2024 } }],
-    ['bad movable', { ...(defaultCalendarData as object), movable: [{ id: 'k', kk: 'a', ru: 'b', dates: ['x'] }] }],
-    ['bad pause', { ...(defaultCalendarData as object), publicationPause: { from: '8-1', to: '08-31' } }],
-    ['bad fromYear', { ...(defaultCalendarData as object), holidays: [{ id: 'x', date: '01-01', kk: 'a', ru: 'b', fromYear: 'x' }] }],
-    ['missing name', { ...(defaultCalendarData as object), holidays: [{ id: 'x', date: '01-01', ru: 'b' }] }],
+    [
+      'bad movable',
+      {
+        ...(defaultCalendarData as object),
+        movable: [{ id: 'k', kk: 'a', ru: 'b', dates: ['x'] }],
+      },
+    ],
+    [
+      'bad pause',
+      { ...(defaultCalendarData as object), publicationPause: { from: '8-1', to: '08-31' } },
+    ],
+    [
+      'bad fromYear',
+      {
+        ...(defaultCalendarData as object),
+        holidays: [{ id: 'x', date: '01-01', kk: 'a', ru: 'b', fromYear: 'x' }],
+      },
+    ],
+    [
+      'missing name',
+      { ...(defaultCalendarData as object), holidays: [{ id: 'x', date: '01-01', ru: 'b' }] },
+    ],
   ])('CAL-12 invalid data is refused with calendar_invalid: %s', (_n, json) => {
     expect(() => parseCalendarData(json)).toThrow(AppError)
     try {
@@ -126,7 +156,10 @@ describe('working days (CAL)', () => {
   it('CAL-13 publication pause is August by default', () => {
     expect(inPublicationPause(cal, '2026-08-15')).toBe(true)
     expect(inPublicationPause(cal, '2026-09-01')).toBe(false)
-    const c2 = calendarFromData({ ...(defaultCalendarData as object), publicationPause: { from: '12-25', to: '01-05' } })
+    const c2 = calendarFromData({
+      ...(defaultCalendarData as object),
+      publicationPause: { from: '12-25', to: '01-05' },
+    })
     expect(inPublicationPause(c2, '2026-01-03')).toBe(true)
     expect(inPublicationPause(c2, '2026-02-03')).toBe(false)
     const c3 = calendarFromData({ ...(defaultCalendarData as object), publicationPause: undefined })
@@ -154,20 +187,32 @@ describe('time helpers', () => {
   })
 })
 
-const dayArb = fc.integer({ min: dayNumber('2024-01-01'), max: dayNumber('2027-12-31') }).map(fromDayNumber)
+const dayArb = fc
+  .integer({ min: dayNumber('2024-01-01'), max: dayNumber('2027-12-31') })
+  .map(fromDayNumber)
 
 describe('calendar properties (fast-check)', () => {
   it('CAL-P1 addWorkingDays(d, n>0) is a working day', () => {
-    fc.assert(fc.property(dayArb, fc.integer({ min: 1, max: 40 }), (d, n) => isWorkingDay(cal, addWorkingDays(cal, d, n))))
+    fc.assert(
+      fc.property(dayArb, fc.integer({ min: 1, max: 40 }), (d, n) =>
+        isWorkingDay(cal, addWorkingDays(cal, d, n)),
+      ),
+    )
   })
   it('CAL-P2 monotonic in n and in d', () => {
     fc.assert(
-      fc.property(dayArb, dayArb, fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }), (a, b, n, m) => {
-        const [lo, hi] = n <= m ? [n, m] : [m, n]
-        expect(addWorkingDays(cal, a, lo) <= addWorkingDays(cal, a, hi)).toBe(true)
-        const [d1, d2] = a <= b ? [a, b] : [b, a]
-        expect(addWorkingDays(cal, d1, n) <= addWorkingDays(cal, d2, n)).toBe(true)
-      }),
+      fc.property(
+        dayArb,
+        dayArb,
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        (a, b, n, m) => {
+          const [lo, hi] = n <= m ? [n, m] : [m, n]
+          expect(addWorkingDays(cal, a, lo) <= addWorkingDays(cal, a, hi)).toBe(true)
+          const [d1, d2] = a <= b ? [a, b] : [b, a]
+          expect(addWorkingDays(cal, d1, n) <= addWorkingDays(cal, d2, n)).toBe(true)
+        },
+      ),
     )
   })
   it('CAL-P3 consistent with workingDaysBetween', () => {
@@ -177,7 +222,9 @@ describe('calendar properties (fast-check)', () => {
         expect(workingDaysBetween(cal, d, e)).toBe(n)
         // backwards: (back, d] holds the n-1 working days strictly between, plus d when d is worked
         const back = addWorkingDays(cal, d, -n)
-        expect(workingDaysBetween(cal, back, d)).toBe(n === 0 ? 0 : n - 1 + (isWorkingDay(cal, d) ? 1 : 0))
+        expect(workingDaysBetween(cal, back, d)).toBe(
+          n === 0 ? 0 : n - 1 + (isWorkingDay(cal, d) ? 1 : 0),
+        )
       }),
     )
     fc.assert(

@@ -1,7 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { LABELS, messages, NOTICE_KINDS, NOTICE_TEXTS, APPLICATION_STATUSES, BID_STATUSES, REFERRAL_STATUSES, CONTRACT_STATUSES, VOUCHER_STATUSES, VACANCY_PHASES, formatViolation } from '../../src/core/index'
+import {
+  LABELS,
+  messages,
+  NOTICE_KINDS,
+  NOTICE_TEXTS,
+  APPLICATION_STATUSES,
+  BID_STATUSES,
+  REFERRAL_STATUSES,
+  CONTRACT_STATUSES,
+  VOUCHER_STATUSES,
+  VACANCY_PHASES,
+  formatViolation,
+} from '../../src/core/index'
 import { rulesMessages } from '../../src/core/messages/rules'
 
 const coreDir = join(__dirname, '../../src/core')
@@ -51,10 +63,16 @@ describe('texts', () => {
       expect(labels[v]?.kk, v).toBeTruthy()
       expect(labels[v]?.ru, v).toBeTruthy()
     }
-    for (const t of Object.values(LABELS)) for (const l of Object.values(t)) expect(l.kk && l.ru).toBeTruthy()
+    for (const t of Object.values(LABELS))
+      for (const l of Object.values(t)) expect(l.kk && l.ru).toBeTruthy()
   })
   it('violations translate with their parameters', () => {
-    expect(formatViolation({ code: 'referral_revoke_window_passed', params: { deadline: '2026-03-03T05:00:00.000Z' } }, 'ru')).toBe(
+    expect(
+      formatViolation(
+        { code: 'referral_revoke_window_passed', params: { deadline: '2026-03-03T05:00:00.000Z' } },
+        'ru',
+      ),
+    ).toBe(
       'Отозвать направление можно только в течение одного дня с момента выдачи (до 2026-03-03T05:00:00.000Z).',
     )
   })

@@ -10,16 +10,37 @@ function timers(): World {
     applications: [
       makeApp({ id: 'gen', registeredAt: at('2025-01-01 10:00') }),
       makeApp({ id: 'san', queueType: 'sanatorium', registeredAt: at('2025-01-01 10:00') }),
-      makeApp({ id: 'sp1', queueType: 'special_voucher', status: 'in_queue', correctionType: 'speech' }),
-      makeApp({ id: 'sp2', queueType: 'special_voucher', status: 'in_queue', correctionType: 'speech' }),
+      makeApp({
+        id: 'sp1',
+        queueType: 'special_voucher',
+        status: 'in_queue',
+        correctionType: 'speech',
+      }),
+      makeApp({
+        id: 'sp2',
+        queueType: 'special_voucher',
+        status: 'in_queue',
+        correctionType: 'speech',
+      }),
     ],
     vacancies: [
       makeVacancy({ id: 'vg' }),
-      makeVacancy({ id: 'vs', queueType: 'sanatorium', phase: 'scheduled', bidsFrom: at('2026-03-02 09:00'), freePlaces: 1, totalPlaces: 1 }),
+      makeVacancy({
+        id: 'vs',
+        queueType: 'sanatorium',
+        phase: 'scheduled',
+        bidsFrom: at('2026-03-02 09:00'),
+        freePlaces: 1,
+        totalPlaces: 1,
+      }),
       makeVacancy({ id: 'later', phase: 'scheduled', bidsFrom: at('2026-04-01 09:00') }),
     ],
   })
-  w = run(w, { type: 'sendBid', payload: { bidId: 'b', applicationId: 'gen', vacancyId: 'vg' } }, T0)
+  w = run(
+    w,
+    { type: 'sendBid', payload: { bidId: 'b', applicationId: 'gen', vacancyId: 'vg' } },
+    T0,
+  )
   w = run(w, { type: 'activateBid', payload: { bidId: 'b', referralId: 'ref' } }, T0)
   w = run(w, { type: 'openVacancy', payload: { vacancyId: 'vs' } }, T0)
   w = run(w, { type: 'issueVoucher', payload: { voucherId: 'x1', applicationId: 'sp1' } }, T0)
@@ -28,16 +49,48 @@ function timers(): World {
   return w
 }
 
-const summary = (w: World, now: string) => due(now, w, cal).map((c) => `${c.type}:${Object.values(c.payload)[0]}`).sort()
+const summary = (w: World, now: string) =>
+  due(now, w, cal)
+    .map((c) => `${c.type}:${Object.values(c.payload)[0]}`)
+    .sort()
 
 describe('T due sweeps', () => {
   it.each([
     // moment, exactly the due transitions
     ['T-1 nothing is due at the start', at('2026-03-02 10:00'), []],
-    ['T-2 T1 and T7 on Thu 5 Mar 00:00 (sanatorium window, voucher interest)', at('2026-03-05 00:00'), ['expireVoucherInterest:x1']],
-    ['T-3 T1 after 3 working days', at('2026-03-06 00:00'), ['expireTurn:san', 'expireVoucherInterest:x1', 'openVacancyToAll:vs']],
-    ['T-4 T2 and T8 after 5 working days', at('2026-03-11 00:00'), ['expireTurn:san', 'expireVoucher:x2', 'expireVoucherInterest:x1', 'lapseReferral:ref', 'openVacancyToAll:vs']],
-    ['T-5 a scheduled vacancy opens at its time', at('2026-04-01 09:00'), ['expireTurn:san', 'expireVoucher:x2', 'expireVoucherInterest:x1', 'lapseReferral:ref', 'openVacancy:later', 'openVacancyToAll:vs']],
+    [
+      'T-2 T1 and T7 on Thu 5 Mar 00:00 (sanatorium window, voucher interest)',
+      at('2026-03-05 00:00'),
+      ['expireVoucherInterest:x1'],
+    ],
+    [
+      'T-3 T1 after 3 working days',
+      at('2026-03-06 00:00'),
+      ['expireTurn:san', 'expireVoucherInterest:x1', 'openVacancyToAll:vs'],
+    ],
+    [
+      'T-4 T2 and T8 after 5 working days',
+      at('2026-03-11 00:00'),
+      [
+        'expireTurn:san',
+        'expireVoucher:x2',
+        'expireVoucherInterest:x1',
+        'lapseReferral:ref',
+        'openVacancyToAll:vs',
+      ],
+    ],
+    [
+      'T-5 a scheduled vacancy opens at its time',
+      at('2026-04-01 09:00'),
+      [
+        'expireTurn:san',
+        'expireVoucher:x2',
+        'expireVoucherInterest:x1',
+        'lapseReferral:ref',
+        'openVacancy:later',
+        'openVacancyToAll:vs',
+      ],
+    ],
   ])('%s', (_r, now, expected) => {
     expect(summary(timers(), now)).toEqual(expected)
   })
@@ -45,7 +98,13 @@ describe('T due sweeps', () => {
   it('T-6 runDue applies every due transition, and a second run does nothing', () => {
     const now = at('2026-03-11 09:00')
     const r = runDue(now, timers(), cal)
-    expect(r.applied.map((c) => c.type).sort()).toEqual(['expireTurn', 'expireVoucher', 'expireVoucherInterest', 'lapseReferral', 'openVacancyToAll'])
+    expect(r.applied.map((c) => c.type).sort()).toEqual([
+      'expireTurn',
+      'expireVoucher',
+      'expireVoucherInterest',
+      'lapseReferral',
+      'openVacancyToAll',
+    ])
     expect(r.refused).toEqual([])
     expect(r.state.referrals['ref']!.status).toBe('lapsed')
     expect(r.state.stopList['stop:ref']!.status).toBe('active')

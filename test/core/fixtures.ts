@@ -40,7 +40,11 @@ export function makeApp(o: Partial<Application> & { birthDate?: string } = {}): 
     region: 'almaty',
     locality: 'Almaty',
     languages: ['kk', 'ru'],
-    child: { iin: makeIin(birthDate, 'female', serial), birthDate, fullName: 'КАМЕНОВА ДАНИЯ ЕРМЕКОВНА' },
+    child: {
+      iin: makeIin(birthDate, 'female', serial),
+      birthDate,
+      fullName: 'КАМЕНОВА ДАНИЯ ЕРМЕКОВНА',
+    },
     applicantIin: makeIin('1994-02-25', 'male', serial),
     registeredAt: at('2026-01-10 10:00'),
     privilege: 'none',
@@ -82,13 +86,21 @@ export function makeVacancy(o: Partial<Vacancy> = {}): Vacancy {
 }
 
 /** Run a command as the system would (no actor check) and fail the test on a violation. */
-export function run(world: World, cmd: Omit<Command, 'actor'> | { type: string; payload: unknown }, now: string): World {
+export function run(
+  world: World,
+  cmd: Omit<Command, 'actor'> | { type: string; payload: unknown },
+  now: string,
+): World {
   const r = execute(world, cmd as Command, now, cal)
   if (!r.ok) throw new Error(`${cmd.type} refused: ${JSON.stringify(r.error)}`)
   return r.value.state
 }
 
-export function tryRun(world: World, cmd: { type: string; payload: unknown }, now: string): Transition {
+export function tryRun(
+  world: World,
+  cmd: { type: string; payload: unknown },
+  now: string,
+): Transition {
   return execute(world, cmd as Command, now, cal)
 }
 

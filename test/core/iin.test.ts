@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { iinCheckDigit, makeBin, makeIin, maskIin, validateBin, validateIin } from '../../src/core/iin'
+import {
+  iinCheckDigit,
+  makeBin,
+  makeIin,
+  maskIin,
+  validateBin,
+  validateIin,
+} from '../../src/core/iin'
 
 describe('iinCheckDigit', () => {
   it.each([
@@ -38,7 +45,11 @@ describe('validateIin', () => {
   it('ID-2 round-trips generated numbers', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('1800-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('1800-01-01T00:00:00Z'),
+          max: new Date('2099-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         fc.constantFrom('male' as const, 'female' as const),
         fc.integer({ min: 0, max: 9999 }),
         (d, sex, serial) => {
@@ -74,6 +85,9 @@ describe('validateIin', () => {
 describe('validateBin', () => {
   it('ID-3 round-trips', () => {
     const b = makeBin('0512', 1234, { type: 'non_resident', attribute: 'branch' })
-    expect(validateBin(b)).toEqual({ ok: true, value: { yymm: '0512', month: 12, type: 'non_resident', attribute: 'branch' } })
+    expect(validateBin(b)).toEqual({
+      ok: true,
+      value: { yymm: '0512', month: 12, type: 'non_resident', attribute: 'branch' },
+    })
   })
 })

@@ -13,7 +13,12 @@ import {
 } from '../../src/core/index'
 import { at, makeApp, makeVacancy } from './fixtures'
 
-function q(id: string, privilege: Privilege, minute: number, extra: Partial<Queueable> = {}): Queueable {
+function q(
+  id: string,
+  privilege: Privilege,
+  minute: number,
+  extra: Partial<Queueable> = {},
+): Queueable {
   return {
     id,
     queueType: 'general',
@@ -29,13 +34,30 @@ function q(id: string, privilege: Privilege, minute: number, extra: Partial<Queu
 
 describe('queue order (Q)', () => {
   it.each([
-    ['Q-1 out-of-turn first, by time', [q('g1', 'none', 1), q('o2', 'out_of_turn', 5), q('o1', 'out_of_turn', 3)], ['o1', 'o2', 'g1']],
+    [
+      'Q-1 out-of-turn first, by time',
+      [q('g1', 'none', 1), q('o2', 'out_of_turn', 5), q('o1', 'out_of_turn', 3)],
+      ['o1', 'o2', 'g1'],
+    ],
     [
       'Q-2 1 first-priority for every 3 general',
-      [q('g1', 'none', 1), q('g2', 'none', 2), q('g3', 'none', 3), q('g4', 'none', 4), q('g5', 'none', 5), q('g6', 'none', 6), q('p1', 'first_priority', 10), q('p2', 'first_priority', 11)],
+      [
+        q('g1', 'none', 1),
+        q('g2', 'none', 2),
+        q('g3', 'none', 3),
+        q('g4', 'none', 4),
+        q('g5', 'none', 5),
+        q('g6', 'none', 6),
+        q('p1', 'first_priority', 10),
+        q('p2', 'first_priority', 11),
+      ],
       ['p1', 'g1', 'g2', 'g3', 'p2', 'g4', 'g5', 'g6'],
     ],
-    ['Q-3 when general runs out, first-priority continue', [q('g1', 'none', 1), q('p1', 'first_priority', 2), q('p2', 'first_priority', 3)], ['p1', 'g1', 'p2']],
+    [
+      'Q-3 when general runs out, first-priority continue',
+      [q('g1', 'none', 1), q('p1', 'first_priority', 2), q('p2', 'first_priority', 3)],
+      ['p1', 'g1', 'p2'],
+    ],
     ['Q-4 registration time ties break on id', [q('b', 'none', 1), q('a', 'none', 1)], ['a', 'b']],
     [
       'Q-5 a rejected privilege counts as none at its original time',
@@ -63,7 +85,12 @@ describe('queue order (Q)', () => {
       q('gone', 'none', 0, { status: 'removed' }),
     ]
     const pos = queuePositions(items)
-    expect(pos.get('o1')).toEqual({ cohort: 'general|almaty|2021', overall: 1, inCategory: 1, privilege: 'out_of_turn' })
+    expect(pos.get('o1')).toEqual({
+      cohort: 'general|almaty|2021',
+      overall: 1,
+      inCategory: 1,
+      privilege: 'out_of_turn',
+    })
     expect(pos.get('p1')).toMatchObject({ overall: 2, inCategory: 1 })
     expect(pos.get('g1')).toMatchObject({ overall: 3, inCategory: 0 })
     expect(pos.get('g2')).toMatchObject({ overall: 4, inCategory: 0 })
@@ -72,14 +99,22 @@ describe('queue order (Q)', () => {
     expect(pos.has('gone')).toBe(false)
     expect(positionOf(items[3]!, items)?.overall).toBe(4)
     expect(cohortKey(items[0]!)).toBe('general|almaty|2021')
-    expect(effectivePrivilege({ privilege: 'first_priority', privilegeStatus: 'rejected' })).toBe('none')
+    expect(effectivePrivilege({ privilege: 'first_priority', privilegeStatus: 'rejected' })).toBe(
+      'none',
+    )
   })
 })
 
 const cohortArb = fc
   .array(
     fc.record({
-      privilege: fc.constantFrom<Privilege>('none', 'none', 'none', 'first_priority', 'out_of_turn'),
+      privilege: fc.constantFrom<Privilege>(
+        'none',
+        'none',
+        'none',
+        'first_priority',
+        'out_of_turn',
+      ),
       minute: fc.integer({ min: 0, max: 500 }),
     }),
     { maxLength: 80 },
@@ -99,7 +134,9 @@ describe('queue properties (fast-check)', () => {
   it('Q-P2 stable: the input order does not matter', () => {
     fc.assert(
       fc.property(cohortArb, fc.integer(), (items, seed) => {
-        const shuffled = [...items].sort((a, b) => ((a.id.charCodeAt(3) * seed) % 7) - ((b.id.charCodeAt(3) * seed) % 7))
+        const shuffled = [...items].sort(
+          (a, b) => ((a.id.charCodeAt(3) * seed) % 7) - ((b.id.charCodeAt(3) * seed) % 7),
+        )
         expect(orderQueue(shuffled).map((a) => a.id)).toEqual(orderQueue(items).map((a) => a.id))
       }),
     )
@@ -140,15 +177,41 @@ describe('who may take a vacancy (Q-W)', () => {
   const enrolled = makeApp({ id: 'w5', registeredAt: at('2025-12-01 09:00') })
   const world = worldOf({
     applications: [a1, a2, a3, wrongLang, enrolled],
-    enrolments: [{ id: 'e', childIin: enrolled.child.iin, applicationId: null, kindergartenId: 'k', kindergartenName: 'K', groupId: null, enrolledOn: '2025-09-01', status: 'enrolled' }],
+    enrolments: [
+      {
+        id: 'e',
+        childIin: enrolled.child.iin,
+        applicationId: null,
+        kindergartenId: 'k',
+        kindergartenName: 'K',
+        groupId: null,
+        enrolledOn: '2025-09-01',
+        status: 'enrolled',
+      },
+    ],
   })
   it.each([
     ['Q-W1 scheduled: nobody', { phase: 'scheduled' as const }, 'nobody', []],
-    ['Q-W2 open to the queue: the first free-places fitting, unblocked', { phase: 'open_to_queue' as const, freePlaces: 2 }, 'queue', ['w1', 'w2']],
-    ['Q-W3 open to all: everyone fitting', { phase: 'open_to_all' as const }, 'everyone', ['w1', 'w2', 'w3']],
+    [
+      'Q-W2 open to the queue: the first free-places fitting, unblocked',
+      { phase: 'open_to_queue' as const, freePlaces: 2 },
+      'queue',
+      ['w1', 'w2'],
+    ],
+    [
+      'Q-W3 open to all: everyone fitting',
+      { phase: 'open_to_all' as const },
+      'everyone',
+      ['w1', 'w2', 'w3'],
+    ],
     ['Q-W4 filled: nobody', { phase: 'filled' as const, freePlaces: 0 }, 'nobody', []],
     ['Q-W5 withdrawn: nobody', { phase: 'withdrawn' as const }, 'nobody', []],
-    ['Q-W6 before bidsFrom: nobody', { phase: 'open_to_all' as const, bidsFrom: at('2026-03-04 09:00') }, 'nobody', []],
+    [
+      'Q-W6 before bidsFrom: nobody',
+      { phase: 'open_to_all' as const, bidsFrom: at('2026-03-04 09:00') },
+      'nobody',
+      [],
+    ],
   ])('%s', (_r, patch, mode, ids) => {
     const vac = makeVacancy({ language: 'ru', ...patch })
     expect(whoMayTake(vac, world, now)).toEqual({ mode, applicationIds: ids })

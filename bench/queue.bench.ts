@@ -1,0 +1,103 @@
+/**
+ * `npm run bench -- queue`: queue positions (cohorts, out-of-turn first, 1:3 interleave,
+ * overall and in-category numbers) for 300,000 applications. Goal: ≤ 1 s. Baseline: a
+ * plain sort of the same array by registration time, measured in the same run.
+ */
+import { queuePositions, type Queueable, type Privilege, type QueueType } from '../src/core/index'
+import { report, timeIt } from './lib'
+
+const N = 300_000
+const GOAL_MS = 1000
+
+/** Deterministic pseudo-random numbers (mulberry32) so every run measures the same data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function makeApplications(n: number): Queueable[] {
+  const r = rng(20260322)
+  const regions = [
+    'almaty',
+    'astana',
+    'shymkent',
+    'turkistan',
+    'karaganda',
+    'aktobe',
+    'pavlodar',
+    'atyrau',
+  ]
+  const queueTypes: QueueType[] = ['general', 'general', 'general', 'sanatorium', 'special_voucher']
+  const start = Date.UTC(2019, 0, 1)
+  const span = Date.UTC(2026, 10, 1) - start
+  const out: Queueable[] = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const p = r()
+    const privilege: Privilege = p < 0.04 ? 'out_of_turn' : p < 0.2 ? 'first_priority' : 'none'
+    const year = 2019 + Math.floor(r() * 7)
+    out[i] = {
+      id: `app-${i}`,
+      queueType: queueTypes[Math.floor(r() * queueTypes.length)]!,
+      region: regions[Math.floor(r() * regions.length)]!,
+      child: { birthDate: `${year}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}` },
+      registeredAt: new Date(start + Math.floor(r() * span)).toISOString(),
+      privilege,
+      privilegeStatus:
+        privilege === 'none' ? 'not_required' : r() < 0.05 ? 'rejected' : 'confirmed',
+      status: 'in_queue',
+    }
+  }
+  return out
+}
+
+export async function run(): Promise<boolean> {
+  const apps = makeApplications(N)
+  // warm-up on a slice so both timings measure optimised code
+  queuePositions(apps.slice(0, 20_000))
+  ;[...apps.slice(0, 20_000)].sort((a, b) =>
+    a.registeredAt < b.registeredAt ? -1 : a.registeredAt > b.registeredAt ? 1 : 0,
+  )
+
+  const sortTimes: number[] = []
+  const posTimes: number[] = []
+  let positions = 0
+  for (let round = 0; round < 3; round++) {
+    sortTimes.push(
+      await timeIt(() => {
+        const copy = [...apps]
+        copy.sort((a, b) =>
+          a.registeredAt < b.registeredAt ? -1 : a.registeredAt > b.registeredAt ? 1 : 0,
+        )
+      }),
+    )
+    posTimes.push(
+      await timeIt(() => {
+        positions = queuePositions(apps).size
+      }),
+    )
+  }
+  const best = Math.min(...posTimes)
+  const worst = Math.max(...posTimes)
+  const sortBest = Math.min(...sortTimes)
+  const pass = worst <= GOAL_MS && positions === N
+  report({
+    bench: 'queue',
+    metric: 'positions_300k_ms',
+    value: Number(worst.toFixed(1)),
+    unit: 'ms',
+    best_ms: Number(best.toFixed(1)),
+    applications: N,
+    positions,
+    baseline: { metric: 'plain_sort_300k_ms', value: Number(sortBest.toFixed(1)), unit: 'ms' },
+    ratio: Number((worst / sortBest).toFixed(2)),
+    goal: `positions for ${N} applications <= ${GOAL_MS} ms (slowest of 3 runs)`,
+    pass,
+  })
+  return pass
+}

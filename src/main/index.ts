@@ -1,9 +1,14 @@
 /** Electron main process entry: tiny glue around the handler table. */
 import { join } from 'node:path'
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, dialog } from 'electron'
 import { createBackend } from './backend'
 import { hostInfo } from './host-info'
 import { createMainWindow, registerAppScheme, registerIpc, serveRenderer } from './electron/host'
+import { createElectronDesktop } from './electron/updater'
+import { createProfileLogger } from './log'
+import { chooseSqliteBinding, currentBindingQuery, type BindingChoice } from './native'
+import { formatViolation } from '../core/messages'
+import type { Violation } from '../core/result'
 
 registerAppScheme()
 
@@ -19,11 +24,39 @@ if (!app.requestSingleInstanceLock()) {
     }
   })
   void app.whenReady().then(() => {
-    const backend = createBackend({ profileDir: app.getPath('userData'), host: hostInfo('electron') })
+    const profileDir = app.getPath('userData')
+    const log = createProfileLogger(profileDir) // <userData>/logs, rotated
+    const host = hostInfo('electron')
+    // better-sqlite3 built for Electron's ABI (src/main/native.ts); plain Node keeps its own
+    const binding: BindingChoice = process.versions.electron
+      ? chooseSqliteBinding(currentBindingQuery(app.isPackaged, app.getAppPath()))
+      : { kind: 'node' }
+    log.log('info', 'app start', { version: host.appVersion, versions: host.versions, platform: process.platform, binding: binding.kind })
+    if (binding.kind === 'missing' || binding.kind === 'stale') {
+      const v: Violation =
+        binding.kind === 'missing'
+          ? { code: 'native_module_missing', params: { expected: binding.expected } }
+          : { code: 'native_module_stale', params: { found: binding.found, wanted: binding.wanted } }
+      log.log('error', 'native module unusable', { code: v.code, ...v.params })
+      dialog.showErrorBox('Balabaqsha', `${formatViolation(v, 'kk')}\n\n${formatViolation(v, 'ru')}`)
+      app.exit(1)
+      return
+    }
+    const backend = createBackend({
+      profileDir,
+      host,
+      log,
+      desktop: createElectronDesktop({ log }),
+      ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
+    })
     serveRenderer(join(__dirname, '../renderer'))
     registerIpc(backend, devUrl)
     const open = () => createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), devUrl })
     open()
+    // one quiet look at the update feed after start; the UI shows a banner when one exists
+    if (app.isPackaged) {
+      setTimeout(() => void backend.invoke('update.check', {}).catch(() => undefined), 15_000).unref()
+    }
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) open()
     })

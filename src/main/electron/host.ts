@@ -79,6 +79,25 @@ export function isTrustedSender(frame: WebFrameMain | null | undefined, devUrl?:
   return !!frame && frame.parent === null && isTrustedUrl(frame.url, devUrl)
 }
 
+/**
+ * Sites the system browser may be asked to open (a link with target=_blank or
+ * window.open): https only, these hosts and their subdomains, no credentials, default port.
+ * Everything else is refused silently.
+ */
+export const EXTERNAL_ALLOWLIST: readonly string[] = ['egov.kz', 'pki.gov.kz', 'edu.gov.kz', 'balabaqsha.kz']
+
+export function isAllowedExternalUrl(raw: string, allowlist: readonly string[] = EXTERNAL_ALLOWLIST): boolean {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return false
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.port !== '') return false
+  const host = url.hostname.toLowerCase()
+  return allowlist.some((allowed) => host === allowed || host.endsWith(`.${allowed}`))
+}
+
 export interface WindowOptions {
   preloadPath: string
   devUrl?: string
@@ -94,14 +113,16 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     show: false,
     title: 'Balabaqsha',
     autoHideMenuBar: true,
-    webPreferences: { ...WINDOW_WEB_PREFERENCES, preload: options.preloadPath, devTools: options.devTools ?? !app.isPackaged },
+    // DevTools never in a packaged app, whatever the caller asks
+    webPreferences: { ...WINDOW_WEB_PREFERENCES, preload: options.preloadPath, devTools: !app.isPackaged && (options.devTools ?? true) },
   })
   const contents = win.webContents
-  // no new windows: external links open in the system browser only for https
+  // no new windows: external links open in the system browser only for allowlisted https sites
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
+  if (app.isPackaged) contents.on('devtools-opened', () => contents.closeDevTools())
   contents.on('will-navigate', (event, url) => {
     if (!isTrustedUrl(url, options.devUrl)) event.preventDefault()
   })

@@ -30,8 +30,19 @@ export function due(now: Instant, world: World, _cal?: Calendar): Command[] {
     if (a.status === 'inactive' && late(a.inactiveUntil, t))
       out.push({ type: 'archiveInactive', payload: { applicationId: a.id }, actor: sys })
   }
+  // a contract signed by the kindergarten means the child came: T2 / T8 no longer apply
+  const signed = new Set<string>()
+  for (const c of Object.values(world.contracts)) {
+    if (c.status !== 'signed_by_kindergarten') continue
+    signed.add(c.basis.kind === 'referral' ? `r:${c.basis.referralId}` : `v:${c.basis.voucherId}`)
+  }
   for (const r of Object.values(world.referrals)) {
-    if ((r.status === 'active' || r.status === 'extended') && !r.hidden && late(r.validUntil, t)) {
+    if (
+      (r.status === 'active' || r.status === 'extended') &&
+      !r.hidden &&
+      !signed.has(`r:${r.id}`) &&
+      late(r.validUntil, t)
+    ) {
       out.push({ type: 'lapseReferral', payload: { referralId: r.id }, actor: sys })
     }
   }
@@ -45,6 +56,7 @@ export function due(now: Instant, world: World, _cal?: Calendar): Command[] {
       out.push({ type: 'expireVoucherInterest', payload: { voucherId: v.id }, actor: sys })
     if (
       (v.status === 'interest_confirmed' || v.status === 'extended') &&
+      !signed.has(`v:${v.id}`) &&
       late(v.chooseDeadline, t)
     ) {
       out.push({ type: 'expireVoucher', payload: { voucherId: v.id }, actor: sys })

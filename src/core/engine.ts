@@ -1167,6 +1167,7 @@ export function lapseReferral(
   if (ref.status !== 'active' && ref.status !== 'extended')
     return fail('referral_not_active', { status: ref.status })
   if (ref.hidden) return fail('referral_hidden_pending_privilege')
+  if (signedContractOn(tx.world, { kind: 'referral', id: ref.id })) return fail('basis_in_use')
   if (!passed(ref.validUntil, now)) return fail('timer_not_due', { deadline: ref.validUntil })
   endReferral(tx, ref, 'lapsed', 'not_arrived')
   returnPlace(tx, ref.vacancyId)
@@ -1742,6 +1743,7 @@ export function expireVoucher(
   if (isFail(v)) return v
   if (v.status !== 'interest_confirmed' && v.status !== 'extended')
     return invalidState('voucher', v.status, 'expireVoucher')
+  if (signedContractOn(tx.world, { kind: 'voucher', id: v.id })) return fail('basis_in_use')
   if (!passed(v.chooseDeadline, now))
     return fail('timer_not_due', { deadline: v.chooseDeadline ?? '' })
   tx.put('vouchers', {
@@ -1760,6 +1762,24 @@ export function expireVoucher(
   })
   tx.notify('voucher_expired', v.applicationId, {})
   return tx.done()
+}
+
+/**
+ * True when a contract on this referral or voucher is already signed by the kindergarten:
+ * the child came, so the timers T2 and T8 no longer apply (enrolment follows).
+ */
+export function signedContractOn(
+  world: Pick<World, 'contracts'>,
+  basis: { kind: 'referral' | 'voucher'; id: Id },
+): boolean {
+  for (const c of Object.values(world.contracts)) {
+    if (c.status !== 'signed_by_kindergarten') continue
+    if (basis.kind === 'referral' && c.basis.kind === 'referral' && c.basis.referralId === basis.id)
+      return true
+    if (basis.kind === 'voucher' && c.basis.kind === 'voucher' && c.basis.voucherId === basis.id)
+      return true
+  }
+  return false
 }
 
 /** Referrals the kindergarten may see: out-of-turn referrals waiting for the privilege check are hidden. */

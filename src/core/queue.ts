@@ -276,3 +276,23 @@ export function whoMayTake(
   }
   return { mode: 'everyone', applicationIds: ordered.map((a) => a.id) }
 }
+
+/**
+ * The cohort's applications that may receive a referral or voucher now, in queue order
+ * (blocked ones, on the stop-list or enrolled elsewhere, are skipped but keep their
+ * number). The central store uses it to decide whose turn came, e.g. for `issueVoucher`.
+ */
+export function nextInQueue(
+  world: Pick<World, 'applications' | 'enrolments' | 'stopList'>,
+  cohort: { queueType: QueueType; region: string; birthYear: number },
+  now: Instant,
+  limit = Number.POSITIVE_INFINITY,
+): string[] {
+  const key = `${cohort.queueType}|${cohort.region}|${cohort.birthYear}`
+  const list = Object.values(world.applications).filter(
+    (a) => cohortKey(a) === key && referralBlock(world, a, now) === null,
+  )
+  return orderQueue(list)
+    .slice(0, limit)
+    .map((a) => a.id)
+}

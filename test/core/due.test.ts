@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { due, localDate, runDue, type World, worldOf } from '../../src/core/index'
-import { at, cal, makeApp, makeVacancy, run } from './fixtures'
+import { at, cal, codeOf, makeApp, makeVacancy, run, tryRun } from './fixtures'
 
 const T0 = at('2026-03-02 10:00')
 
@@ -134,5 +134,63 @@ describe('T due sweeps', () => {
     const r = runDue(at('2026-04-10 10:00'), timers(), cal)
     expect(r.state.applications['sp1']!.status).toBe('archived')
     expect(r.state.stopList['stop:x1']!.status).toBe('expired')
+  })
+})
+
+describe('T signed contracts stop the clock', () => {
+  it('T-9 a referral whose contract the kindergarten signed does not lapse; enrolment may follow after the last day', () => {
+    let w = timers()
+    w = run(
+      w,
+      {
+        type: 'createContract',
+        payload: { contractId: 'c', basis: { kind: 'referral', referralId: 'ref' } },
+      },
+      T0,
+    )
+    w = run(
+      w,
+      { type: 'signContractByKindergarten', payload: { contractId: 'c' } },
+      at('2026-03-10 17:00'),
+    )
+    const now = at('2026-03-11 09:00')
+    expect(due(now, w, cal).some((c) => c.type === 'lapseReferral')).toBe(false)
+    expect(codeOf(tryRun(w, { type: 'lapseReferral', payload: { referralId: 'ref' } }, now))).toBe(
+      'basis_in_use',
+    )
+    w = run(
+      w,
+      { type: 'enrol', payload: { enrolmentId: 'e', contractId: 'c', kindergartenName: 'K' } },
+      now,
+    )
+    expect(w.referrals['ref']!.status).toBe('used')
+  })
+  it('T-10 the same for a voucher (T8)', () => {
+    let w = timers()
+    w = run(
+      w,
+      { type: 'chooseVoucherKindergarten', payload: { voucherId: 'x2', kindergartenId: 'kg-5' } },
+      T0,
+    )
+    w = run(
+      w,
+      {
+        type: 'createContract',
+        payload: { contractId: 'c', basis: { kind: 'voucher', voucherId: 'x2' } },
+      },
+      T0,
+    )
+    w = run(w, { type: 'sendContractToParent', payload: { contractId: 'c' } }, T0)
+    w = run(
+      w,
+      { type: 'signContractByParent', payload: { contractId: 'c', documents: ['027/у'] } },
+      T0,
+    )
+    w = run(w, { type: 'signContractByKindergarten', payload: { contractId: 'c' } }, T0)
+    const now = at('2026-03-20 09:00')
+    expect(due(now, w, cal).some((c) => c.type === 'expireVoucher')).toBe(false)
+    expect(codeOf(tryRun(w, { type: 'expireVoucher', payload: { voucherId: 'x2' } }, now))).toBe(
+      'basis_in_use',
+    )
   })
 })

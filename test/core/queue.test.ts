@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import {
   cohortKey,
   effectivePrivilege,
+  nextInQueue,
   orderQueue,
   positionOf,
   queuePositions,
@@ -215,5 +216,13 @@ describe('who may take a vacancy (Q-W)', () => {
   ])('%s', (_r, patch, mode, ids) => {
     const vac = makeVacancy({ language: 'ru', ...patch })
     expect(whoMayTake(vac, world, now)).toEqual({ mode, applicationIds: ids })
+  })
+  it('Q-W7 next in queue skips blocked applications (they keep their number)', () => {
+    expect(
+      nextInQueue(world, { queueType: 'general', region: 'almaty', birthYear: 2021 }, now),
+    ).toEqual(['w4', 'w1', 'w2', 'w3'])
+    expect(
+      nextInQueue(world, { queueType: 'general', region: 'almaty', birthYear: 2021 }, now, 1),
+    ).toEqual(['w4'])
   })
 })

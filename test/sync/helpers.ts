@@ -10,10 +10,15 @@ import { createBackend, type Backend } from '../../src/main/backend'
 import { hostInfo } from '../../src/main/host-info'
 import { createLogger } from '../../src/main/log'
 import { createServer, type StoreServer } from '../../src/server/app'
+import { openDatabase, type Database } from '../../src/server/db/database'
 import { allChanges, loginAs, startStore, type Backend as DbKind, type TestStore } from '../server/helpers'
 
 export interface Central {
   store: TestStore
+  /** the server instance now serving */
+  server(): StoreServer
+  /** run SQL on the central database (whichever instance serves it) */
+  query<T>(text: string, params?: unknown[]): Promise<T[]>
   url: string
   port: number
   /** stop the HTTP server only (the database stays) */
@@ -29,8 +34,16 @@ export async function startCentral(kind: DbKind, scale = 120): Promise<Central> 
   const url = await server.listen(0)
   const port = Number(new URL(url).port)
   let running = true
+  let db: Database | null = null
   const central: Central = {
     store,
+    server: () => server,
+    async query<T>(text: string, params: unknown[] = []) {
+      db ??= await openDatabase(store.dbConfig)
+      const compiled = { sql: text, parameters: params, query: { kind: 'RawNode' } } as unknown as Parameters<typeof db.db.executeQuery>[0]
+      const r = await db.db.executeQuery<T>(compiled)
+      return r.rows
+    },
     url,
     port,
     async stop() {
@@ -45,6 +58,7 @@ export async function startCentral(kind: DbKind, scale = 120): Promise<Central> 
       running = true
     },
     async close() {
+      if (db && store.dbConfig.kind !== 'shared') await db.close()
       await central.stop().catch(() => undefined)
       if (server !== store.server) await store.server.close().catch(() => undefined)
       await store.close()
@@ -92,8 +106,9 @@ export async function signIn(ws: Workstation, central: Central, personId: string
 
 /** The server's current view of a person's scope: entity/id → data, from the whole feed. */
 export async function serverView(central: Central, personId: string): Promise<Map<string, string>> {
-  const l = await loginAs(central.store, personId)
-  const { rows } = await allChanges(central.store, l.token)
+  const store = { ...central.store, server: central.server() }
+  const l = await loginAs(store, personId)
+  const { rows } = await allChanges(store, l.token)
   const view = new Map<string, string>()
   for (const c of rows) {
     const k = `${c.entity}/${c.id}`

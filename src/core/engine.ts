@@ -132,9 +132,12 @@ class Tx {
 }
 
 type Fail = { ok: false; error: { code: string; params?: Params } }
-const notFound = (entity: string, id: Id): Fail => fail('not_found', { entity, id: String(id) })
+// `what` / `state` / `id` duplicate `entity` / `status` / `number` so that the central
+// store's catalog texts for the same codes (messages/server.ts) render too.
+const notFound = (entity: string, id: Id): Fail =>
+  fail('not_found', { entity, what: entity, id: String(id) })
 const invalidState = (entity: string, status: string, command: string): Fail =>
-  fail('invalid_state', { entity, status, command })
+  fail('invalid_state', { entity, status, command, state: status })
 
 function need<K extends Collection>(tx: Tx, k: K, id: Id, entity: string): Entity<K> | Fail {
   const e = typeof id === 'string' ? tx.get(k, id) : undefined
@@ -404,7 +407,7 @@ export function fileApplication(
       o.queueType === a.queueType &&
       !['enrolled', 'removed', 'archived'].includes(o.status)
     ) {
-      return fail('application_duplicate', { number: o.number })
+      return fail('application_duplicate', { number: o.number, id: o.number })
     }
   }
   const registeredAt = a.registeredAt && isInstant(a.registeredAt) ? iso(a.registeredAt) : iso(now)

@@ -229,7 +229,7 @@ describe('calendar properties (fast-check)', () => {
     )
     fc.assert(
       fc.property(dayArb, dayArb, (a, b) => {
-        expect(workingDaysBetween(cal, a, b)).toBe(-workingDaysBetween(cal, b, a))
+        expect(workingDaysBetween(cal, a, b) + workingDaysBetween(cal, b, a)).toBe(0)
       }),
     )
   })

@@ -77,3 +77,42 @@ describe('texts', () => {
     )
   })
 })
+
+describe('codes shared with other catalogs', () => {
+  it('core violations render without placeholders left, whichever catalog text wins the merge', async () => {
+    const { execute, worldOf } = await import('../../src/core/index')
+    const { cal, makeApp, at } = await import('./fixtures')
+    const a = makeApp({ id: 'dup1' })
+    const { status: _s, statusChangedAt: _c, lapses: _l, privilegeStatus: _p, ...fields } = a
+    const w = worldOf({ applications: [a] })
+    const results = [
+      execute(
+        w,
+        { type: 'activateBid', payload: { bidId: 'nope', referralId: 'r' } },
+        at('2026-03-02 10:00'),
+        cal,
+      ),
+      execute(
+        w,
+        { type: 'expireTurn', payload: { applicationId: 'dup1' } },
+        at('2026-03-02 10:00'),
+        cal,
+      ),
+      execute(
+        w,
+        { type: 'fileApplication', payload: { application: { ...fields, id: 'dup2' } } },
+        at('2026-03-02 10:00'),
+        cal,
+      ),
+      execute(w, { type: 'dance', payload: {} }, at('2026-03-02 10:00'), cal),
+    ]
+    for (const r of results) {
+      expect(r.ok).toBe(false)
+      if (r.ok) continue
+      for (const lang of ['kk', 'ru'] as const) {
+        expect(formatViolation(r.error, lang), r.error.code).not.toContain('{{')
+        expect(formatViolation(r.error, lang, rulesMessages), r.error.code).not.toContain('{{')
+      }
+    }
+  })
+})

@@ -91,3 +91,55 @@ describe('validateBin', () => {
     })
   })
 })
+
+describe('ID-3 BIN reasons and generators', () => {
+  const good = makeBin('1904', 77)
+  const withDigit = (pos: number, d: string) => {
+    const s = good.slice(0, pos) + d + good.slice(pos + 1)
+    const c = iinCheckDigit(s.slice(0, 11))
+    return s.slice(0, 11) + String(c ?? 0)
+  }
+  it.each([
+    ['length', '12345', 'bin_length'],
+    ['non-digit', 'ABCDEFGHIJKL', 'bin_non_digit'],
+    ['month 13', withDigit(2, '1').slice(0, 2) + '13' + good.slice(4), 'bin_bad_month'],
+    ['type digit 7', withDigit(4, '7'), 'bin_bad_type'],
+    ['attribute digit 4', withDigit(5, '4'), 'bin_bad_attribute'],
+    ['checksum', good.slice(0, 11) + String((Number(good[11]) + 1) % 10), 'bin_checksum'],
+  ])('%s', (_n, s, code) => {
+    const r = validateBin(s)
+    expect(r.ok ? null : r.error.code).toBe(code)
+  })
+  it.each([
+    ['resident', 'head'],
+    ['non_resident', 'representative'],
+    ['joint_ip', 'peasant_farm'],
+  ] as const)('makeBin %s / %s is valid', (type, attribute) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99999 }), (serial) => {
+        const r = validateBin(makeBin('2301', serial, { type, attribute }))
+        expect(r.ok && r.value.type === type && r.value.attribute === attribute).toBe(true)
+      }),
+      { numRuns: 50 },
+    )
+  })
+  it('generators refuse bad arguments', () => {
+    expect(() => makeBin('2313', 1)).toThrow(RangeError)
+    expect(() => makeBin('23', 1)).toThrow(RangeError)
+    expect(() => makeBin('2301', 100000)).toThrow(RangeError)
+    expect(() => makeIin('2020-02-30', 'male', 1)).toThrow(RangeError)
+    expect(() => makeIin('1700-01-01', 'male', 1)).toThrow(RangeError)
+    expect(() => makeIin('20200101', 'male', 1)).toThrow(RangeError)
+    expect(() => makeIin('2020-01-01', 'male', 10000)).toThrow(RangeError)
+  })
+  it('IIN century digits 1..6 map to 1800s, 1900s, 2000s and sex', () => {
+    expect(validateIin(makeIin('1899-12-31', 'male', 5))).toMatchObject({
+      ok: true,
+      value: { birthDate: '1899-12-31', sex: 'male' },
+    })
+    expect(makeIin('1899-12-31', 'male', 5)[6]).toBe('1')
+    expect(makeIin('1985-06-01', 'female', 5)[6]).toBe('4')
+    expect(makeIin('2024-02-29', 'female', 5)[6]).toBe('6')
+    expect(validateIin('000229' + '5' + '00000').ok).toBe(false) // 11 digits
+  })
+})

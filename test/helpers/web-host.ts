@@ -14,9 +14,9 @@ export interface RunningHost {
 }
 
 /** A web host on a free port over a fresh profile folder, serving the built renderer. */
-export async function startTestHost(): Promise<RunningHost> {
+export async function startTestHost(o: { trustDirs?: string[] } = {}): Promise<RunningHost> {
   const profileDir = mkdtempSync(join(tmpdir(), 'bq-profile-'))
-  const backend = createBackend({ profileDir, host: hostInfo('web') })
+  const backend = createBackend({ profileDir, host: hostInfo('web'), ...(o.trustDirs ? { trustDirs: o.trustDirs } : {}) })
   const host = await startWebHost({ backend, rendererDir: builtRendererDir() })
   return {
     host,

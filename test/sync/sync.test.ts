@@ -113,3 +113,85 @@ describe.each(BACKENDS)('workstation sync (%s)', (kind) => {
     await ws.close()
   })
 })
+
+describe('live updates', () => {
+  let central: Central
+  beforeAll(async () => {
+    central = await startCentral('pglite')
+  })
+  afterAll(async () => {
+    await central?.close()
+  })
+
+  async function capacityChange(writer: Workstation, reader: Workstation) {
+    const groups = await writer.backend.invoke('groups.list', {})
+    if (!groups.ok) throw new Error('groups')
+    const g = groups.value[0]!
+    const target = g.capacity + 1
+    await writer.backend.invoke('groups.setCapacity', { groupId: g.id, capacity: target })
+    const t0 = Date.now()
+    await until(
+      async () => {
+        const l = await reader.backend.invoke('groups.list', {})
+        return l.ok ? l.value.find((x) => x.id === g.id)?.capacity : null
+      },
+      (c) => c === target,
+      8_000,
+    )
+    return Date.now() - t0
+  }
+
+  it('a server-sent event pokes the other workstation at once (polling set to a minute)', async () => {
+    const writer = await workstation(central, { pollMs: 60_000 })
+    const reader = await workstation(central, { pollMs: 60_000 })
+    await signIn(writer, central, 'baldyrgan-head')
+    await signIn(reader, central, 'baldyrgan-methodist')
+    await until(async () => reader.backend.invoke('sync.status', {}), (s) => s.ok && s.value.lastSyncAt !== null)
+    expect(await capacityChange(writer, reader)).toBeLessThan(5_000)
+    await writer.close()
+    await reader.close()
+  })
+
+  it('when the event stream fails, polling keeps the workstation up to date', async () => {
+    // a proxy that refuses the event stream but passes everything else
+    const { createServer: createHttp, request } = await import('node:http')
+    const proxy = createHttp((req, res) => {
+      if (req.url?.startsWith('/v1/events')) {
+        res.writeHead(503).end()
+        return
+      }
+      const up = request({ host: '127.0.0.1', port: central.port, path: req.url, method: req.method, headers: req.headers }, (u) => {
+        res.writeHead(u.statusCode ?? 502, u.headers)
+        u.pipe(res)
+      })
+      req.pipe(up)
+    })
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()))
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`
+    const writer = await workstation(central, { pollMs: 60_000 })
+    const reader = await workstation(central, { pollMs: 300 })
+    await reader.backend.invoke('settings.update', { serverUrl: proxyUrl })
+    await signIn(writer, central, 'aigolek-head')
+    await signIn(reader, central, 'aigolek-deputy')
+    await until(async () => reader.backend.invoke('sync.status', {}), (s) => s.ok && s.value.lastSyncAt !== null)
+    await capacityChange(writer, reader)
+    await writer.close()
+    await reader.close()
+    proxy.closeAllConnections()
+    await new Promise<void>((r) => proxy.close(() => r()))
+  })
+
+  it('status events reach subscribers as the state changes', async () => {
+    const ws = await workstation(central)
+    const seen: string[] = []
+    ws.backend.on((event, payload) => {
+      if (event === 'sync.status') seen.push((payload as { state: string }).state)
+    })
+    await signIn(ws, central, 'solnyshko-head')
+    await until(() => seen, (s) => s.includes('online'))
+    expect(seen).toContain('syncing')
+    await ws.backend.invoke('session.signOut', {})
+    expect(seen.at(-1)).toBe('signed_out')
+    await ws.close()
+  })
+})

@@ -7,6 +7,8 @@ import type { Language } from '../../main/api/contract'
 import { useApi, useApiMutation } from './api'
 import { SettingsPage } from './pages/SettingsPage'
 import { AboutPage } from './pages/AboutPage'
+import { ProblemsPage } from './pages/ProblemsPage'
+import { StatusBar } from './components/StatusBar'
 import { LoadError } from './components/LoadError'
 
 /** Ant Design's default secondary text greys fail WCAG AA contrast; darken them. */
@@ -19,7 +21,7 @@ const THEME = {
   },
 }
 
-const PAGES = ['settings', 'about'] as const
+const PAGES = ['settings', 'problems', 'about'] as const
 type Page = (typeof PAGES)[number]
 
 function pageFromHash(): Page {
@@ -97,12 +99,17 @@ export function App(): React.JSX.Element {
                   <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
                 ) : page === 'settings' ? (
                   <SettingsPage settings={settings.data} />
+                ) : page === 'problems' ? (
+                  <ProblemsPage />
                 ) : (
                   <AboutPage />
                 )}
               </main>
             </Layout.Content>
           </Layout>
+          <Layout.Footer style={{ padding: '8px 24px', borderTop: '1px solid #e5e5e5', background: '#fafafa' }}>
+            <StatusBar onOpenProblems={() => go('problems')} />
+          </Layout.Footer>
         </Layout>
       </AntApp>
     </ConfigProvider>

@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- queue`: queue positions (cohorts, out-of-turn first, 1:3 interleave,
  * overall and in-category numbers) for 300,000 applications. Goal: ≤ 1 s. Baseline: a
- * plain sort of the same array by registration time, measured in the same run.
+ * plain sort of the same array by registration time, measured in the same run (both as
+ * the median of 5 alternating runs, so a busy shared machine does not decide the result).
  */
 import { queuePositions, type Queueable, type Privilege, type QueueType } from '../src/core/index'
 import { report, timeIt } from './lib'
 
 const N = 300_000
 const GOAL_MS = 1000
+const ROUNDS = 5
 
 /** Deterministic pseudo-random numbers (mulberry32) so every run measures the same data. */
 function rng(seed: number): () => number {
@@ -67,7 +69,7 @@ export async function run(): Promise<boolean> {
   const sortTimes: number[] = []
   const posTimes: number[] = []
   let positions = 0
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     sortTimes.push(
       await timeIt(() => {
         const copy = [...apps]
@@ -82,21 +84,22 @@ export async function run(): Promise<boolean> {
       }),
     )
   }
-  const best = Math.min(...posTimes)
-  const worst = Math.max(...posTimes)
-  const sortBest = Math.min(...sortTimes)
-  const pass = worst <= GOAL_MS && positions === N
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const value = median(posTimes)
+  const sortMedian = median(sortTimes)
+  const pass = value <= GOAL_MS && positions === N
   report({
     bench: 'queue',
     metric: 'positions_300k_ms',
-    value: Number(worst.toFixed(1)),
+    value: Number(value.toFixed(1)),
     unit: 'ms',
-    best_ms: Number(best.toFixed(1)),
+    best_ms: Number(Math.min(...posTimes).toFixed(1)),
+    worst_ms: Number(Math.max(...posTimes).toFixed(1)),
     applications: N,
     positions,
-    baseline: { metric: 'plain_sort_300k_ms', value: Number(sortBest.toFixed(1)), unit: 'ms' },
-    ratio: Number((worst / sortBest).toFixed(2)),
-    goal: `positions for ${N} applications <= ${GOAL_MS} ms (slowest of 3 runs)`,
+    baseline: { metric: 'plain_sort_300k_ms', value: Number(sortMedian.toFixed(1)), unit: 'ms' },
+    ratio: Number((value / sortMedian).toFixed(2)),
+    goal: `positions for ${N} applications <= ${GOAL_MS} ms (median of ${ROUNDS} runs; baseline: median plain sort by registration time)`,
     pass,
   })
   return pass

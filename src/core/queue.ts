@@ -56,6 +56,27 @@ export function cohortKey(a: Queueable): string {
   return `${a.queueType}|${a.region}|${a.child.birthDate.slice(0, 4)}`
 }
 
+const CANONICAL_INSTANT =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/
+
+/** Epoch ms of an ISO instant; canonical `YYYY-MM-DDTHH:mm:ss.sssZ` strings are parsed by hand (fast path). */
+function instantMs(s: string): number {
+  if (CANONICAL_INSTANT.test(s)) {
+    const d = (i: number): number => s.charCodeAt(i) - 48
+    const v = Date.UTC(
+      d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3),
+      d(5) * 10 + d(6) - 1,
+      d(8) * 10 + d(9),
+      d(11) * 10 + d(12),
+      d(14) * 10 + d(15),
+      d(17) * 10 + d(18),
+      d(20) * 100 + d(21) * 10 + d(22),
+    )
+    if (!Number.isNaN(v)) return v
+  }
+  return toMs(s)
+}
+
 interface Keyed<T> {
   item: T
   t: number
@@ -80,7 +101,7 @@ export function orderQueue<T extends Queueable>(items: readonly T[], cycleStart 
   const fp: Keyed<T>[] = []
   const gen: Keyed<T>[] = []
   for (const item of items) {
-    const k = { item, t: toMs(item.registeredAt), id: item.id }
+    const k = { item, t: instantMs(item.registeredAt), id: item.id }
     const p = effectivePrivilege(item)
     if (p === 'out_of_turn') oot.push(k)
     else if (p === 'first_priority') fp.push(k)

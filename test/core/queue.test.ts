@@ -69,6 +69,16 @@ describe('queue order (Q)', () => {
     expect(orderQueue(items as readonly Queueable[]).map((a) => a.id)).toEqual(expected)
   })
 
+  it('Q-8 registration times with an offset order the same as UTC ones', () => {
+    const items = [
+      q('late', 'none', 0, { registeredAt: '2026-01-01T10:00:00+05:00' }), // 05:00Z
+      q('early', 'none', 0, { registeredAt: '2026-01-01T04:59:59.999Z' }),
+      q('mid', 'none', 0, { registeredAt: '2026-01-01T05:00:00.001Z' }),
+    ]
+    expect(orderQueue(items).map((a) => a.id)).toEqual(['early', 'late', 'mid'])
+    expect(queuePositions(items).get('mid')?.overall).toBe(3)
+  })
+
   it('Q-6 an interrupted cycle continues with cycleStart', () => {
     const items = [q('g1', 'none', 1), q('g2', 'none', 2), q('p1', 'first_priority', 3)]
     expect(orderQueue(items, 2).map((a) => a.id)).toEqual(['g1', 'g2', 'p1'])

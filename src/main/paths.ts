@@ -16,9 +16,18 @@ export function builtRendererDir(): string {
   return join(packageRoot(), 'out', 'renderer')
 }
 
-/** Trust anchors shipped with the program (demo anchors; production roots go beside them). */
-export function shippedTrustDir(): string {
+function trustRoot(): string {
   const packaged = (process as { resourcesPath?: string }).resourcesPath
   const candidate = packaged ? join(packaged, 'trust') : ''
   return candidate && existsSync(candidate) ? candidate : join(packageRoot(), 'resources', 'trust')
+}
+
+/** Production trust anchors (the NCA roots the deployer installs; see docs/install.md). */
+export function shippedTrustDir(): string {
+  return join(trustRoot(), 'nca')
+}
+
+/** The demo PKI's anchors: trusted only in demo mode, never in production. */
+export function demoTrustDir(): string {
+  return join(trustRoot(), 'demo')
 }

@@ -26,6 +26,7 @@ export interface CommandPayloads {
   reviewerReject: E.ReviewerDecisionPayload
   expireTurn: E.ApplicationRef
   restoreApplication: E.ApplicationRef
+  confirmQueueInterest: E.ApplicationRef
   archiveInactive: E.ApplicationRef
   publishVacancy: E.PublishVacancyPayload
   openVacancy: E.VacancyRef
@@ -80,6 +81,7 @@ export const HANDLERS: { [K in CommandType]: Handler<K> } = {
   reviewerReject: E.reviewerReject,
   expireTurn: E.expireTurn,
   restoreApplication: E.restoreApplication,
+  confirmQueueInterest: E.confirmQueueInterest,
   archiveInactive: E.archiveInactive,
   publishVacancy: E.publishVacancy,
   openVacancy: E.openVacancy,
@@ -123,6 +125,7 @@ export const COMMAND_ROLES: { [K in CommandType]: readonly Role[] } = {
   reviewerReject: ['reviewer'],
   expireTurn: ['system'],
   restoreApplication: ['parent'],
+  confirmQueueInterest: ['parent'],
   archiveInactive: ['system'],
   publishVacancy: ['kindergarten'],
   openVacancy: ['system'],

@@ -650,6 +650,41 @@ export interface ApplicationRef {
   applicationId: Id
 }
 
+/** First day of the queue year containing `on`: 1 September, after the August regrouping (choice). */
+export function queueYearStart(on: LocalDate): LocalDate {
+  const y = Number(on.slice(0, 4))
+  return on.slice(5) >= '09-01' ? `${y}-09-01` : `${y - 1}-09-01`
+}
+
+/**
+ * Yearly cycle: has the parent confirmed interest in a place during the current queue
+ * year? Filing the application counts as a confirmation. The engine only reports it; the
+ * central store decides what follows (see docs/rules.md).
+ */
+export function interestConfirmedThisYear(app: Application, now: Instant): boolean {
+  const start = queueYearStart(localDate(now))
+  if (localDate(app.registeredAt) >= start) return true
+  return app.interestConfirmedOn != null && app.interestConfirmedOn >= start
+}
+
+/** The parent re-confirms interest in a place (once a year). */
+export function confirmQueueInterest(
+  world: World,
+  p: ApplicationRef,
+  now: Instant,
+  cal: Calendar,
+): Transition {
+  const tx = new Tx(world, now, cal)
+  const app = need(tx, 'applications', p.applicationId, 'application')
+  if (isFail(app)) return app
+  if (APPLICATION_TERMINAL.includes(app.status) || app.status === 'awaiting_review') {
+    return invalidState('application', app.status, 'confirmQueueInterest')
+  }
+  setApp(tx, app, { interestConfirmedOn: localDate(now) })
+  tx.emit('queue_interest_confirmed', { applicationId: app.id })
+  return tx.done()
+}
+
 /** T1 (sanatorium): 3 working days passed without a choice: back to in_queue, the number is kept. */
 export function expireTurn(
   world: World,

@@ -181,6 +181,12 @@ export const DECISION_STATUS_LABELS: Record<DecisionStatus | 'awaiting', Text> =
   rejected: { kk: 'Қабылданбады', ru: 'Не принято' },
 }
 
+/** "Interest in a place confirmed" column (seeds 000/001: "Заинтересован"). */
+export const INTEREST_LABELS: Record<'confirmed' | 'not_confirmed', Text> = {
+  confirmed: { kk: 'Мүдделі', ru: 'Заинтересован' },
+  not_confirmed: { kk: 'Мүдделілік расталмаған', ru: 'Заинтересованность не подтверждена' },
+}
+
 /** All label tables by name (for completeness tests and the UI). */
 export const LABELS = {
   queueType: QUEUE_TYPE_LABELS,
@@ -201,4 +207,5 @@ export const LABELS = {
   voucherStatus: VOUCHER_STATUS_LABELS,
   reviewerRole: REVIEWER_ROLE_LABELS,
   decisionStatus: DECISION_STATUS_LABELS,
+  interest: INTEREST_LABELS,
 } as const

@@ -92,6 +92,8 @@ export interface Application {
   inactiveUntil?: Instant | null
   /** private state order: the application left the queue when the kindergarten was chosen */
   leftQueue?: boolean
+  /** yearly re-confirmation of interest in a place (seeds 000/001 "interest confirmed" column) */
+  interestConfirmedOn?: LocalDate | null
 }
 
 export const VACANCY_PHASES = [

@@ -7,6 +7,8 @@ import {
   parseApplicationNumber,
   renderNotice,
   visibleReferrals,
+  interestConfirmedThisYear,
+  queueYearStart,
   type Application,
   worldOf,
 } from '../../src/core/index'
@@ -451,5 +453,51 @@ describe('ID-4 application numbers', () => {
     expect(() =>
       formatApplicationNumber({ queueType: 'vip' as never, year: 2020, serial: 1, n: 1 }),
     ).toThrow(RangeError)
+  })
+})
+
+describe('R17 yearly re-confirmation of interest (seeds 000/001 column)', () => {
+  it.each([
+    [
+      'R17.1 filed this queue year',
+      { registeredAt: at('2025-09-15 10:00') },
+      at('2026-03-02 10:00'),
+      true,
+    ],
+    [
+      'R17.2 filed last year, not confirmed',
+      { registeredAt: at('2025-08-31 10:00') },
+      at('2026-03-02 10:00'),
+      false,
+    ],
+    [
+      'R17.3 confirmed this year',
+      { registeredAt: at('2024-01-01 10:00'), interestConfirmedOn: '2025-09-01' },
+      at('2026-08-31 10:00'),
+      true,
+    ],
+    [
+      'R17.4 confirmed last year',
+      { registeredAt: at('2024-01-01 10:00'), interestConfirmedOn: '2025-08-31' },
+      at('2026-03-02 10:00'),
+      false,
+    ],
+  ])('%s', (_r, patch, now, expected) => {
+    expect(interestConfirmedThisYear(makeApp(patch), now)).toBe(expected)
+  })
+  it('R17.5 the parent confirms; not on a finished application', () => {
+    const w = worldOf({
+      applications: [
+        makeApp({ id: 'app', registeredAt: at('2024-01-01 10:00') }),
+        makeApp({ id: 'gone', status: 'removed' }),
+      ],
+    })
+    const r = run(w, { type: 'confirmQueueInterest', payload: { applicationId: 'app' } }, T0)
+    expect(r.applications['app']!.interestConfirmedOn).toBe('2026-03-02')
+    expect(interestConfirmedThisYear(r.applications['app']!, T0)).toBe(true)
+    expect(queueYearStart('2026-09-01')).toBe('2026-09-01')
+    expect(
+      codeOf(tryRun(w, { type: 'confirmQueueInterest', payload: { applicationId: 'gone' } }, T0)),
+    ).toBe('invalid_state')
   })
 })

@@ -54,7 +54,8 @@ async function main() {
       await page.setContent(
         `<html><body style="margin:0;background:transparent"><img id="i" src="${dataUrl}" width="${size}" height="${size}" style="display:block"></body></html>`,
       )
-      await page.waitForFunction(() => document.getElementById('i')?.complete)
+      // runs in the page
+      await page.waitForFunction(() => globalThis.document.getElementById('i')?.complete)
       const png = await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } })
       pngs.set(size, png)
       writeFileSync(join(root, 'build', 'icons', `${size}x${size}.png`), png)

@@ -8,7 +8,7 @@ import { createElectronDesktop } from './electron/updater'
 import { createProfileLogger } from './log'
 import { chooseSqliteBinding, currentBindingQuery, type BindingChoice } from './native'
 import { formatViolation } from '../core/messages'
-import type { Violation } from '../core/result'
+import { AppError, type Violation } from '../core/result'
 
 registerAppScheme()
 
@@ -42,13 +42,23 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1)
       return
     }
-    const backend = createBackend({
-      profileDir,
-      host,
-      log,
-      desktop: createElectronDesktop({ log }),
-      ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
-    })
+    let backend: ReturnType<typeof createBackend>
+    try {
+      backend = createBackend({
+        profileDir,
+        host,
+        log,
+        desktop: createElectronDesktop({ log }),
+        ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
+      })
+    } catch (err) {
+      // e.g. db_newer_version, db_open_failed: say so instead of showing no window
+      const v: Violation = err instanceof AppError ? err.toViolation() : { code: 'internal' }
+      log.log('error', 'backend failed to open', { code: v.code, ...v.params, error: err instanceof Error ? err.message : String(err) })
+      dialog.showErrorBox('Balabaqsha', `${formatViolation(v, 'kk')}\n\n${formatViolation(v, 'ru')}`)
+      app.exit(1)
+      return
+    }
     serveRenderer(join(__dirname, '../renderer'))
     registerIpc(backend, devUrl)
     const open = () => createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), devUrl })

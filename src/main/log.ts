@@ -15,9 +15,14 @@ export type LogSink = (line: string) => void
 const SECRET_KEY = /pin|pass(word)?|secret|token|private|key$/i
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
-/** Mask every 12-digit number (IIN/BIN) to its first 6 digits. */
+/**
+ * Mask every 12-digit number (IIN/BIN) to its first 6 digits, and the credentials of any
+ * `scheme://user:password@host` address.
+ */
 export function redactText(text: string): string {
-  return text.replace(/(?<!\d)(\d{6})\d{6}(?!\d)/g, '$1******')
+  return text
+    .replace(/(?<!\d)(\d{6})\d{6}(?!\d)/g, '$1******')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@')
 }
 
 export function redact(value: unknown, depth = 0): unknown {

@@ -20,7 +20,7 @@ vi.mock('electron', () => ({
 }))
 
 import { DebUpdater } from 'electron-updater'
-import { createBackend, type Backend } from '../../src/main/backend'
+import { createBackend } from '../../src/main/backend'
 import { hostInfo } from '../../src/main/host-info'
 import { createElectronDesktop } from '../../src/main/electron/updater'
 import { parseSingleRange, registerUpdatesRoute } from '../../src/main/updates-feed'

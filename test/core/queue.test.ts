@@ -179,6 +179,63 @@ describe('queue properties (fast-check)', () => {
   })
 })
 
+/** Reference: the rules written plainly (comparator sorts, no packing). */
+function referenceOrder(items: Queueable[]): string[] {
+  const by = (a: Queueable, b: Queueable) =>
+    Date.parse(a.registeredAt) - Date.parse(b.registeredAt) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  const oot = items.filter((a) => effectivePrivilege(a) === 'out_of_turn').sort(by)
+  const fp = items.filter((a) => effectivePrivilege(a) === 'first_priority').sort(by)
+  const gen = items.filter((a) => effectivePrivilege(a) === 'none').sort(by)
+  const out = oot.map((a) => a.id)
+  for (let slot = 0; fp.length + gen.length > 0; slot = (slot + 1) % 4) {
+    const next = (slot === 0 && fp.length > 0) || gen.length === 0 ? fp.shift()! : gen.shift()!
+    out.push(next.id)
+  }
+  return out
+}
+
+describe('queue order against a plain reference (fast-check)', () => {
+  it('Q-P4 large cohorts (native 64-bit key sort) order exactly as the rules say, ties by id', () => {
+    const big = fc
+      .array(
+        fc.record({
+          privilege: fc.constantFrom<Privilege>(
+            'none',
+            'none',
+            'none',
+            'first_priority',
+            'out_of_turn',
+          ),
+          minute: fc.integer({ min: 0, max: 40 }),
+          id: fc.integer({ min: 0, max: 1_000_000 }),
+        }),
+        { minLength: 64, maxLength: 600 },
+      )
+      .map((rows) => {
+        const seen = new Set<number>()
+        return rows
+          .filter((r) => !seen.has(r.id) && seen.add(r.id))
+          .map((r) => q(`x${r.id}`, r.privilege, r.minute))
+      })
+    fc.assert(
+      fc.property(big, (items) => {
+        expect(orderQueue(items).map((a) => a.id)).toEqual(referenceOrder(items))
+        expect(orderQueue([...items].reverse()).map((a) => a.id)).toEqual(referenceOrder(items))
+      }),
+      { numRuns: 60 },
+    )
+  })
+  it('Q-P5 times the 64-bit key cannot hold (before 1970) fall back to the comparator, same order', () => {
+    const items = Array.from({ length: 70 }, (_, i) =>
+      q(`old${i}`, i % 5 === 0 ? 'first_priority' : 'none', 0, {
+        registeredAt: new Date(Date.UTC(1965, 0, 1, 0, (i * 7) % 30)).toISOString(),
+      }),
+    )
+    expect(orderQueue(items).map((a) => a.id)).toEqual(referenceOrder(items))
+  })
+})
+
 describe('who may take a vacancy (Q-W)', () => {
   const now = at('2026-03-03 10:00')
   const a1 = makeApp({ id: 'w1', registeredAt: at('2026-01-01 09:00') })

@@ -10,6 +10,7 @@ import { AboutPage } from './pages/AboutPage'
 import { ProblemsPage } from './pages/ProblemsPage'
 import { StatusBar } from './components/StatusBar'
 import { LoadError } from './components/LoadError'
+import { UpdateBanner } from './components/UpdateBanner'
 
 /** Ant Design's default secondary text greys fail WCAG AA contrast; darken them. */
 const THEME = {
@@ -93,6 +94,7 @@ export function App(): React.JSX.Element {
             </Layout.Sider>
             <Layout.Content id="main" style={{ padding: 24 }}>
               <main>
+                <UpdateBanner />
                 {settings.isPending ? (
                   <Spin aria-label={t('common.loading')} />
                 ) : settings.isError ? (

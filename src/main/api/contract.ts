@@ -123,6 +123,138 @@ export interface GroupRow {
   pending: boolean
 }
 
+/** A key of a storage as the key dialog shows it (seed 000). */
+export interface KeyDescription {
+  keyId: string
+  storage: 'pkcs12' | 'pkcs11'
+  label: string
+  purpose: 'auth' | 'sign' | null
+  fullName: string
+  iin: string | null
+  bin: string | null
+  organization: string | null
+  email: string | null
+  serialNumber: string
+  validFrom: string
+  validTo: string
+  issuerCommonName: string | null
+  algorithm: string
+}
+
+/** A demo person's key files (demo mode only: `bq web --demo`, `npm start`). */
+export interface DemoKey {
+  id: string
+  role: string
+  fullName: string | null
+  authFile: string
+  signFile: string
+  password: string
+}
+
+export type VacancyPhase = 'scheduled' | 'open' | 'filled' | 'withdrawn'
+
+/** A bulletin entry of the signed-in user's kindergarten. */
+export interface VacancyRow {
+  id: string
+  groupId: string
+  groupName: string
+  ageGroup: string | null
+  language: string | null
+  birthYears: number[]
+  places: number
+  taken: number
+  placeType: string
+  releaseDate: string | null
+  publishedAt: string | null
+  bidsFrom: string | null
+  status: string
+  phase: VacancyPhase
+  publishedBy: string | null
+  /** bids waiting for a decision */
+  newBids: number
+  pending: boolean
+}
+
+/** A parent's bid on a vacancy, with its rank by the queue rules. */
+export interface BidRow {
+  id: string
+  vacancyId: string
+  groupId: string | null
+  groupName: string
+  applicationId: string
+  applicationNumber: string | null
+  childName: string | null
+  childBirthDate: string | null
+  applicantName: string | null
+  privilege: string | null
+  createdAt: string
+  status: string
+  /** 1-based rank among the vacancy's waiting bids (null when decided) */
+  rank: number | null
+  pending: boolean
+}
+
+export interface ReferralRow {
+  id: string
+  applicationId: string
+  groupId: string | null
+  groupName: string
+  childName: string | null
+  applicationNumber: string | null
+  issuedAt: string
+  expiresAt: string
+  status: string
+  extended: boolean
+  /** days left until expiry in Almaty dates: 0 = today, 1 = tomorrow */
+  daysLeft: number | null
+  contractId: string | null
+  pending: boolean
+}
+
+export interface ContractRow {
+  id: string
+  referralId: string | null
+  applicationId: string
+  groupId: string | null
+  groupName: string
+  childName: string | null
+  applicationNumber: string | null
+  status: string
+  createdAt: string
+  updatedAt: string | null
+  enrolmentId: string | null
+  pending: boolean
+}
+
+export interface ChildRow {
+  enrolmentId: string
+  childId: string
+  childName: string | null
+  groupId: string
+  groupName: string
+  enrolledAt: string
+  departedAt: string | null
+  departureReason: string | null
+  pending: boolean
+}
+
+export interface TodaySummary {
+  newBids: Array<{ vacancyId: string; groupName: string; count: number }>
+  expiringReferrals: ReferralRow[]
+  contractsToSign: ContractRow[]
+  pending: number
+  problems: number
+}
+
+export interface JournalEntry {
+  at: string
+  actorIin: string | null
+  type: string
+  objectId: string
+  signed: boolean
+  state: 'pending' | 'accepted' | 'rejected' | 'done'
+}
+
 export interface SyncRound {
   pushed: number
   rejected: number
@@ -151,6 +283,22 @@ export interface DiagnosticsBundle {
   entries: string[]
 }
 
+/** Bulletin entry fields the kindergarten fills in (seed 001). */
+export const publishSchema = z
+  .object({
+    groupId: z.string().min(1).max(64),
+    places: z.number().int().min(1).max(100),
+    placeType: z.enum(['permanent', 'temporary']),
+    releaseDate: z.iso.date().optional(),
+    bidsFrom: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+export type PublishInput = z.infer<typeof publishSchema>
+
+/** Reasons of a departure (the list the form offers). */
+export const DEPARTURE_REASONS = ['parents_request', 'moved', 'school', 'health', 'transfer', 'other'] as const
+export const departureReasonSchema = z.enum(DEPARTURE_REASONS)
+
 const empty = z.object({}).strict()
 
 export const contract = {
@@ -173,6 +321,32 @@ export const contract = {
     write: true,
     input: z.object({ groupId: z.string().min(1).max(64), capacity: z.number().int().min(0).max(60) }).strict(),
   },
+  'keys.describe': { write: false, input: z.object({ key: keySourceSchema }).strict() },
+  'keys.demo': { write: false, input: empty },
+  'staff.today': { write: false, input: empty },
+  'staff.vacancies': { write: false, input: empty },
+  'staff.publish': { write: true, input: publishSchema },
+  'staff.withdraw': { write: true, input: z.object({ vacancyId: z.string().min(1).max(64) }).strict() },
+  'staff.bids': { write: false, input: z.object({ vacancyId: z.string().min(1).max(64).optional() }).strict() },
+  'staff.activate': {
+    write: true,
+    input: z.object({ bidId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().max(500).optional() }).strict(),
+  },
+  'staff.reject': {
+    write: true,
+    input: z.object({ bidId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict(),
+  },
+  'staff.referrals': { write: false, input: empty },
+  'staff.markArrived': { write: true, input: z.object({ referralId: z.string().min(1).max(64) }).strict() },
+  'staff.contracts': { write: false, input: empty },
+  'staff.sendContract': { write: true, input: z.object({ contractId: z.string().min(1).max(64) }).strict() },
+  'staff.signContract': { write: true, input: z.object({ contractId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
+  'staff.children': { write: false, input: empty },
+  'staff.depart': {
+    write: true,
+    input: z.object({ enrolmentId: z.string().min(1).max(64), key: keySourceSchema, reason: departureReasonSchema }).strict(),
+  },
+  'staff.journal': { write: false, input: empty },
 } as const
 
 /** Result type of each handler. */
@@ -193,6 +367,23 @@ export interface Outputs {
   'sync.dismissProblem': boolean
   'groups.list': GroupRow[]
   'groups.setCapacity': { commandId: string }
+  'keys.describe': KeyDescription[]
+  'keys.demo': DemoKey[]
+  'staff.today': TodaySummary
+  'staff.vacancies': VacancyRow[]
+  'staff.publish': { commandId: string; vacancyId: string }
+  'staff.withdraw': { commandId: string }
+  'staff.bids': BidRow[]
+  'staff.activate': { commandId: string; referralId: string }
+  'staff.reject': { commandId: string }
+  'staff.referrals': ReferralRow[]
+  'staff.markArrived': { commandId: string; contractId: string }
+  'staff.contracts': ContractRow[]
+  'staff.sendContract': { commandId: string }
+  'staff.signContract': { commandId: string; enrolmentId: string }
+  'staff.children': ChildRow[]
+  'staff.depart': { commandId: string }
+  'staff.journal': JournalEntry[]
 }
 
 export type ApiName = keyof typeof contract & keyof Outputs

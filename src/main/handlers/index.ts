@@ -4,6 +4,7 @@ import { getSettings, updateSettings } from './settings'
 import { listGroups, setGroupCapacity } from './groups'
 import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
+import * as staff from './staff'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
 
 /** The workstation's handler table: one entry per name in api/contract.ts. */
@@ -24,4 +25,21 @@ export const handlers: HandlerTable = {
   'sync.dismissProblem': dismissProblem,
   'groups.list': listGroups,
   'groups.setCapacity': setGroupCapacity,
+  'keys.describe': staff.describeKeys,
+  'keys.demo': staff.demoKeys,
+  'staff.today': staff.today,
+  'staff.vacancies': staff.listVacancies,
+  'staff.publish': staff.publishVacancy,
+  'staff.withdraw': staff.withdrawVacancy,
+  'staff.bids': staff.listBids,
+  'staff.activate': staff.activateBid,
+  'staff.reject': staff.rejectBid,
+  'staff.referrals': staff.listReferrals,
+  'staff.markArrived': staff.markArrived,
+  'staff.contracts': staff.listContracts,
+  'staff.sendContract': staff.sendContract,
+  'staff.signContract': staff.signContract,
+  'staff.children': staff.listChildren,
+  'staff.depart': staff.departChild,
+  'staff.journal': staff.listJournal,
 }

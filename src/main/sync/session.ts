@@ -163,10 +163,10 @@ export class SessionService {
   }
 
   /** Record a user action with its optimistic effects; the engine sends it. */
-  enqueue(type: string, payload: unknown, effects: readonly Effect[], signature?: string | null): { id: string; seq: number } {
+  enqueue(type: string, payload: unknown, effects: readonly Effect[], signature?: string | null, id?: string): { id: string; seq: number } {
     const s = this.session
     if (!s) throw new AppError('signin_required')
-    const r = this.mirror.enqueue({ type, payload, signature: signature ?? null, actorIin: s.actor.iin }, effects, this.now().toISOString())
+    const r = this.mirror.enqueue({ type, payload, signature: signature ?? null, actorIin: s.actor.iin, ...(id ? { id } : {}) }, effects, this.now().toISOString())
     this.engine?.kick()
     this.engine?.emit()
     return r

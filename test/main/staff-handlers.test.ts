@@ -1,0 +1,105 @@
+/**
+ * The staff handlers against a real central store (PGlite) and a real workstation
+ * profile: the general path through the outbox with signed legal acts, and the refusals.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startCentral, signIn, until, workstation, type Central, type Workstation } from '../sync/helpers'
+import { parentSession, type Parent } from '../server/helpers'
+import { bid, fileApplication, year } from '../server/fixtures'
+
+let central: Central
+let ws: Workstation
+let parent: Parent
+let Y: number
+
+const signKey = () => ({ storage: 'pkcs12' as const, path: central.store.pki.file('baldyrgan-head', 'sign'), password: central.store.pki.password })
+
+async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
+  const r = await p
+  if (!r.ok) throw new Error(JSON.stringify(r.error))
+  return r.value
+}
+
+async function synced(): Promise<void> {
+  await ok(ws.backend.invoke('sync.now', {}))
+  await until(async () => ws.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0)
+}
+
+beforeAll(async () => {
+  central = await startCentral('pglite')
+  ws = await workstation(central)
+  await signIn(ws, central, 'baldyrgan-head')
+  await synced()
+  parent = await parentSession({ ...central.store, server: central.server() }, 'parent-akhmetov')
+  Y = year(central.store)
+}, 60_000)
+afterAll(async () => {
+  await ws?.close()
+  await central?.close()
+})
+
+describe('staff workstation handlers', () => {
+  it('publish → bid → activate (signed) → arrived → contract → parent signs → kindergarten signs → enrolled → departure', async () => {
+    const b = ws.backend
+    const groups = await ok(b.invoke('groups.list', {}))
+    const g = groups.find((x) => x.id === 'kg-baldyrgan-g3')!
+    expect(g).toBeDefined()
+    // more than the free places is refused at once
+    const tooMany = await b.invoke('staff.publish', { groupId: g.id, places: 101, placeType: 'permanent' })
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid_args' } })
+    const over = await b.invoke('staff.publish', { groupId: g.id, places: 60, placeType: 'permanent' })
+    expect(over).toMatchObject({ ok: false, error: { code: 'vacancy_exceeds_capacity' } })
+    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: g.id, places: 1, placeType: 'permanent', releaseDate: `${Y}-12-01` }))
+    const listed = await ok(b.invoke('staff.vacancies', {}))
+    expect(listed.find((v) => v.id === vacancyId)).toMatchObject({ pending: true, phase: 'open', places: 1 })
+    await synced()
+    expect((await ok(b.invoke('staff.vacancies', {}))).find((v) => v.id === vacancyId)).toMatchObject({ pending: false })
+
+    const app = await fileApplication(parent, Y - 3)
+    const bidId = await bid(parent, vacancyId, app.id)
+    await synced()
+    const bids = await ok(b.invoke('staff.bids', { vacancyId }))
+    expect(bids).toHaveLength(1)
+    expect(bids[0]).toMatchObject({ id: bidId, rank: 1, childName: 'Ахметов Әли', status: 'sent' })
+
+    // a wrong password is refused before anything is queued
+    const wrong = await b.invoke('staff.activate', { bidId, key: { ...signKey(), password: 'nope' } })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'eds_p12_wrong_password' } })
+    // the AUTH key cannot sign a legal act
+    const auth = await b.invoke('staff.activate', { bidId, key: { ...signKey(), path: central.store.pki.file('baldyrgan-head', 'auth') } })
+    expect(auth).toMatchObject({ ok: false, error: { code: 'eds_no_key_for_purpose' } })
+
+    const { referralId } = await ok(b.invoke('staff.activate', { bidId, key: signKey() }))
+    expect((await ok(b.invoke('staff.referrals', {}))).find((r) => r.id === referralId)).toMatchObject({ pending: true, status: 'active' })
+    await synced()
+    const ref = (await ok(b.invoke('staff.referrals', {}))).find((r) => r.id === referralId)!
+    expect(ref).toMatchObject({ pending: false, status: 'active' })
+    expect(ref.daysLeft).toBeGreaterThan(1)
+    expect((await ok(b.invoke('staff.vacancies', {}))).find((v) => v.id === vacancyId)).toMatchObject({ taken: 1, phase: 'filled' })
+
+    const { contractId } = await ok(b.invoke('staff.markArrived', { referralId }))
+    await ok(b.invoke('staff.sendContract', { contractId }))
+    await synced()
+    expect((await ok(b.invoke('staff.contracts', {}))).find((c) => c.id === contractId)).toMatchObject({ status: 'sent' })
+    const ps = await parent.post(`/v1/portal/contracts/${contractId}/sign`, { contractId }, { sign: { type: 'contract.parent_sign', payload: { contractId } } })
+    expect(ps.status).toBe(200)
+    await synced()
+    expect((await ok(b.invoke('staff.contracts', {}))).find((c) => c.id === contractId)).toMatchObject({ status: 'parent_signed' })
+
+    const before = (await ok(b.invoke('groups.list', {}))).find((x) => x.id === g.id)!.enrolled
+    const { enrolmentId } = await ok(b.invoke('staff.signContract', { contractId, key: signKey() }))
+    await synced()
+    expect((await ok(b.invoke('sync.status', {}))).problems).toBe(0)
+    expect((await ok(b.invoke('groups.list', {}))).find((x) => x.id === g.id)!.enrolled).toBe(before + 1)
+    expect((await ok(b.invoke('staff.children', {}))).find((c) => c.enrolmentId === enrolmentId)).toMatchObject({ groupId: g.id, departedAt: null })
+    const notes = await central.query<{ event: string }>('select event from notifications_outbox where application_id = $1 order by id', [app.id])
+    expect(notes.map((n) => n.event)).toContain('enrolled')
+
+    await ok(b.invoke('staff.depart', { enrolmentId, reason: 'moved', key: signKey() }))
+    await synced()
+    expect((await ok(b.invoke('groups.list', {}))).find((x) => x.id === g.id)!.enrolled).toBe(before)
+    const journal = await ok(b.invoke('staff.journal', {}))
+    expect(journal.map((j) => j.type)).toEqual(expect.arrayContaining(['vacancy.publish', 'bid.activate', 'contract.sign', 'enrolment.enrol', 'enrolment.depart']))
+    expect(journal.find((j) => j.type === 'bid.activate')).toMatchObject({ signed: true, state: 'done' })
+  }, 60_000)
+})

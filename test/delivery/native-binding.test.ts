@@ -138,12 +138,15 @@ describe('nativeBinding reaches better-sqlite3', () => {
   it('explains plainly when Electron headers cannot be fetched, ignores npm nodedir, and leaves node_modules alone', () => {
     const nodeBuild = join(require.resolve('better-sqlite3/package.json'), '..', 'build', 'Release', 'better_sqlite3.node')
     const before = statSync(nodeBuild).mtimeMs
-    // a headers URL nobody serves; npm_config_nodedir=/usr is this machine's trap (a silent Node build)
+    // a headers URL nobody serves; npm_config_nodedir=/usr is this machine's trap (a silent
+    // Node build); a fresh HOME so no headers cached in ~/.electron-gyp by an earlier build apply
+    const home = mkdtempSync(join(tmpdir(), 'bq-home-'))
     const r = spawnSync(process.execPath, ['scripts/rebuild-electron.mjs', '--force'], {
       encoding: 'utf8',
-      env: { ...process.env, BQ_ELECTRON_HEADERS_URL: 'http://127.0.0.1:9/', npm_config_nodedir: '/usr' },
+      env: { ...process.env, HOME: home, USERPROFILE: home, BQ_ELECTRON_HEADERS_URL: 'http://127.0.0.1:9/', npm_config_nodedir: '/usr' },
       timeout: 120_000,
     })
+    rmSync(home, { recursive: true, force: true })
     expect(r.status).toBe(1)
     expect(r.stderr).toContain('rebuild-electron: FAILED')
     expect(r.stderr).toContain("Electron's headers could not be fetched from http://127.0.0.1:9/")

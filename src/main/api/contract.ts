@@ -238,6 +238,16 @@ export interface ChildRow {
   pending: boolean
 }
 
+export interface KindergartenInfo {
+  id: string
+  bin: string | null
+  nameKk: string
+  nameRu: string
+  address: string | null
+  phone: string | null
+  headName: string | null
+}
+
 export interface TodaySummary {
   newBids: Array<{ vacancyId: string; groupName: string; count: number }>
   expiringReferrals: ReferralRow[]
@@ -324,6 +334,7 @@ export const contract = {
   'keys.describe': { write: false, input: z.object({ key: keySourceSchema }).strict() },
   'keys.demo': { write: false, input: empty },
   'staff.today': { write: false, input: empty },
+  'staff.kindergarten': { write: false, input: empty },
   'staff.vacancies': { write: false, input: empty },
   'staff.publish': { write: true, input: publishSchema },
   'staff.withdraw': { write: true, input: z.object({ vacancyId: z.string().min(1).max(64) }).strict() },
@@ -370,6 +381,7 @@ export interface Outputs {
   'keys.describe': KeyDescription[]
   'keys.demo': DemoKey[]
   'staff.today': TodaySummary
+  'staff.kindergarten': KindergartenInfo
   'staff.vacancies': VacancyRow[]
   'staff.publish': { commandId: string; vacancyId: string }
   'staff.withdraw': { commandId: string }

@@ -28,6 +28,7 @@ export const handlers: HandlerTable = {
   'keys.describe': staff.describeKeys,
   'keys.demo': staff.demoKeys,
   'staff.today': staff.today,
+  'staff.kindergarten': staff.kindergarten,
   'staff.vacancies': staff.listVacancies,
   'staff.publish': staff.publishVacancy,
   'staff.withdraw': staff.withdrawVacancy,

@@ -450,7 +450,7 @@ function referralRows(ctx: BackendContext, kg: string): ReferralRow[] {
         issuedAt: iso(r['issued_at']) ?? '',
         expiresAt: expires,
         status,
-        extended: !!r['extended_until'] || !!r['extended_at'] || Number(r['extensions'] ?? 0) > 0,
+        extended: r['extended'] === true,
         daysLeft: status === 'active' && expires ? Math.round((Date.parse(almatyDate(expires)) - today) / DAY) : null,
         contractId: contracts.find((c) => c.data['referral_id'] === r.id)?.data.id ?? null,
         pending,
@@ -601,6 +601,22 @@ export const departChild: Handler<'staff.depart'> = async (args, ctx) => {
   }
   const commandId = act(ctx, who, cmd, effects, e.id, signature ?? null, args.reason)
   return { commandId }
+}
+
+export const kindergarten: Handler<'staff.kindergarten'> = async (_args, ctx) => {
+  const { kg } = requireStaff(ctx)
+  const r = ctx.sqlite.prepare("SELECT data FROM rows WHERE entity = 'kindergarten' AND id = ?").get(kg) as { data: string } | undefined
+  const k = r ? (JSON.parse(r.data) as Row) : ({ id: kg } as Row)
+  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+  return {
+    id: kg,
+    bin: text(k['bin']),
+    nameKk: text(k['name_kk']) ?? kg,
+    nameRu: text(k['name_ru']) ?? kg,
+    address: text(k['address']),
+    phone: text(k['phone']),
+    headName: text(k['head_name']),
+  }
 }
 
 // ---- today and journal -----------------------------------------------------------------

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react'
-import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Spin, Typography } from 'antd'
+import { useEffect, useRef, useState } from 'react'
+import { App as AntApp, Alert, Button, ConfigProvider, Layout, Menu, Segmented, Spin, Typography } from 'antd'
 import kkKZ from 'antd/locale/kk_KZ'
 import ruRU from 'antd/locale/ru_RU'
 import { useTranslation } from 'react-i18next'
@@ -10,6 +10,16 @@ import { AboutPage } from './pages/AboutPage'
 import { ProblemsPage } from './pages/ProblemsPage'
 import { StatusBar } from './components/StatusBar'
 import { LoadError } from './components/LoadError'
+import { SignInPage } from './pages/SignInPage'
+import { TodayPage } from './pages/TodayPage'
+import { GroupsPage } from './pages/GroupsPage'
+import { BulletinPage } from './pages/BulletinPage'
+import { BidsPage } from './pages/BidsPage'
+import { ReferralsPage } from './pages/ReferralsPage'
+import { ContractsPage } from './pages/ContractsPage'
+import { ChildrenPage } from './pages/ChildrenPage'
+import { JournalPage } from './pages/JournalPage'
+import { currentRoute } from './components/nav'
 import { UpdateBanner } from './components/UpdateBanner'
 
 /** Ant Design's default secondary text greys fail WCAG AA contrast; darken them. */
@@ -22,12 +32,36 @@ const THEME = {
   },
 }
 
-const PAGES = ['settings', 'problems', 'about'] as const
+const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
+const PAGES = [...STAFF_PAGES, 'problems', 'settings', 'about'] as const
 type Page = (typeof PAGES)[number]
 
 function pageFromHash(): Page {
-  const name = window.location.hash.replace(/^#\/?/, '')
-  return (PAGES as readonly string[]).includes(name) ? (name as Page) : 'settings'
+  const name = currentRoute().page
+  return (PAGES as readonly string[]).includes(name) ? (name as Page) : 'today'
+}
+
+/** Sign the user out after `minutes` without keyboard, mouse or touch input. */
+function useInactivityLock(minutes: number | undefined, active: boolean, onLock: () => void): void {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const lock = useRef(onLock)
+  useEffect(() => {
+    lock.current = onLock
+  }, [onLock])
+  useEffect(() => {
+    if (!active || !minutes) return
+    const arm = () => {
+      if (timer.current) clearTimeout(timer.current)
+      timer.current = setTimeout(() => lock.current(), minutes * 60_000)
+    }
+    const events = ['keydown', 'mousedown', 'mousemove', 'touchstart', 'wheel'] as const
+    for (const e of events) window.addEventListener(e, arm, { passive: true })
+    arm()
+    return () => {
+      for (const e of events) window.removeEventListener(e, arm)
+      if (timer.current) clearTimeout(timer.current)
+    }
+  }, [minutes, active])
 }
 
 export function App(): React.JSX.Element {
@@ -36,6 +70,16 @@ export function App(): React.JSX.Element {
   const save = useApiMutation('settings.update', ['settings.get'])
   const [page, setPage] = useState<Page>(pageFromHash)
   const language = (settings.data?.language ?? i18n.language) as Language
+  const session = useApi('session.current', {})
+  const signOut = useApiMutation('session.signOut', ['session.current', 'sync.status'])
+  const [locked, setLocked] = useState(false)
+  const signedIn = !!session.data
+  const staff = session.data?.actor.role === 'kindergarten_staff'
+  useInactivityLock(settings.data?.lockAfterMinutes, signedIn, () => {
+    setLocked(true)
+    signOut.mutate({})
+  })
+  const menuPages: readonly Page[] = !signedIn ? ['settings', 'about'] : staff ? PAGES : ['problems', 'settings', 'about']
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash())
@@ -58,6 +102,7 @@ export function App(): React.JSX.Element {
     window.location.hash = `/${next}`
     setPage(next)
   }
+  const staffPage = (STAFF_PAGES as readonly string[]).includes(page)
 
   return (
     <ConfigProvider locale={language === 'ru' ? ruRU : kkKZ} theme={THEME}>
@@ -71,6 +116,16 @@ export function App(): React.JSX.Element {
               {t('app.title')}
             </Typography.Text>
             <Typography.Text style={{ color: '#d6e4f0', flex: 1 }}>{t('app.subtitle')}</Typography.Text>
+            {session.data && (
+              <Typography.Text style={{ color: '#fff' }} data-testid="signed-in-as">
+                {session.data.actor.fullName}
+              </Typography.Text>
+            )}
+            {session.data && (
+              <Button size="small" onClick={() => signOut.mutate({})} loading={signOut.isPending}>
+                {t('signin.signOut')}
+              </Button>
+            )}
             <Segmented<Language>
               aria-label={t('lang.label')}
               value={language}
@@ -88,17 +143,40 @@ export function App(): React.JSX.Element {
                   mode="inline"
                   selectedKeys={[page]}
                   onClick={(e) => go(e.key as Page)}
-                  items={PAGES.map((p) => ({ key: p, label: t(`nav.${p}`) }))}
+                  items={menuPages.map((p) => ({ key: p, label: t(`nav.${p}`) }))}
                 />
               </nav>
             </Layout.Sider>
             <Layout.Content id="main" style={{ padding: 24 }}>
               <main>
                 <UpdateBanner />
-                {settings.isPending ? (
+                {locked && !signedIn && (
+                  <Alert type="info" showIcon title={t('signin.locked')} closable onClose={() => setLocked(false)} style={{ marginBottom: 16 }} />
+                )}
+                {settings.isPending || session.isPending ? (
                   <Spin aria-label={t('common.loading')} />
                 ) : settings.isError ? (
                   <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
+                ) : !signedIn && (staffPage || page === 'problems') ? (
+                  <SignInPage />
+                ) : staffPage && !staff ? (
+                  <Alert type="warning" showIcon title={t('signin.notStaff')} />
+                ) : page === 'today' ? (
+                  <TodayPage />
+                ) : page === 'groups' ? (
+                  <GroupsPage />
+                ) : page === 'bulletin' ? (
+                  <BulletinPage />
+                ) : page === 'bids' ? (
+                  <BidsPage />
+                ) : page === 'referrals' ? (
+                  <ReferralsPage />
+                ) : page === 'contracts' ? (
+                  <ContractsPage />
+                ) : page === 'children' ? (
+                  <ChildrenPage />
+                ) : page === 'journal' ? (
+                  <JournalPage />
                 ) : page === 'settings' ? (
                   <SettingsPage settings={settings.data} />
                 ) : page === 'problems' ? (

@@ -1,0 +1,189 @@
+import { useState } from 'react'
+import { App, Alert, Button, Card, Checkbox, Descriptions, Space, Table, Tag, Upload } from 'antd'
+import type { UploadFile } from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { ContractRow, KindergartenInfo } from '../../../main/api/contract'
+import { useApi, useApiMutation } from '../api'
+import { useViolationText } from '../i18n'
+import { LoadError } from '../components/LoadError'
+import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { SignDialog } from '../components/SignDialog'
+import { formatDateTime } from '../format'
+import { navigate, useRoute } from '../components/nav'
+
+/** Enrolment documents (seeds 003, 004); the PMPK conclusion only where the child has special needs. */
+const DOCUMENTS = ['parentId', 'birthCertificate', 'healthPassport', 'healthCertificate', 'vaccinationCard'] as const
+const STATUS_COLORS: Record<string, string> = { draft: 'default', sent: 'blue', parent_signed: 'gold', signed: 'green', cancelled: 'red' }
+
+function ContractText({ c, kg }: { c: ContractRow; kg: KindergartenInfo | undefined }): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const kgName = kg ? (i18n.language === 'ru' ? kg.nameRu : kg.nameKk) : ''
+  return (
+    <div data-testid="contract-text" style={{ border: '1px solid #d9d9d9', padding: 16, background: '#fff', maxHeight: 320, overflow: 'auto' }}>
+      <h3 style={{ textAlign: 'center', fontSize: 16 }}>{t('contracts.template.heading')}</h3>
+      <p>
+        {t('contracts.template.parties', {
+          kindergarten: kgName,
+          bin: kg?.bin ?? '—',
+          head: kg?.headName ?? '—',
+          parent: t('contracts.template.parentPlaceholder'),
+          child: c.childName ?? c.applicationNumber ?? c.applicationId,
+        })}
+      </p>
+      <p>{t('contracts.template.subject', { group: c.groupName })}</p>
+      <p>{t('contracts.template.duties')}</p>
+      <p>{t('contracts.template.term')}</p>
+      <p>{t('contracts.template.address', { address: kg?.address ?? '—', phone: kg?.phone ?? '—' })}</p>
+    </div>
+  )
+}
+
+/** Contracts: the documents checklist, the contract text, signatures, enrolment. */
+export function ContractsPage(): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const { message } = App.useApp()
+  const text = useViolationText()
+  const route = useRoute()
+  const selectedId = route.params.get('contract')
+  const contracts = useApi('staff.contracts', {})
+  const kg = useApi('staff.kindergarten', {})
+  const send = useApiMutation('staff.sendContract', ['staff.contracts', 'sync.status'])
+  const sign = useApiMutation('staff.signContract', ['staff.contracts', 'groups.list', 'staff.children', 'staff.referrals', 'sync.status'])
+  const [checked, setChecked] = useState<Record<string, string[]>>({})
+  const [files, setFiles] = useState<Record<string, UploadFile[]>>({})
+  const [pmpk, setPmpk] = useState<Record<string, boolean>>({})
+  const [signing, setSigning] = useState(false)
+  const paging = usePaging()
+  const f = t('common.filter')
+  if (contracts.isError) return <LoadError error={contracts.error} onRetry={() => void contracts.refetch()} />
+  const c = (contracts.data ?? []).find((x) => x.id === selectedId) ?? null
+  const docs = c && pmpk[c.id] ? [...DOCUMENTS, 'pmpk'] : [...DOCUMENTS]
+  const done = c ? (checked[c.id] ?? []) : []
+  const complete = docs.every((d) => done.includes(d))
+  const kgName = kg.data ? (i18n.language === 'ru' ? kg.data.nameRu : kg.data.nameKk) : ''
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('contracts.title')}</h1>}>
+        <Table<ContractRow>
+          rowKey="id"
+          size="middle"
+          loading={contracts.isPending}
+          dataSource={contracts.data ?? []}
+          pagination={paging}
+          scroll={{ x: true }}
+          data-testid="contracts-table"
+          rowClassName={(r) => (r.id === selectedId ? 'ant-table-row-selected' : '')}
+          columns={[
+            textColumn('child', t('bids.child'), (r) => r.childName ?? '', f, {
+              render: (_v, r) => (
+                <Space>
+                  {r.childName ?? '—'}
+                  <PendingMark pending={r.pending} />
+                </Space>
+              ),
+            }),
+            textColumn('number', t('bids.applicationNumber'), (r) => r.applicationNumber ?? r.applicationId, f),
+            textColumn('group', t('bulletin.group'), (r) => r.groupName, f),
+            textColumn('created', t('contracts.createdAt'), (r) => (r.createdAt ? formatDateTime(r.createdAt, i18n.language) : ''), f),
+            textColumn('status', t('contracts.status'), (r) => t(`contractStatuses.${r.status}`), f, {
+              render: (_v, r) => <Tag color={STATUS_COLORS[r.status]}>{t(`contractStatuses.${r.status}`)}</Tag>,
+            }),
+            {
+              key: 'open',
+              title: t('common.actions'),
+              render: (_v, r) => (
+                <Button size="small" onClick={() => navigate('contracts', { contract: r.id })}>
+                  {t('contracts.open')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      </Card>
+      {c && (
+        <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>{t('contracts.detailTitle', { child: c.childName ?? c.applicationNumber ?? c.applicationId })}</h2>} data-testid="contract-detail">
+          <Descriptions
+            size="small"
+            column={2}
+            items={[
+              { key: 'group', label: t('bulletin.group'), children: c.groupName },
+              { key: 'status', label: t('contracts.status'), children: <Tag color={STATUS_COLORS[c.status]}>{t(`contractStatuses.${c.status}`)}</Tag> },
+              {
+                key: 'parent',
+                label: t('contracts.parentSignature'),
+                children: c.status === 'parent_signed' || c.status === 'signed' ? t('contracts.parentSigned') : t('contracts.parentNotSigned'),
+              },
+              { key: 'kg', label: t('contracts.kgSignature'), children: c.status === 'signed' ? t('contracts.kgSigned') : t('contracts.kgNotSigned') },
+            ]}
+          />
+          <h3 style={{ fontSize: 16, marginTop: 16 }}>{t('contracts.checklist')}</h3>
+          <Checkbox checked={!!pmpk[c.id]} onChange={(e) => setPmpk({ ...pmpk, [c.id]: e.target.checked })} style={{ marginBottom: 8 }}>
+            {t('contracts.specialNeeds')}
+          </Checkbox>
+          <Checkbox.Group
+            style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+            value={done}
+            onChange={(v) => setChecked({ ...checked, [c.id]: v.map(String) })}
+            options={docs.map((d) => ({ value: d, label: t(`contracts.documents.${d}`) }))}
+            data-testid="documents-checklist"
+          />
+          <div style={{ marginTop: 12 }}>
+            <Upload
+              accept=".pdf,.jpg,.jpeg,application/pdf,image/jpeg"
+              multiple
+              fileList={files[c.id] ?? []}
+              beforeUpload={(file) => {
+                const okType = /\.(pdf|jpe?g)$/i.test(file.name)
+                if (!okType) void message.error(t('contracts.attachmentType'))
+                return okType ? false : Upload.LIST_IGNORE
+              }}
+              onChange={({ fileList }) => setFiles({ ...files, [c.id]: fileList })}
+            >
+              <Button>{t('contracts.attach')}</Button>
+            </Upload>
+          </div>
+          <h3 style={{ fontSize: 16, marginTop: 16 }}>{t('contracts.text')}</h3>
+          <ContractText c={c} kg={kg.data} />
+          {!complete && c.status !== 'signed' && <Alert type="warning" showIcon title={t('contracts.checklistIncomplete')} style={{ marginTop: 16 }} />}
+          <Space style={{ marginTop: 16 }} wrap>
+            {c.status === 'draft' && (
+              <Button
+                loading={send.isPending}
+                onClick={() => send.mutate({ contractId: c.id }, { onSuccess: () => void message.success(t('contracts.sent')), onError: (e) => void message.error(text(e.violation)) })}
+              >
+                {t('contracts.send')}
+              </Button>
+            )}
+            {['draft', 'sent', 'parent_signed'].includes(c.status) && (
+              <Button type="primary" disabled={!complete} onClick={() => setSigning(true)} data-testid="contract-sign">
+                {t('contracts.sign')}
+              </Button>
+            )}
+          </Space>
+          <SignDialog
+            open={signing}
+            title={t('contracts.signTitle')}
+            summary={t('contracts.signSummary', { child: c.childName ?? c.applicationNumber ?? c.applicationId, group: c.groupName, kindergarten: kgName })}
+            busy={sign.isPending}
+            error={sign.error}
+            onCancel={() => {
+              setSigning(false)
+              sign.reset()
+            }}
+            onSign={(key) =>
+              sign.mutate(
+                { contractId: c.id, key },
+                {
+                  onSuccess: () => {
+                    setSigning(false)
+                    void message.success(t('contracts.signed'))
+                  },
+                },
+              )
+            }
+          />
+        </Card>
+      )}
+    </Space>
+  )
+}

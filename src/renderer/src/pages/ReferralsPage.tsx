@@ -1,0 +1,156 @@
+import { useState } from 'react'
+import { App, Button, Card, Descriptions, Modal, Segmented, Space, Table, Tag } from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { ReferralRow } from '../../../main/api/contract'
+import { useApi, useApiMutation } from '../api'
+import { useViolationText } from '../i18n'
+import { LoadError } from '../components/LoadError'
+import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { formatDateTime } from '../format'
+import { navigate } from '../components/nav'
+
+type Kind = 'active' | 'extended' | 'expiring' | 'lapsed' | 'closed'
+
+export function referralKind(r: ReferralRow): Kind {
+  if (r.status === 'lapsed' || r.status === 'cancelled' || r.status === 'revoked') return 'lapsed'
+  if (r.status !== 'active') return 'closed'
+  if (r.daysLeft !== null && r.daysLeft <= 1) return 'expiring'
+  return r.extended ? 'extended' : 'active'
+}
+
+const KIND_COLORS: Record<Kind, string> = { active: 'green', extended: 'cyan', expiring: 'orange', lapsed: 'red', closed: 'default' }
+
+/** Referrals issued to this kindergarten: their state, the referral document, arrival. */
+export function ReferralsPage(): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const { message } = App.useApp()
+  const text = useViolationText()
+  const referrals = useApi('staff.referrals', {})
+  const kg = useApi('staff.kindergarten', {})
+  const arrived = useApiMutation('staff.markArrived', ['staff.referrals', 'staff.contracts', 'sync.status'])
+  const [filter, setFilter] = useState<'all' | Kind>('all')
+  const [doc, setDoc] = useState<ReferralRow | null>(null)
+  const paging = usePaging()
+  const f = t('common.filter')
+  if (referrals.isError) return <LoadError error={referrals.error} onRetry={() => void referrals.refetch()} />
+  const rows = (referrals.data ?? []).filter((r) => filter === 'all' || referralKind(r) === filter)
+  const kgName = kg.data ? (i18n.language === 'ru' ? kg.data.nameRu : kg.data.nameKk) : ''
+  return (
+    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('referrals.title')}</h1>}>
+      <Segmented<'all' | Kind>
+        aria-label={t('referrals.show')}
+        style={{ marginBottom: 16 }}
+        value={filter}
+        onChange={setFilter}
+        options={(['all', 'active', 'extended', 'expiring', 'lapsed', 'closed'] as const).map((k) => ({ value: k, label: t(`referrals.kinds.${k}`) }))}
+      />
+      <Table<ReferralRow>
+        rowKey="id"
+        size="middle"
+        loading={referrals.isPending}
+        dataSource={rows}
+        pagination={paging}
+        scroll={{ x: true }}
+        data-testid="referrals-table"
+        columns={[
+          textColumn('child', t('bids.child'), (r) => r.childName ?? '', f, {
+            render: (_v, r) => (
+              <Space>
+                {r.childName ?? '—'}
+                <PendingMark pending={r.pending} />
+              </Space>
+            ),
+          }),
+          textColumn('number', t('bids.applicationNumber'), (r) => r.applicationNumber ?? r.applicationId, f),
+          textColumn('group', t('bulletin.group'), (r) => r.groupName, f),
+          textColumn('issued', t('referrals.issuedAt'), (r) => (r.issuedAt ? formatDateTime(r.issuedAt, i18n.language) : ''), f),
+          textColumn('expires', t('referrals.expiresAt'), (r) => (r.expiresAt ? formatDateTime(r.expiresAt, i18n.language) : ''), f),
+          textColumn('state', t('referrals.state'), (r) => t(`referrals.kinds.${referralKind(r)}`), f, {
+            render: (_v, r) => {
+              const k = referralKind(r)
+              return (
+                <Tag color={KIND_COLORS[k]}>
+                  {k === 'closed' ? t(`referralStatuses.${r.status}`) : t(`referrals.kinds.${k}`)}
+                  {k === 'expiring' && r.daysLeft !== null ? ` · ${r.daysLeft <= 0 ? t('referrals.today') : t('referrals.tomorrow')}` : ''}
+                </Tag>
+              )
+            },
+          }),
+          {
+            key: 'actions',
+            title: t('common.actions'),
+            render: (_v, r) => (
+              <Space wrap>
+                <Button size="small" onClick={() => setDoc(r)}>
+                  {t('referrals.document')}
+                </Button>
+                {r.status === 'active' && (
+                  <Button
+                    size="small"
+                    type="primary"
+                    loading={arrived.isPending}
+                    onClick={() =>
+                      arrived.mutate(
+                        { referralId: r.id },
+                        {
+                          onSuccess: (res) => {
+                            void message.success(t('referrals.arrivedDone'))
+                            navigate('contracts', { contract: res.contractId })
+                          },
+                          onError: (e) => void message.error(text(e.violation)),
+                        },
+                      )
+                    }
+                  >
+                    {t('referrals.markArrived')}
+                  </Button>
+                )}
+                {r.contractId && (
+                  <Button size="small" type="link" onClick={() => navigate('contracts', { contract: r.contractId ?? '' })}>
+                    {t('referrals.openContract')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={doc !== null}
+        title={t('referrals.documentTitle')}
+        onCancel={() => setDoc(null)}
+        width={720}
+        footer={[
+          <Button key="print" type="primary" onClick={() => window.print()}>
+            {t('referrals.print')}
+          </Button>,
+          <Button key="close" onClick={() => setDoc(null)}>
+            {t('common.close')}
+          </Button>,
+        ]}
+      >
+        {doc && (
+          <div className="print-area" data-testid="referral-document">
+            <h2 style={{ textAlign: 'center', fontSize: 18 }}>{t('referrals.documentHeading')}</h2>
+            <Descriptions
+              bordered
+              size="small"
+              column={1}
+              items={[
+                { key: 'no', label: t('referrals.number'), children: doc.id },
+                { key: 'kg', label: t('referrals.kindergarten'), children: kgName },
+                { key: 'addr', label: t('referrals.address'), children: kg.data?.address ?? '—' },
+                { key: 'group', label: t('bulletin.group'), children: doc.groupName },
+                { key: 'child', label: t('bids.child'), children: doc.childName ?? '—' },
+                { key: 'app', label: t('bids.applicationNumber'), children: doc.applicationNumber ?? doc.applicationId },
+                { key: 'issued', label: t('referrals.issuedAt'), children: formatDateTime(doc.issuedAt, i18n.language) },
+                { key: 'until', label: t('referrals.expiresAt'), children: formatDateTime(doc.expiresAt, i18n.language) },
+              ]}
+            />
+            <p style={{ marginTop: 16 }}>{t('referrals.documentNote')}</p>
+          </div>
+        )}
+      </Modal>
+    </Card>
+  )
+}

@@ -1,4 +1,7 @@
 import type { CliCommand } from './command'
+import { demoKeysCommand, demoOcspCommand } from './demo-keys'
+import { signCommand } from './sign'
+import { verifyCommand } from './verify'
 import { auditVerifyCommand } from './audit'
 import { demoSeedCommand } from './demo-seed'
 import { serverCommand } from './server'
@@ -10,4 +13,4 @@ import { wsSyncCommand } from './ws-sync'
  * The static list of `bq` commands (no filesystem scanning, so bundling works).
  * Add one import and one entry per command.
  */
-export const commands: CliCommand[] = [webCommand, wsCallCommand, wsSyncCommand, serverCommand, demoSeedCommand, auditVerifyCommand]
+export const commands: CliCommand[] = [webCommand, wsCallCommand, wsSyncCommand, serverCommand, demoSeedCommand, auditVerifyCommand, signCommand, verifyCommand, demoKeysCommand, demoOcspCommand]

@@ -163,7 +163,7 @@ describe('every bad case is rejected with its code', () => {
   it('tampered document → eds_digest_mismatch', async () => {
     const cms = await signAs('baldyrgan-head', 'sign', doc)
     const tampered = Buffer.from(doc)
-    tampered[tampered.length - 1] ^= 1
+    tampered[tampered.length - 1]! ^= 1
     const r = await verifyCms({ cms, content: tampered, purpose: 'sign', ...base() })
     expect(r.ok).toBe(false)
     expect(r.code).toBe('eds_digest_mismatch')
@@ -180,7 +180,7 @@ describe('every bad case is rejected with its code', () => {
 
   it('a broken signature value → eds_signature_invalid', async () => {
     const cms = Buffer.from(await signAs('parent-smirnov', 'sign', doc))
-    cms[cms.length - 10] ^= 0xff // inside the RSA signature, the last field
+    cms[cms.length - 10]! ^= 0xff // inside the RSA signature, the last field
     const r = await verifyCms({ cms, content: doc, purpose: 'sign', ...base() })
     expect(r.code).toBe('eds_signature_invalid')
   })
@@ -260,12 +260,12 @@ describe('every bad case is rejected with its code', () => {
     expect(checkOcspResponse(body, leaf, issuer, Buffer.from('nonce-B-nonce-B-'), new Date(), 'x')).toMatchObject({ status: 'unknown', reason: 'ocsp_nonce_mismatch' })
     // a responder certificate not issued by the CA (one byte of it changed)
     const forged = Uint8Array.from(body)
-    forged[forged.length - 700] ^= 0x01
+    forged[forged.length - 700]! ^= 0x01
     expect(checkOcspResponse(forged, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x')).toMatchObject({ status: 'unknown', reason: 'ocsp_signature_invalid' })
     // a response signature that does not match its data
     const badSig = Uint8Array.from(body)
     const certsAt = Buffer.from(body).lastIndexOf(Buffer.from([0xa0, 0x82])) // [0] certs follows the signature
-    badSig[certsAt - 5] ^= 0x01
+    badSig[certsAt - 5]! ^= 0x01
     expect(checkOcspResponse(badSig, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x')).toMatchObject({ status: 'unknown', reason: 'ocsp_signature_invalid' })
   })
 

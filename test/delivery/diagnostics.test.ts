@@ -85,6 +85,10 @@ describe('diagnostics.save', () => {
     expect(execFileSync('unzip', ['-t', join(work, 'chosen', 'support.zip')], { encoding: 'utf8' })).toContain('No errors detected')
     answer = null
     expect(await b.invoke('diagnostics.save', {})).toEqual({ ok: true, value: null })
+    // a place that cannot be written: a translated failure naming it
+    writeFileSync(join(work, 'a-file'), 'x')
+    answer = join(work, 'a-file', 'support.zip')
+    expect(await b.invoke('diagnostics.save', {})).toEqual({ ok: false, error: { code: 'diagnostics_failed', params: { path: answer } } })
     await b.close()
   })
 })

@@ -20,7 +20,7 @@ import { deliverDue, logFileAdapter, type DeliveryAdapter } from './outbox'
 import { portalRoutes } from './portal-routes'
 import { KgDirectory, pokeConcerns } from './scope'
 import { sweep, type SweepResult } from './sweeper'
-import { CHANGES_CHANNEL } from './work'
+import { CHANGES_CHANNEL, sequence } from './work'
 
 export interface ServerOptions {
   db: DbConfig
@@ -168,7 +168,11 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
 
   portalRoutes(app, { deps, clock, db, actorOf })
 
-  const doSweep = async (): Promise<SweepResult> => sweep(db, clock.now(), await calendar(), kgs)
+  const doSweep = async (): Promise<SweepResult> => {
+    // rows of a writer that died between its commit and sequencing get their cursors here
+    await sequence(db)
+    return sweep(db, clock.now(), await calendar(), kgs)
+  }
   const doDeliver = () => deliverDue(db, delivery, clock.now())
   const timers: NodeJS.Timeout[] = []
   const every = (ms: number, fn: () => Promise<unknown>) => {

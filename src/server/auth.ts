@@ -95,9 +95,16 @@ export async function login(
   return { token, actor, expiresAt: expires.toISOString() }
 }
 
-/** Resolve a bearer token to its actor, sliding the idle timeout. */
+/** How stale `last_seen_at` may get before a request writes it (idle timeout precision). */
+export const TOUCH_MS = 60_000
+
+/**
+ * Resolve a bearer token to its actor, sliding the idle timeout. The slide is written at
+ * most once a minute per session, so most requests only read.
+ */
 export async function authenticate(db: Kysely<any>, token: string | undefined, now: Date): Promise<Actor> {
-  if (!token) throw new HttpError(401, 'unauthorized')
+  if (!token || token.length > 200) throw new HttpError(401, 'unauthorized')
+  const hash = sha256Hex(token)
   const r = await sql<{
     kind: 'staff' | 'parent'
     iin: string
@@ -106,12 +113,15 @@ export async function authenticate(db: Kysely<any>, token: string | undefined, n
     kindergarten_id: string | null
     region_id: string | null
     district_id: string | null
-  }>`update sessions set last_seen_at = ${now}
-      where token_hash = ${sha256Hex(token)} and revoked_at is null and expires_at > ${now}
-        and last_seen_at > ${new Date(now.getTime() - IDLE_MS)}
-      returning kind, iin, full_name, role, kindergarten_id, region_id, district_id`.execute(db)
+    last_seen_at: Date
+  }>`select kind, iin, full_name, role, kindergarten_id, region_id, district_id, last_seen_at from sessions
+      where token_hash = ${hash} and revoked_at is null and expires_at > ${now}
+        and last_seen_at > ${new Date(now.getTime() - IDLE_MS)}`.execute(db)
   const s = r.rows[0]
   if (!s) throw new HttpError(401, 'unauthorized')
+  if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_MS) {
+    await sql`update sessions set last_seen_at = ${now} where token_hash = ${hash} and last_seen_at < ${now}`.execute(db)
+  }
   return {
     kind: s.kind,
     iin: s.iin,

@@ -84,7 +84,7 @@ describe.each(BACKENDS)('sign-in by EDS (%s)', (backend) => {
     // flip one byte of the signature value (at the end of the DER)
     const c = (await app.inject({ method: 'POST', url: '/v1/auth/challenge' })).json()
     const der = Buffer.from(await signAs(s.pki, 'baldyrgan-head', 'auth', new TextEncoder().encode(c.nonce)), 'base64')
-    der[der.length - 5] ^= 0x01
+    der.writeUInt8(der.readUInt8(der.length - 5) ^ 0x01, der.length - 5)
     const forged = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { nonce: c.nonce, cms: der.toString('base64') } })
     expect(forged.statusCode).toBe(401)
     expect(forged.json().code).toBe('eds_signature_invalid')

@@ -56,7 +56,8 @@ export async function startStore(backend: Backend, o: { scale?: number; seedCity
     shared = await openDatabase({ kind: 'pglite' })
     dbConfig = { kind: 'shared', database: shared }
   }
-  const server = await createServer({ db: dbConfig, clock, eds, sweepEveryMs: 0, deliverEveryMs: 0, loginRateLimit: 1000, ...o.extra })
+  const onError = process.env['BQ_TEST_DEBUG'] ? (e: unknown) => console.error('store error:', e) : undefined
+  const server = await createServer({ db: dbConfig, clock, eds, sweepEveryMs: 0, deliverEveryMs: 0, loginRateLimit: 1000, ...(onError ? { onError } : {}), ...o.extra })
   if (o.seedCity !== false) await seedDemoCity(server.database.db, { scale: o.scale ?? 300, seed: 7, now: clock.now() })
   return {
     server,

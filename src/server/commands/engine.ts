@@ -5,8 +5,8 @@
  *   gets that answer and changes nothing;
  * - per-client order: `client_seqs` keeps the last applied seq; a smaller seq is a
  *   duplicate (skipped), a larger gap stops the batch (`retry`);
- * - each command runs in a savepoint of the batch's transaction, so a rejected command
- *   leaves no trace but its answer;
+ * - a rejected command leaves no trace but its answer (the attempt is rolled back and
+ *   run again with that answer decided);
  * - legal acts carry a CMS by the actor's SIGN key over `legalActContent(cmd)`, verified
  *   before the transaction and stored with the act.
  */
@@ -99,46 +99,73 @@ async function prepare(deps: EngineDeps, actor: Actor, cmd: CommandInput, now: D
 
 const TRANSIENT = new Set(['40001', '40P01', '23505', '55P03'])
 
+/** Thrown inside an attempt to abort it: the batch is run again knowing this. */
+class Abort {
+  constructor(
+    readonly id: string,
+    readonly answer: Answer | null,
+  ) {}
+}
+
+const parseAnswer = (a: Answer | string): Answer => (typeof a === 'string' ? (JSON.parse(a) as Answer) : a)
+
 /**
- * Run a batch. `ordered: false` (the portal) skips the per-client seq check: portal calls
- * are single commands made exactly-once by their id alone.
+ * Run a batch in one transaction, without savepoints: when a command is rejected (or fails
+ * unexpectedly) the attempt is rolled back and the batch runs again with that command's
+ * answer decided, so rejected commands leave nothing but their answer. Accepted and
+ * rejected answers are stored (exactly once); `retry` answers are not.
+ * `ordered: false` (the portal) skips the per-client seq check: portal calls are single
+ * commands made exactly-once by their id alone.
  */
 export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: CommandInput[], now: Date, ordered = true): Promise<Answer[]> {
   const prepared: Prepared[] = []
   for (const c of cmds) prepared.push(await prepare(deps, actor, c, now))
   const cal = await deps.calendar()
-  for (let attempt = 1; ; attempt++) {
+  const decided = new Map<string, Answer>() // rejected in an earlier attempt
+  let failedAt: string | null = null // unexpected failure: retry from here on
+  for (let attempt = 1; attempt <= 10; attempt++) {
     try {
       return await runWork(deps.db, now, async (w) => {
         const answers: Answer[] = []
-        const clients = new Map<string, { last: number }>()
+        // stored answers (replays) and the client rows (created, or locked), in one query
+        const ids = prepared.map((p) => p.cmd.id)
+        const clientIds = ordered ? [...new Set(prepared.map((p) => p.cmd.clientId))] : []
+        const pre = await sql<{ k: string; id: string; v: string; x: string | null }>`
+          with c as (
+            insert into client_seqs (client_id, actor_iin) select unnest(${clientIds}::text[]), ${actor.iin}
+            on conflict (client_id) do update set client_id = excluded.client_id
+            returning client_id, last_seq, actor_iin)
+          select 'c' as k, client_id as id, last_seq::text as v, actor_iin::text as x from c
+          union all
+          select 'p', id::text, answer::text, null from processed_commands where id = any(${ids}::uuid[])`.execute(w.tx)
+        const stored = new Map<string, Answer>()
+        const clients = new Map<string, { last: number; foreign: boolean }>()
+        for (const r of pre.rows) {
+          if (r.k === 'p') stored.set(r.id, parseAnswer(r.v))
+          else clients.set(r.id, { last: Number(r.v), foreign: r.x !== actor.iin })
+        }
         let stopped = false
         for (const p of prepared) {
           const { cmd } = p
           if (stopped) {
-            answers.push({ id: cmd.id, status: 'retry', code: 'command_seq_gap' })
+            answers.push({ id: cmd.id, status: 'retry', code: failedAt ? 'internal' : 'command_seq_gap' })
             continue
           }
-          const done = await sql<{ answer: Answer | string }>`select answer from processed_commands where id = ${cmd.id}`.execute(w.tx)
-          if (done.rows[0]) {
-            const a = done.rows[0].answer
-            answers.push(typeof a === 'string' ? (JSON.parse(a) as Answer) : a)
+          const replay = stored.get(cmd.id)
+          if (replay) {
+            answers.push(replay)
             continue
           }
-          let client = ordered ? clients.get(cmd.clientId) : { last: cmd.seq - 1 }
-          if (!client) {
-            await sql`insert into client_seqs (client_id, actor_iin) values (${cmd.clientId}, ${actor.iin}) on conflict do nothing`.execute(w.tx)
-            const r = await sql<{ last_seq: number; actor_iin: string }>`select last_seq, actor_iin from client_seqs where client_id = ${cmd.clientId} for update`.execute(w.tx)
-            const row = r.rows[0]!
-            if (row.actor_iin !== actor.iin) {
-              answers.push({ id: cmd.id, status: 'rejected', code: 'command_client_foreign' })
-              continue
-            }
-            client = { last: Number(row.last_seq) }
-            clients.set(cmd.clientId, client)
+          const client = ordered ? clients.get(cmd.clientId)! : { last: cmd.seq - 1, foreign: false }
+          if (client.foreign) {
+            answers.push({ id: cmd.id, status: 'rejected', code: 'command_client_foreign' })
+            continue
           }
           if (cmd.seq <= client.last) {
-            answers.push({ id: cmd.id, status: 'rejected', code: 'command_seq_duplicate', params: { seq: cmd.seq } })
+            // the same command may have been committed by a concurrent request meanwhile
+            const late = await sql<{ answer: Answer | string }>`select answer from processed_commands where id = ${cmd.id}`.execute(w.tx)
+            if (late.rows[0]) answers.push(parseAnswer(late.rows[0].answer))
+            else answers.push({ id: cmd.id, status: 'rejected', code: 'command_seq_duplicate', params: { seq: cmd.seq } })
             continue
           }
           if (cmd.seq > client.last + 1) {
@@ -146,66 +173,59 @@ export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: Command
             stopped = true
             continue
           }
-          let outcome: Outcome
-          if (p.pre) outcome = { ok: false, error: p.pre }
+          if (failedAt === cmd.id) {
+            answers.push({ id: cmd.id, status: 'retry', code: 'internal' })
+            stopped = true
+            continue
+          }
+          let answer: Answer
+          if (p.pre) answer = rejectedAnswer(cmd.id, p.pre)
+          else if (decided.has(cmd.id)) answer = decided.get(cmd.id)!
           else {
-            const mark = w.mark()
-            await sql`savepoint cmd`.execute(w.tx)
+            let outcome: Outcome
             try {
               outcome = await p.def!.run({ w, actor, cal, kgs: deps.kgs, signer: p.signer, commandId: cmd.id }, p.payload)
             } catch (err) {
               const code = (err as { code?: string }).code
               if (code && TRANSIENT.has(code)) throw err
-              // an unexpected failure: nothing of this command stays; the client retries
-              await sql`rollback to savepoint cmd`.execute(w.tx)
-              w.rollbackTo(mark)
-              answers.push({ id: cmd.id, status: 'retry', code: 'internal' })
-              stopped = true
               deps.onError?.(err)
-              continue
+              throw new Abort(cmd.id, null)
             }
-            if (outcome.ok) await sql`release savepoint cmd`.execute(w.tx)
-            else {
-              await sql`rollback to savepoint cmd`.execute(w.tx)
-              w.rollbackTo(mark)
-            }
+            if (!outcome.ok) throw new Abort(cmd.id, rejectedAnswer(cmd.id, outcome.error))
+            answer = outcome.result ? { id: cmd.id, status: 'accepted', result: outcome.result } : { id: cmd.id, status: 'accepted' }
+            recordAccepted(w, actor, p)
           }
-          const answer: Answer = outcome.ok
-            ? outcome.result
-              ? { id: cmd.id, status: 'accepted', result: outcome.result }
-              : { id: cmd.id, status: 'accepted' }
-            : rejectedAnswer(cmd.id, outcome.error)
-          await w.tx
-            .insertInto('processed_commands')
-            .values({ id: cmd.id, client_id: cmd.clientId, seq: cmd.seq, type: cmd.type, actor_iin: actor.iin, answer: JSON.stringify(answer), processed_at: now })
-            .execute()
+          w.processed.push({ id: cmd.id, clientId: cmd.clientId, seq: cmd.seq, type: cmd.type, actorIin: actor.iin, answer })
           client.last = cmd.seq
-          if (ordered) await sql`update client_seqs set last_seq = ${cmd.seq} where client_id = ${cmd.clientId}`.execute(w.tx)
-          if (outcome.ok) await recordAccepted(w, actor, p)
+          if (ordered) w.clientSeqs.set(cmd.clientId, cmd.seq)
           answers.push(answer)
         }
         return answers
       })
     } catch (err) {
+      if (err instanceof Abort) {
+        if (err.answer) decided.set(err.id, err.answer)
+        else failedAt = err.id
+        continue
+      }
       const code = (err as { code?: string }).code
-      if (code && TRANSIENT.has(code) && attempt < 4) continue
+      if (code && TRANSIENT.has(code) && attempt < 6) continue
       deps.onError?.(err)
-      return cmds.map((c) => ({ id: c.id, status: 'retry' as const, code: 'internal' }))
+      break
     }
   }
+  return cmds.map((c) => ({ id: c.id, status: 'retry' as const, code: 'internal' }))
 }
 
-async function recordAccepted(w: import('../work').Work, actor: Actor, p: Prepared): Promise<void> {
+function recordAccepted(w: import('../work').Work, actor: Actor, p: Prepared): void {
   const { cmd } = p
   const payloadHash = sha256Hex(canonicalJson({ id: cmd.id, type: cmd.type, payload: p.payload }))
   if (p.cms) {
-    await w.tx.insertInto('legal_acts').values({ command_id: cmd.id, type: cmd.type, actor_iin: actor.iin, payload_hash: payloadHash, cms: p.cms, signed_at: w.now }).execute()
-    if (cmd.type === 'contract.sign' || cmd.type === 'contract.parent_sign') {
-      await w.tx
-        .insertInto('contract_signatures')
-        .values({ contract_id: (p.payload as { contractId: string }).contractId, signer_role: cmd.type === 'contract.sign' ? 'kindergarten' : 'parent', signer_iin: actor.iin, cms: p.cms, signed_at: w.now })
-        .execute()
-    }
+    const contract =
+      cmd.type === 'contract.sign' || cmd.type === 'contract.parent_sign'
+        ? { contractId: (p.payload as { contractId: string }).contractId, role: cmd.type === 'contract.sign' ? ('kindergarten' as const) : ('parent' as const) }
+        : undefined
+    w.legalActs.push({ commandId: cmd.id, type: cmd.type, actorIin: actor.iin, payloadHash, cms: p.cms.toString('base64'), ...(contract ? { contract } : {}) })
   }
   w.audit({ actorIin: actor.iin, commandId: cmd.id, type: cmd.type, payloadHash, signature: p.cms ? sha256Hex(p.cms) : null })
 }

@@ -10,6 +10,8 @@ export interface Migration {
   id: number
   name: string
   sql: string
+  /** one statement (a function body with semicolons): do not split */
+  whole?: boolean
 }
 
 export const MIGRATION_LOCK = 724_001
@@ -257,7 +259,8 @@ create table legal_acts (
   signed_at timestamptz not null
 );
 create table change_log (
-  cursor bigint primary key,
+  id bigserial primary key,
+  cursor bigint unique,
   entity text not null,
   entity_id text not null,
   op text not null check (op in ('upsert','delete')),
@@ -268,7 +271,7 @@ create table change_log (
   queue_type text,
   at timestamptz not null
 );
-create sequence change_cursor;
+create index change_log_pending on change_log(id) where cursor is null;
 create index change_log_kg on change_log(kindergarten_id, cursor);
 create index change_log_region on change_log(region_id, cursor);
 create table notifications_outbox (
@@ -290,16 +293,19 @@ create table notifications_outbox (
 );
 create index outbox_due on notifications_outbox(next_attempt_at) where status = 'pending';
 create table audit_log (
-  id bigint primary key,
+  row_id bigserial primary key,
+  id bigint unique,
   at timestamptz not null,
   actor_iin char(12) not null,
   command_id text not null,
   type text not null,
   payload_hash text not null,
   signature text,
-  prev_hash text not null,
-  hash text not null
+  digest text not null,
+  prev_hash text,
+  hash text
 );
+create index audit_log_pending on audit_log(row_id) where id is null;
 create table calendar (
   id text primary key,
   data jsonb not null,
@@ -318,7 +324,67 @@ create table sweeper_runs (
 );
 `
 
-export const migrations: Migration[] = [{ id: 1, name: 'initial schema', sql: m001 }]
+/**
+ * The sequencer. Writers insert change-feed rows and audit entries without a cursor or a
+ * chain position; `bq_sequence()` (called by each writer right after its COMMIT, by the
+ * sweeper, and by `bq audit verify`) assigns both to every committed pending row under
+ * one advisory lock held until its own COMMIT. Cursors are therefore given only to
+ * committed rows and become visible in strictly increasing order: a reader never sees
+ * cursor n+1 while a transaction that could still get n is in flight (the classic gap
+ * problem of sequences), and writers never serialise their own commits behind a lock.
+ * An audit entry's hash is sha256("<id>:<prev_hash>:<digest>"), digest being the
+ * store's hash of the entry's own fields (see work.ts).
+ */
+const m002 = `
+create or replace function bq_sequence() returns bigint
+language plpgsql as $fn$
+declare
+  v_max bigint;
+  v_k text[];
+  v_r text[];
+  v_prev_id bigint;
+  v_prev_hash text;
+  v_hash text;
+  a record;
+begin
+  perform pg_advisory_xact_lock(724002);
+  with p as (
+    select id, row_number() over (order by id) as rn from change_log where cursor is null
+  ), b as (
+    select coalesce(max(cursor), 0) as base from change_log
+  ), u as (
+    update change_log c set cursor = b.base + p.rn from p, b where c.id = p.id
+    returning c.cursor, c.kindergarten_id, c.region_id
+  )
+  select max(cursor), array_agg(distinct kindergarten_id) filter (where kindergarten_id is not null),
+         array_agg(distinct region_id) filter (where region_id is not null)
+    into v_max, v_k, v_r from u;
+  select id, hash into v_prev_id, v_prev_hash from audit_log where id is not null order by id desc limit 1;
+  if v_prev_id is null then
+    v_prev_id := 0;
+    v_prev_hash := repeat('0', 64);
+  end if;
+  for a in select row_id, digest from audit_log where id is null order by row_id loop
+    v_prev_id := v_prev_id + 1;
+    v_hash := encode(sha256(convert_to(v_prev_id::text || ':' || v_prev_hash || ':' || a.digest, 'UTF8')), 'hex');
+    update audit_log set id = v_prev_id, prev_hash = v_prev_hash, hash = v_hash where row_id = a.row_id;
+    v_prev_hash := v_hash;
+  end loop;
+  if v_max is not null then
+    if coalesce(array_length(v_k, 1), 0) + coalesce(array_length(v_r, 1), 0) > 300 then
+      perform pg_notify('bq_changes', json_build_object('c', v_max, 'all', true)::text);
+    else
+      perform pg_notify('bq_changes', json_build_object('c', v_max, 'k', coalesce(v_k, '{}'), 'r', coalesce(v_r, '{}'))::text);
+    end if;
+  end if;
+  return coalesce(v_max, 0);
+end
+$fn$`
+
+export const migrations: Migration[] = [
+  { id: 1, name: 'initial schema', sql: m001 },
+  { id: 2, name: 'bq_sequence: feed cursors and audit chain for committed rows', sql: m002, whole: true },
+]
 
 /** Apply pending migrations; safe when several instances start at once. */
 export async function migrate(db: Kysely<any>): Promise<number> {
@@ -333,7 +399,7 @@ export async function migrate(db: Kysely<any>): Promise<number> {
     for (const m of migrations) {
       if (have.has(m.id)) continue
       // one statement at a time: PGlite's extended protocol takes a single statement
-      for (const stmt of m.sql.split(/;\s*\n/)) {
+      for (const stmt of m.whole ? [m.sql] : m.sql.split(/;\s*\n/)) {
         if (stmt.trim()) await sql.raw(stmt).execute(tx)
       }
       await sql`insert into schema_migrations (id, name) values (${m.id}, ${m.name})`.execute(tx)

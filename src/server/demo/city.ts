@@ -12,7 +12,7 @@ import { sql, type Kysely } from 'kysely'
 import { makeBin, makeIin } from '../../core/iin'
 import { kzCalendar, workingDeadline } from '../../core/calendar'
 import { DEMO_ORGANIZATIONS, DEMO_PEOPLE } from '../../eds/demo/people'
-import { TAIL_LOCK } from '../work'
+import { sequence } from '../work'
 import { CORRECTION_TYPES, DISTRICTS, KG_NAMES, KK_GIVEN_F, KK_GIVEN_M, KK_SURNAMES_M, RU_GIVEN_F, RU_GIVEN_M, RU_SURNAMES_M, STREETS } from './names'
 
 export interface SeedOptions {
@@ -95,7 +95,7 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     return `${sex === 'female' ? feminine(sur) : sur} ${given}`
   }
 
-  return db.transaction().execute(async (tx) => {
+  const stats = await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(tx)
     const has = await tx.selectFrom('regions').select('id').where('id', '=', DEMO_REGION).executeTakeFirst()
     if (has) return { skipped: true, kindergartens: 0, groups: 0, applications: 0, enrolments: 0, vacancies: 0, bids: 0, referrals: 0, staff: 0, changes: 0, ms: Date.now() - t0 }
@@ -379,39 +379,38 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await insertMany(tx, 'staff_accounts', staff)
 
     // the change feed: every row once, so a workstation syncs the city from cursor 0
-    // (under the tail lock, so cursors stay commit-ordered with a running store)
-    await sql`select pg_advisory_xact_lock(${TAIL_LOCK})`.execute(tx)
+    // (cursors are given by bq_sequence() after the commit, like every write)
     const feed = async (q: ReturnType<typeof sql>): Promise<void> => {
       await q.execute(tx)
     }
-    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('change_cursor'), 'kindergarten', k.id, 'upsert', to_jsonb(k), k.id, k.region_id, k.district_id, null, ${now} from kindergartens k order by k.id`)
-    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('change_cursor'), 'group', g.id, 'upsert', to_jsonb(g), g.kindergarten_id, k.region_id, k.district_id, null, ${now}
+    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select 'kindergarten', k.id, 'upsert', to_jsonb(k), k.id, k.region_id, k.district_id, null, ${now} from kindergartens k order by k.id`)
+    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select 'group', g.id, 'upsert', to_jsonb(g), g.kindergarten_id, k.region_id, k.district_id, null, ${now}
         from groups g join kindergartens k on k.id = g.kindergarten_id order by g.id`)
-    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('change_cursor'), 'application', a.id, 'upsert',
+    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select 'application', a.id, 'upsert',
              to_jsonb(a) || jsonb_build_object('child_name', c.full_name, 'child_iin', c.iin, 'child_birth_date', c.birth_date,
                'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email),
              null, a.region_id, a.district_id, a.queue_type, ${now}
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
     for (const [entity, table] of [['vacancy', 'vacancies'], ['bid', 'bids'], ['contract', 'contracts'], ['enrolment', 'enrolments']] as const) {
-      await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-        select nextval('change_cursor'), ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
+      await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+        select ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
           from ${sql.table(table)} x join kindergartens k on k.id = x.kindergarten_id order by x.id`)
     }
-    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('change_cursor'), 'referral', r.id, 'upsert', to_jsonb(r), case when r.hidden then null else r.kindergarten_id end,
+    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select 'referral', r.id, 'upsert', to_jsonb(r), case when r.hidden then null else r.kindergarten_id end,
              a.region_id, a.district_id, a.queue_type, ${now}
         from referrals r join applications a on a.id = r.application_id order by r.id`)
-    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('change_cursor'), 'voucher', v.id, 'upsert', to_jsonb(v), null, a.region_id, a.district_id, a.queue_type, ${now}
+    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select 'voucher', v.id, 'upsert', to_jsonb(v), null, a.region_id, a.district_id, a.queue_type, ${now}
         from vouchers v join applications a on a.id = v.application_id order by v.id`)
-    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('change_cursor'), 'reviewer_decision', d.id, 'upsert', to_jsonb(d), null, a.region_id, a.district_id, a.queue_type, ${now}
+    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select 'reviewer_decision', d.id, 'upsert', to_jsonb(d), null, a.region_id, a.district_id, a.queue_type, ${now}
         from reviewer_decisions d join applications a on a.id = d.application_id order by d.id`)
     const changes = await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(tx)
-    return {
+    const out: SeedStats = {
       skipped: false,
       kindergartens: kgs.length,
       groups: groups.length,
@@ -422,7 +421,10 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
       referrals: referrals.length,
       staff: staff.length,
       changes: changes.rows[0]?.n ?? 0,
-      ms: Date.now() - t0,
+      ms: 0,
     }
+    return out
   })
+  await sequence(db)
+  return { ...stats, ms: Date.now() - t0 }
 }

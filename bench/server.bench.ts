@@ -1,0 +1,146 @@
+/**
+ * `npm run bench -- server`: accepted commands per second and p99 latency of the central
+ * store with 50 concurrent workstation clients over HTTP, on a real PostgreSQL, printed
+ * beside pgbench TPC-B (`pgbench -c 8`) on the same database in the same run.
+ * Goal: ≥ 0.3 × pgbench's TPS, p99 ≤ 100 ms.
+ *
+ * The database is a scratch one on the server in DATABASE_URL (default: the local
+ * postgres://postgres@127.0.0.1:5432/postgres), seeded with the demo city, dropped after.
+ * Each client is one kindergarten's workstation sending one command per request
+ * (vacancy publish / withdraw, group capacity edits: each accepted command writes its
+ * rows, change-feed rows, the audit chain entry and its exactly-once record).
+ */
+import { execFileSync } from 'node:child_process'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { Agent, request } from 'node:http'
+import { sql } from 'kysely'
+import { createServer } from '../src/server/app'
+import { createScratchDatabase } from '../src/server/db/database'
+import { seedDemoCity } from '../src/server/demo/city'
+import { percentile, report } from './lib'
+
+const CLIENTS = 50
+const DURATION_MS = Number(process.env['BQ_BENCH_SECONDS'] ?? 15) * 1000
+
+function pgbench(url: string): number {
+  const u = new URL(url)
+  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')]
+  const db = u.pathname.slice(1)
+  const env = { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) }
+  execFileSync('pgbench', [...args, '-i', '-q', '-s', '10', db], { env, stdio: 'pipe' })
+  const out = execFileSync('pgbench', [...args, '-c', '8', '-j', '2', '-T', String(Math.round(DURATION_MS / 1000)), db], { env, encoding: 'utf8', stdio: 'pipe' })
+  const m = /tps = ([\d.]+)/.exec(out)
+  if (!m) throw new Error(`pgbench output not understood:\n${out}`)
+  execFileSync('psql', [...args, '-q', '-d', db, '-c', 'drop table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers'], { env, stdio: 'pipe' })
+  return Number(m[1])
+}
+
+export async function run(): Promise<boolean> {
+  const base = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  let scratch
+  try {
+    scratch = await createScratchDatabase(base, 'bq_bench')
+  } catch (e) {
+    report({ bench: 'server', metric: 'skipped', value: 0, unit: 'none', reason: `no PostgreSQL at ${new URL(base).host}: ${(e as Error).message}`, pass: false })
+    return false
+  }
+  try {
+    const tps = pgbench(scratch.url)
+    const server = await createServer({
+      db: { kind: 'pg', url: scratch.url, poolSize: 24 },
+      eds: { verify: async () => ({ ok: false, error: { code: 'eds_signature_invalid' } }) },
+      sweepEveryMs: 0,
+      deliverEveryMs: 0,
+    })
+    const db = server.database.db
+    await seedDemoCity(db, { scale: 40_000, seed: 1 })
+    // one kindergarten staff session per client (sign-in is measured elsewhere)
+    const kgs = await sql<{ id: string }>`select id from kindergartens order by id limit ${CLIENTS}`.execute(db)
+    const now = new Date()
+    const clients: { token: string; groups: { id: string; capacity: number; birth_years: number[] }[]; clientId: string; seq: number }[] = []
+    for (const [i, kg] of kgs.rows.entries()) {
+      const iin = `99${String(i).padStart(10, '0')}`
+      await db.insertInto('staff_accounts').values({ iin, full_name: `Bench ${i}`, role: 'kindergarten_staff', kindergarten_id: kg.id }).execute()
+      const token = randomBytes(32).toString('base64url')
+      await db
+        .insertInto('sessions')
+        .values({ token_hash: createHash('sha256').update(token).digest('hex'), kind: 'staff', iin, full_name: `Bench ${i}`, role: 'kindergarten_staff', kindergarten_id: kg.id, created_at: now, last_seen_at: now, expires_at: new Date(now.getTime() + 3600_000) })
+        .execute()
+      const groups = await sql<{ id: string; capacity: number; birth_years: number[] }>`select id, capacity, birth_years from groups where kindergarten_id = ${kg.id} order by id`.execute(db)
+      clients.push({ token, groups: groups.rows, clientId: `bench-${i}`, seq: 0 })
+    }
+    const url = await server.listen(0)
+    const port = Number(new URL(url).port)
+    const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS })
+    const post = (token: string, body: string) =>
+      new Promise<any>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/v1/commands', method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = ''
+            res.on('data', (c) => (text += c))
+            res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode} ${text}`))))
+          },
+        )
+        req.on('error', reject)
+        req.end(body)
+      })
+    const latencies: number[] = []
+    let accepted = 0
+    let other = 0
+    let measuring = false
+    const deadline = { t: 0 }
+    const loop = async (c: (typeof clients)[number], k: number) => {
+      let step = k
+      let open: string | null = null
+      while (Date.now() < deadline.t) {
+        const g = c.groups[step % c.groups.length]!
+        let type: string
+        let payload: unknown
+        if (open) {
+          type = 'vacancy.withdraw'
+          payload = { vacancyId: open }
+        } else if (step % 3 === 0) {
+          type = 'group.set_capacity'
+          payload = { groupId: g.id, capacity: g.capacity }
+        } else {
+          open = `BV-${randomUUID()}`
+          type = 'vacancy.publish'
+          payload = { vacancyId: open, groupId: g.id, places: 1, birthYears: g.birth_years }
+        }
+        if (type === 'vacancy.withdraw') open = null
+        const body = JSON.stringify({ commands: [{ id: randomUUID(), clientId: c.clientId, seq: ++c.seq, type, payload }] })
+        const t0 = process.hrtime.bigint()
+        const r = await post(c.token, body)
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6
+        const a = r.answers[0]
+        if (measuring) {
+          latencies.push(ms)
+          if (a.status === 'accepted') accepted++
+          else other++
+        }
+        if (a.status !== 'accepted' && type === 'vacancy.publish') open = null
+        step++
+      }
+    }
+    // warm-up, then the measured window
+    deadline.t = Date.now() + 2000
+    await Promise.all(clients.map((c, k) => loop(c, k)))
+    measuring = true
+    const t0 = Date.now()
+    deadline.t = t0 + DURATION_MS
+    await Promise.all(clients.map((c, k) => loop(c, k)))
+    const secs = (Date.now() - t0) / 1000
+    agent.destroy()
+    await server.close()
+    latencies.sort((a, b) => a - b)
+    const cps = accepted / secs
+    const p99 = percentile(latencies, 99)
+    const ratio = cps / tps
+    report({ bench: 'server', metric: 'accepted_commands_per_s', value: +cps.toFixed(1), unit: 'cmd/s', baseline: { metric: 'pgbench_tpcb_c8_tps', value: +tps.toFixed(1), unit: 'tps' }, ratio: +ratio.toFixed(3), goal: '>= 0.3 x pgbench tps', pass: ratio >= 0.3, clients: CLIENTS, rejectedOrRetry: other })
+    report({ bench: 'server', metric: 'p99_latency', value: +p99.toFixed(1), unit: 'ms', p50: +percentile(latencies, 50).toFixed(1), goal: '<= 100 ms', pass: p99 <= 100 })
+    return ratio >= 0.3 && p99 <= 100
+  } finally {
+    await scratch.drop()
+  }
+}

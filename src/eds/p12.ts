@@ -63,6 +63,15 @@ export class Pkcs12Provider implements KeyProvider {
     } finally {
       pass = null
     }
+    try {
+      return Pkcs12Provider.fromPfx(p12, label)
+    } catch (e) {
+      if (e instanceof AppError) throw e
+      throw new AppError('eds_p12_corrupt')
+    }
+  }
+
+  private static fromPfx(p12: forge.pkcs12.Pkcs12Pfx, label: string): Pkcs12Provider {
     const keyBags = [
       ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
       ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),

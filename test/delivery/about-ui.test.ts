@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBackend, type Backend } from '../../src/main/backend'
@@ -35,13 +36,21 @@ const desktop: DesktopCapability = {
   quitAndInstall: () => installs.push(Date.now()),
 }
 
+async function noSeriousA11yViolations(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze()
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.failureSummary ?? '')).join(', ')}`)).toEqual([])
+}
+
 async function open(host: 'electron' | 'web'): Promise<{ page: Page; web: WebHost; backend: Backend; profile: string }> {
   const profile = mkdtempSync(join(work, `${host}-`))
   const backend = createBackend({ profileDir: profile, host: hostInfo(host), ...(host === 'electron' ? { desktop } : {}) })
   await backend.invoke('settings.update', { serverUrl: 'https://bq.example.kz' })
   const web = await startWebHost({ backend, rendererDir: builtRendererDir() })
-  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
-  await page.goto(web.url.replace('/?', '/?') + '#/about')
+  // a context per page: axe-core's Playwright binding needs one
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } })
+  const page = await context.newPage()
+  await page.goto(web.url + '#/about')
   return { page, web, backend, profile }
 }
 
@@ -69,10 +78,11 @@ describe('About page: updates and support', () => {
     await page.getByText('0.2.0 нұсқасы орнатуға дайын.').waitFor()
     mkdirSync('test-results/screens', { recursive: true })
     await page.screenshot({ path: 'test-results/screens/update-ready-kk.png' })
+    await noSeriousA11yViolations(page)
     expect(installs).toEqual([])
     await page.getByRole('button', { name: 'Қайта іске қосып, орнату' }).click()
     await expect.poll(() => installs.length).toBe(1)
-    await page.close()
+    await page.context().close()
     await web.close()
     await backend.close()
   }, 60_000)
@@ -90,13 +100,14 @@ describe('About page: updates and support', () => {
     expect(execFileSync('unzip', ['-l', path], { encoding: 'utf8' })).toContain('logs/workstation.log')
     expect(await page.getByRole('button', { name: 'Проверить обновления' }).count()).toBe(0)
     await page.screenshot({ path: 'test-results/screens/about-diagnostics-ru.png' })
+    await noSeriousA11yViolations(page)
 
     // an update event reaching a web session: the download is refused with a translated reason
     backend.context.emit('update.available', { version: '0.3.0', releaseDate: null })
     await page.getByText('Доступна новая версия 0.3.0.').first().waitFor()
     await page.getByRole('button', { name: 'Загрузить' }).click()
     await page.getByRole('alert').filter({ hasText: 'Это действие доступно только в настольном приложении.' }).waitFor()
-    await page.close()
+    await page.context().close()
     await web.close()
     await backend.close()
   }, 60_000)

@@ -26,6 +26,8 @@ import { UpdateBanner } from './components/UpdateBanner'
 const THEME = {
   token: {
     colorPrimary: '#0f6cbd',
+    // antd derives a lighter hover (#3087c9): white text on it is 3.9:1, below WCAG AA
+    colorPrimaryHover: '#0b5ea6',
     colorTextDescription: 'rgba(0, 0, 0, 0.68)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.68)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',

@@ -156,7 +156,8 @@ export function createBackend(options: BackendOptions): Backend {
       }
       try {
         const value = await pending
-        log.log('info', 'call', { handler: name, ok: true, ms: Date.now() - started })
+        // successful reads (polled by the UI) are debug: the log files keep writes and failures
+        log.log(entry.write ? 'info' : 'debug', 'call', { handler: name, ok: true, ms: Date.now() - started })
         return { ok: true, value } as ApiResult<typeof name>
       } catch (err) {
         if (err instanceof AppError) {

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely'
 import { z } from 'zod'
+import { inPublicationPause } from '../../core/calendar'
 import { addWorkingDays, almatyDate } from '../calendar'
 import { accepted, dateText, emitApplication, emitKgRow, rejected, type CommandDef, type CommandEnv } from './context'
 
@@ -37,14 +38,15 @@ export const vacancyPublish: CommandDef<{
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const g = await tx.selectFrom('groups').selectAll().where('id', '=', p.groupId).executeTakeFirst()
+    // the group and its places already on the bulletin, in one query
+    const r = await sql<Record<string, any>>`select g.*, (select coalesce(sum(places - taken), 0)::int from vacancies
+        where group_id = g.id and status = 'published') as open_places from groups g where g.id = ${p.groupId} for update of g`.execute(tx)
+    const g = r.rows[0]
     if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
     if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
     // publication pauses in August while children move up an age group
-    if (almatyDate(now).slice(5, 7) === '08') return rejected('vacancy_august_pause')
-    const open = await sql<{ n: number }>`select coalesce(sum(places - taken), 0)::int as n from vacancies
-        where group_id = ${p.groupId} and status = 'published'`.execute(tx)
-    const free = g.capacity - g.enrolled - (open.rows[0]?.n ?? 0)
+    if (inPublicationPause(env.cal, almatyDate(now))) return rejected('vacancy_august_pause')
+    const free = g.capacity - g.enrolled - g.open_places
     if (p.places > free) return rejected('vacancy_exceeds_capacity', { free })
     const row = await tx
       .insertInto('vacancies')
@@ -79,13 +81,23 @@ export const vacancyWithdraw: CommandDef<{ vacancyId: string }> = {
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const v = await tx.selectFrom('vacancies').selectAll().where('id', '=', p.vacancyId).forUpdate().executeTakeFirst()
-    if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
-    if (!ownKg(env, v.kindergarten_id)) return rejected('forbidden_object')
-    if (v.status !== 'published') return rejected('invalid_state', { state: v.status })
-    const row = await tx.updateTable('vacancies').set({ status: 'withdrawn', updated_at: now }).where('id', '=', v.id).returningAll().executeTakeFirstOrThrow()
+    // the common case in one statement; the reason of a refusal is looked up after
+    const row = await tx
+      .updateTable('vacancies')
+      .set({ status: 'withdrawn', updated_at: now })
+      .where('id', '=', p.vacancyId)
+      .where('kindergarten_id', '=', env.actor.kindergartenId ?? '')
+      .where('status', '=', 'published')
+      .returningAll()
+      .executeTakeFirst()
+    if (!row) {
+      const v = await tx.selectFrom('vacancies').select(['kindergarten_id', 'status']).where('id', '=', p.vacancyId).executeTakeFirst()
+      if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
+      if (!ownKg(env, v.kindergarten_id)) return rejected('forbidden_object')
+      return rejected('invalid_state', { state: v.status })
+    }
     await emitKgRow(env, 'vacancy', row)
-    const bids = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('vacancy_id', '=', v.id).where('status', '=', 'sent').returningAll().execute()
+    const bids = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('vacancy_id', '=', row.id).where('status', '=', 'sent').returningAll().execute()
     for (const b of bids) await emitKgRow(env, 'bid', b)
     return accepted()
   },
@@ -345,13 +357,20 @@ export const groupSetCapacity: CommandDef<{ groupId: string; capacity: number }>
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const g = await tx.selectFrom('groups').selectAll().where('id', '=', p.groupId).forUpdate().executeTakeFirst()
-    if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
-    if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
-    const open = await sql<{ n: number }>`select coalesce(sum(places - taken), 0)::int as n from vacancies where group_id = ${g.id} and status = 'published'`.execute(tx)
-    const need = g.enrolled + (open.rows[0]?.n ?? 0)
-    if (p.capacity < need) return rejected('capacity_below_occupied', { occupied: need })
-    const row = await tx.updateTable('groups').set({ capacity: p.capacity, updated_at: now }).where('id', '=', g.id).returningAll().executeTakeFirstOrThrow()
+    // conditional update: never below the enrolled children plus places on the bulletin
+    const r = await sql<Record<string, any>>`update groups g set capacity = ${p.capacity}, updated_at = ${now}
+        where g.id = ${p.groupId} and g.kindergarten_id = ${env.actor.kindergartenId ?? ''}
+          and ${p.capacity} >= g.enrolled + (select coalesce(sum(places - taken), 0) from vacancies v where v.group_id = g.id and v.status = 'published')
+        returning g.*`.execute(tx)
+    const row = r.rows[0]
+    if (!row) {
+      const g = await sql<Record<string, any>>`select g.kindergarten_id, g.enrolled + (select coalesce(sum(places - taken), 0)::int from vacancies v
+          where v.group_id = g.id and v.status = 'published') as occupied from groups g where g.id = ${p.groupId}`.execute(tx)
+      const x = g.rows[0]
+      if (!x) return rejected('not_found', { what: 'group', id: p.groupId })
+      if (!ownKg(env, x.kindergarten_id)) return rejected('forbidden_object')
+      return rejected('capacity_below_occupied', { occupied: Number(x.occupied) })
+    }
     await emitKgRow(env, 'group', row)
     return accepted()
   },

@@ -123,7 +123,12 @@ try {
   // that Node loads was made for Node (nodedir trap) and is refused here.
   const probe = spawnSync(process.execPath, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', built], { encoding: 'utf8' })
   const m = /NODE_MODULE_VERSION (\d+)/.exec(probe.stderr)
-  if (probe.status === 0) fail(['The build loads in Node: it was built for Node, not Electron (is npm_config_nodedir set?).'])
+  if (probe.status === 0) {
+    fail([
+      "The build loads in Node: it was compiled against Node's headers, not Electron's",
+      '(npm_config_nodedir set, or a headers mirror serving Node headers). Nothing was installed.',
+    ])
+  }
   if (!m || m[1] !== String(abi)) fail([`The build has ABI ${m ? m[1] : 'unknown'}, Electron ${electronVersion} needs ${abi}.`, probe.stderr.trim()])
 
   rmSync(dir, { recursive: true, force: true })

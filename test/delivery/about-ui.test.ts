@@ -102,6 +102,11 @@ describe('About page: updates and support', () => {
     await page.screenshot({ path: 'test-results/screens/about-diagnostics-ru.png' })
     await noSeriousA11yViolations(page)
 
+    // a failed background check stays quiet: no banner, no alert
+    backend.context.emit('update.error', { code: 'update_check_failed' })
+    await page.waitForTimeout(300)
+    expect(await page.getByRole('alert').count()).toBe(0)
+
     // an update event reaching a web session: the download is refused with a translated reason
     backend.context.emit('update.available', { version: '0.3.0', releaseDate: null })
     await page.getByText('Доступна новая версия 0.3.0.').first().waitFor()

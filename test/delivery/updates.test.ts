@@ -164,6 +164,7 @@ describe('update handlers', () => {
     const { backend } = openBackend(createElectronDesktop({ updater: () => updater, log: quietLog }))
     expect(await backend.invoke('update.check', {})).toEqual({ ok: false, error: { code: 'update_feed_not_configured' } })
     expect(await backend.invoke('update.download', {})).toEqual({ ok: false, error: { code: 'update_not_downloaded' } })
+    expect(await backend.invoke('update.install', {})).toEqual({ ok: false, error: { code: 'update_not_downloaded' } })
     await backend.close()
   })
 

@@ -53,6 +53,7 @@ export function createElectronDesktop(options: ElectronDesktopOptions): DesktopC
   let instance: AppUpdater | null = null
   let feed: string | null = null
   let found: string | null = null
+  let downloaded: string | null = null
   const updater = () => (instance ??= configureUpdater((options.updater ?? defaultUpdater)(), options.log))
 
   return {
@@ -82,9 +83,12 @@ export function createElectronDesktop(options: ElectronDesktopOptions): DesktopC
       } finally {
         u.off('download-progress', listener)
       }
+      downloaded = found
       return { version: found }
     },
     quitAndInstall() {
+      // only a verified, completely downloaded update is installed
+      if (!downloaded) throw new AppError('update_not_downloaded')
       const u = updater()
       // let the IPC reply reach the renderer before the windows close
       setImmediate(() => u.quitAndInstall(false, true))

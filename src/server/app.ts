@@ -83,6 +83,9 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
 
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: opts.bodyLimit ?? 1024 * 1024, trustProxy: false, forceCloseConnections: true })
 
+  // the API speaks JSON only
+  app.removeContentTypeParser('text/plain')
+
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof HttpError) return reply.status(err.status).send(err.body())
     const e = err as { statusCode?: number; code?: string }

@@ -294,16 +294,23 @@ export function certificatesFromPemOrDer(data: Uint8Array): Uint8Array[] {
   return [data]
 }
 
-const cache = new Map<string, ParsedCertificate>()
-/** parseCertificate with a small cache keyed by the DER bytes (verification hot path). */
+const cache = new Map<string, ParsedCertificate[]>()
+/**
+ * parseCertificate with a cache for the verification hot path. Looked up by a cheap key
+ * (length + the signature's last bytes) and confirmed by comparing the whole encoding, so
+ * a forged certificate can never be served a cached parse of another one.
+ */
 export function parseCertificateCached(d: Uint8Array): ParsedCertificate {
-  const key = Buffer.from(d).toString('base64')
-  let p = cache.get(key)
-  if (!p) {
-    p = parseCertificate(Uint8Array.from(d))
-    if (cache.size > 5000) cache.clear()
-    cache.set(key, p)
+  const tail = d.byteLength > 24 ? d.subarray(d.byteLength - 24) : d
+  const key = `${d.byteLength}:${Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength).toString('latin1')}`
+  const bucket = cache.get(key)
+  if (bucket) {
+    for (const c of bucket) if (c.der.byteLength === d.byteLength && Buffer.compare(c.der, d) === 0) return c
   }
+  const p = parseCertificate(Uint8Array.from(d))
+  if (cache.size > 5000) cache.clear()
+  if (bucket) bucket.push(p)
+  else cache.set(key, [p])
   return p
 }
 

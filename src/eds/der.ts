@@ -57,7 +57,36 @@ export function expectTag(n: Node | undefined, tag: number, what: string): Node 
   return n
 }
 
+const oidCache = new Map<string, string>()
 export function decodeOid(b: Uint8Array): string {
+  if (b.length <= 16) {
+    const key = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1')
+    let hit = oidCache.get(key)
+    if (hit === undefined) {
+      hit = decodeOidUncached(b)
+      if (oidCache.size < 4096) oidCache.set(key, hit)
+    }
+    return hit
+  }
+  return decodeOidUncached(b)
+}
+
+const knownOids: Array<{ b: Uint8Array; s: string }> = []
+/** The OID of an OBJECT IDENTIFIER node, without copying or allocating (hot path). */
+export function oidOf(buf: Uint8Array, n: Node): string {
+  const len = n.end - n.cstart
+  outer: for (const k of knownOids) {
+    if (k.b.length !== len) continue
+    for (let i = 0; i < len; i++) if (k.b[i] !== buf[n.cstart + i]) continue outer
+    return k.s
+  }
+  const b = Uint8Array.from(buf.subarray(n.cstart, n.end))
+  const s = decodeOidUncached(b)
+  if (knownOids.length < 256) knownOids.push({ b, s })
+  return s
+}
+
+function decodeOidUncached(b: Uint8Array): string {
   const parts: number[] = []
   let v = 0
   for (let i = 0; i < b.length; i++) {
@@ -74,19 +103,34 @@ export function decodeOid(b: Uint8Array): string {
 }
 
 export function decodeTime(buf: Uint8Array, n: Node): Date {
-  const s = Buffer.from(content(buf, n)).toString('latin1')
-  let y: number, rest: string
+  // digits read straight from the bytes (hot path: signingTime of every signature)
+  let p = n.cstart
+  const end = n.end
+  const d2 = (): number => {
+    const a = buf[p]! - 48
+    const b = buf[p + 1]! - 48
+    if (p + 2 > end || a < 0 || a > 9 || b < 0 || b > 9) throw new DerError('bad time')
+    p += 2
+    return a * 10 + b
+  }
+  let y: number
   if (n.tag === 0x17) {
-    const yy = Number(s.slice(0, 2))
+    const yy = d2()
     y = yy >= 50 ? 1900 + yy : 2000 + yy
-    rest = s.slice(2)
-  } else if (n.tag === 0x18) {
-    y = Number(s.slice(0, 4))
-    rest = s.slice(4)
-  } else throw new DerError('expected time')
-  const m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(?:\.\d+)?Z$/.exec(rest)
-  if (!m) throw new DerError('bad time')
-  return new Date(Date.UTC(y, Number(m[1]) - 1, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0)))
+  } else if (n.tag === 0x18) y = d2() * 100 + d2()
+  else throw new DerError('expected time')
+  const mo = d2()
+  const dd = d2()
+  const hh = d2()
+  const mi = d2()
+  let ss = 0
+  if (p < end && buf[p] !== 0x5a) ss = d2()
+  if (p < end && buf[p] === 0x2e) {
+    p++
+    while (p < end && buf[p]! >= 48 && buf[p]! <= 57) p++
+  }
+  if (p !== end - 1 || buf[p] !== 0x5a) throw new DerError('bad time')
+  return new Date(Date.UTC(y, mo - 1, dd, hh, mi, ss))
 }
 
 // ---------------------------------------------------------------- writer

@@ -111,6 +111,19 @@ export async function loadCrl(src: Uint8Array | string, timeoutMs = 5000): Promi
   return crl
 }
 
+const crlChecked = new WeakMap<ParsedCrl, Map<string, boolean>>()
+/** CRL signature check, remembered per CRL object and issuer (CRLs are cached by source). */
+function crlSignedBy(crl: ParsedCrl, issuer: ParsedCertificate): boolean {
+  let m = crlChecked.get(crl)
+  if (!m) crlChecked.set(crl, (m = new Map()))
+  let ok = m.get(issuer.fingerprint)
+  if (ok === undefined) {
+    ok = signedBy(crl, issuer)
+    m.set(issuer.fingerprint, ok)
+  }
+  return ok
+}
+
 /** Check `cert` against CRLs issued by `issuer`. */
 export function checkCrl(
   cert: ParsedCertificate,
@@ -120,15 +133,21 @@ export function checkCrl(
   origin: string,
 ): RevocationResult {
   const checkedAt = now.toISOString()
-  const mine = crls.filter((c) => Buffer.compare(c.issuerDer, cert.issuerDer) === 0)
-  if (mine.length === 0) return { status: 'unknown', source: 'crl', origin, reason: 'crl_issuer_mismatch', checkedAt }
-  const valid = mine.filter((c) => signedBy(c, issuer))
-  if (valid.length === 0) return { status: 'unknown', source: 'crl', origin, reason: 'crl_signature_invalid', checkedAt }
-  for (const c of valid) {
+  let sameIssuer = false
+  let signed = false
+  let fresh = false
+  const t = now.getTime()
+  for (const c of crls) {
+    if (Buffer.compare(c.issuerDer, cert.issuerDer) !== 0) continue
+    sameIssuer = true
+    if (!crlSignedBy(c, issuer)) continue
+    signed = true
     const at = c.revoked.get(cert.serialHex)
     if (at) return { status: 'revoked', source: 'crl', origin, revokedAt: at.toISOString(), checkedAt }
+    if (c.thisUpdate.getTime() <= t + 300_000 && (c.nextUpdate === null || c.nextUpdate.getTime() >= t)) fresh = true
   }
-  const fresh = valid.some((c) => c.thisUpdate.getTime() <= now.getTime() + 300_000 && (c.nextUpdate === null || c.nextUpdate >= now))
+  if (!sameIssuer) return { status: 'unknown', source: 'crl', origin, reason: 'crl_issuer_mismatch', checkedAt }
+  if (!signed) return { status: 'unknown', source: 'crl', origin, reason: 'crl_signature_invalid', checkedAt }
   if (!fresh) return { status: 'unknown', source: 'crl', origin, reason: 'crl_expired', checkedAt }
   return { status: 'good', source: 'crl', origin, checkedAt }
 }
@@ -282,8 +301,7 @@ export async function checkRevocation(
   now: Date,
 ): Promise<RevocationResult> {
   const mode = opts.mode ?? 'auto'
-  const checkedAt = now.toISOString()
-  if (mode === 'none') return { status: 'not_checked', source: null, checkedAt }
+  if (mode === 'none') return { status: 'not_checked', source: null, checkedAt: now.toISOString() }
   const timeoutMs = opts.timeoutMs ?? 5000
   const reasons: string[] = []
   if (mode === 'auto' || mode === 'ocsp') {
@@ -302,7 +320,9 @@ export async function checkRevocation(
     const origins: string[] = []
     for (const s of srcs) {
       try {
-        crls.push(await loadCrl(s, timeoutMs))
+        // cached CRLs without an await (verification hot path)
+        const hit = typeof s === 'string' ? crlCache.get(s) : undefined
+        crls.push(hit && hit.until > now.getTime() && hit.until > Date.now() ? hit.crl : await loadCrl(s, timeoutMs))
         origins.push(typeof s === 'string' ? s : 'crl')
       } catch {
         reasons.push(`crl_unavailable`)
@@ -314,5 +334,5 @@ export async function checkRevocation(
       reasons.push(r.reason ?? 'crl')
     }
   }
-  return { status: 'unknown', source: null, reason: reasons.join(', '), checkedAt }
+  return { status: 'unknown', source: null, reason: reasons.join(', '), checkedAt: now.toISOString() }
 }

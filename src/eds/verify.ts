@@ -15,6 +15,10 @@ import { OID, type Role } from './oids'
 import { checkRevocation, type RevocationOptions, type RevocationResult } from './revocation'
 import { publicKeyOf, type TrustStore } from './trust'
 
+// direct references (namespace members are getters once transpiled: hot path)
+const { children: der_children, content: der_content, decodeOid: der_decodeOid, decodeTime: der_decodeTime, read: der_read } = der
+
+
 export interface Expectation {
   /** the signer's IIN must be this */
   iin?: string
@@ -84,9 +88,12 @@ export interface VerifyReport {
   checks: Record<CheckName, CheckState>
 }
 
+const entryCache = new WeakMap<ParsedCertificate, ChainEntry>()
 const chainEntry = (c: ParsedCertificate): ChainEntry => {
-  const i = infoOf(c)
-  return {
+  const hit = entryCache.get(c)
+  if (hit) return hit
+  const i = cachedInfo(c)
+  const e = {
     subject: i.subject,
     issuer: i.issuer,
     serialNumber: i.serialNumber,
@@ -94,6 +101,8 @@ const chainEntry = (c: ParsedCertificate): ChainEntry => {
     validTo: i.validTo,
     fingerprintSha256: i.fingerprintSha256,
   }
+  entryCache.set(c, e)
+  return e
 }
 
 const infoCache = new WeakMap<ParsedCertificate, CertificateInfo>()
@@ -110,12 +119,50 @@ function attrValue(p: ParsedCms, oid: string): Uint8Array | null {
   return p.signers[0]?.attrs.get(oid)?.[0] ?? null
 }
 
+interface Ctx {
+  errors: Violation[]
+  checks: Record<CheckName, CheckState>
+  purpose: Purpose
+}
+
+function addFail(ctx: Ctx, code: EdsCode, params?: Params): void {
+  ctx.errors.push(params ? { code, params } : { code })
+}
+
+function makeReport(
+  ctx: Ctx,
+  signer: ParsedCertificate | null,
+  signingTime: Date | null,
+  validityTime: Date,
+  content: Uint8Array | null,
+  chain: ParsedCertificate[],
+  revocation: RevocationResult,
+): VerifyReport {
+  const first = ctx.errors[0]
+  const entries: ChainEntry[] = []
+  for (const c of chain) entries.push(chainEntry(c))
+  const r: VerifyReport = {
+    ok: ctx.errors.length === 0,
+    errors: ctx.errors,
+    signer: signer ? cachedInfo(signer) : null,
+    signingTime: signingTime ? signingTime.toISOString() : null,
+    validityTime: validityTime.toISOString(),
+    purpose: ctx.purpose,
+    content,
+    chain: entries,
+    revocation,
+    checks: ctx.checks,
+  }
+  if (first) {
+    r.code = first.code as EdsCode
+    if (first.params) r.params = first.params
+  }
+  return r
+}
+
 export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   const now = o.now ?? new Date()
   const errors: Violation[] = []
-  const fail = (code: EdsCode, params?: Params): void => {
-    errors.push(params ? { code, params } : { code })
-  }
   const checks: Record<CheckName, CheckState> = {
     structure: 'skipped',
     digest: 'skipped',
@@ -127,29 +174,7 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     identity: 'skipped',
     revocation: 'skipped',
   }
-  const report = (
-    signer: ParsedCertificate | null,
-    signingTime: Date | null,
-    validityTime: Date,
-    content: Uint8Array | null,
-    chain: ParsedCertificate[],
-    revocation: RevocationResult,
-  ): VerifyReport => {
-    const first = errors[0]
-    return {
-      ok: errors.length === 0,
-      ...(first ? { code: first.code as EdsCode, ...(first.params ? { params: first.params } : {}) } : {}),
-      errors,
-      signer: signer ? cachedInfo(signer) : null,
-      signingTime: signingTime ? signingTime.toISOString() : null,
-      validityTime: validityTime.toISOString(),
-      purpose: o.purpose,
-      content,
-      chain: chain.map(chainEntry),
-      revocation,
-      checks,
-    }
-  }
+  const ctx: Ctx = { errors, checks, purpose: o.purpose }
   const notChecked: RevocationResult = { status: 'not_checked', source: null, checkedAt: now.toISOString() }
 
   // ---- structure
@@ -161,13 +186,13 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     for (const c of p.certificates) extras.push(parseCertificateCached(c))
   } catch {
     checks.structure = 'failed'
-    fail('eds_cms_malformed')
-    return report(null, null, o.at ?? now, null, [], notChecked)
+    addFail(ctx, 'eds_cms_malformed')
+    return makeReport(ctx, null, null, o.at ?? now, null, [], notChecked)
   }
   if (p.signers.length !== 1) {
     checks.structure = 'failed'
-    fail('eds_cms_signer_count', { count: p.signers.length })
-    return report(null, null, o.at ?? now, p.content, [], notChecked)
+    addFail(ctx, 'eds_cms_signer_count', { count: p.signers.length })
+    return makeReport(ctx, null, null, o.at ?? now, p.content, [], notChecked)
   }
   const si = p.signers[0]!
   signerCert =
@@ -178,24 +203,24 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     ) ?? null
   if (!signerCert) {
     checks.structure = 'failed'
-    fail('eds_signer_cert_missing')
-    return report(null, null, o.at ?? now, p.content, [], notChecked)
+    addFail(ctx, 'eds_signer_cert_missing')
+    return makeReport(ctx, null, null, o.at ?? now, p.content, [], notChecked)
   }
   const md = attrValue(p, OID.messageDigest)
   if (!si.signedAttrs || !md) {
     checks.structure = 'failed'
-    fail('eds_signed_attrs_missing', { attribute: 'messageDigest' })
-    return report(signerCert, null, o.at ?? now, p.content, [], notChecked)
+    addFail(ctx, 'eds_signed_attrs_missing', { attribute: 'messageDigest' })
+    return makeReport(ctx, signerCert, null, o.at ?? now, p.content, [], notChecked)
   }
   if (si.digestAlg !== OID.sha256 || (si.signatureAlg !== OID.rsaEncryption && si.signatureAlg !== OID.sha256WithRSA)) {
     checks.structure = 'failed'
-    fail('eds_unsupported_algorithm', { algorithm: `${si.digestAlg}/${si.signatureAlg}` })
-    return report(signerCert, null, o.at ?? now, p.content, [], notChecked)
+    addFail(ctx, 'eds_unsupported_algorithm', { algorithm: `${si.digestAlg}/${si.signatureAlg}` })
+    return makeReport(ctx, signerCert, null, o.at ?? now, p.content, [], notChecked)
   }
   let signingTime: Date | null = null
   const st = attrValue(p, OID.signingTime)
   try {
-    if (st) signingTime = der.decodeTime(st, der.read(st, 0))
+    if (st) signingTime = der_decodeTime(st, der_read(st, 0))
   } catch {
     /* treated as absent */
   }
@@ -204,18 +229,18 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   // ---- content and digest
   let content: Uint8Array | null = p.content
   if (!content && !o.content) {
-    fail('eds_content_missing')
+    addFail(ctx, 'eds_content_missing')
     checks.digest = 'failed'
   } else {
     if (content && o.content && Buffer.compare(content, o.content) !== 0) {
-      fail('eds_content_mismatch')
+      addFail(ctx, 'eds_content_mismatch')
       checks.digest = 'failed'
     }
     content = content ?? o.content ?? null
-    const mdNode = der.read(md, 0)
+    const mdNode = der_read(md, 0)
     if (checks.digest !== 'failed') {
-      if (mdNode.tag !== 0x04 || Buffer.compare(der.content(md, mdNode), sha256(content!)) !== 0) {
-        fail('eds_digest_mismatch')
+      if (mdNode.tag !== 0x04 || Buffer.compare(der_content(md, mdNode), sha256(content!)) !== 0) {
+        addFail(ctx, 'eds_digest_mismatch')
         checks.digest = 'failed'
       } else checks.digest = 'ok'
     }
@@ -229,18 +254,18 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     sigOk = false
   }
   if (!sigOk) {
-    fail('eds_signature_invalid')
+    addFail(ctx, 'eds_signature_invalid')
     checks.signature = 'failed'
   } else {
     checks.signature = 'ok'
     const scv2 = attrValue(p, OID.signingCertificateV2)
     if (scv2 && !essMatches(scv2, signerCert)) {
-      fail('eds_signing_cert_mismatch')
+      addFail(ctx, 'eds_signing_cert_mismatch')
       checks.signature = 'failed'
     }
   }
   if (signingTime && signingTime.getTime() > now.getTime() + (o.maxFutureSkewMs ?? 300_000)) {
-    fail('eds_signing_time_future', { signingTime: signingTime.toISOString() })
+    addFail(ctx, 'eds_signing_time_future', { signingTime: signingTime.toISOString() })
   }
   const at = o.at ?? signingTime ?? now
 
@@ -249,7 +274,7 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   let chain: ParsedCertificate[] = [signerCert]
   if (!chainR.ok) {
     checks.chain = 'failed'
-    fail(chainR.code, chainR.code === 'eds_chain_untrusted' ? { issuer: chainR.issuer } : { subject: chainR.subject })
+    addFail(ctx, chainR.code, chainR.code === 'eds_chain_untrusted' ? { issuer: chainR.issuer } : { subject: chainR.subject })
   } else {
     chain = chainR.chain
     checks.chain = 'ok'
@@ -258,22 +283,22 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   // ---- validity at the signing time
   checks.validity = 'ok'
   if (at < signerCert.notBefore) {
-    fail('eds_cert_not_yet_valid', { validFrom: signerCert.notBefore.toISOString() })
+    addFail(ctx, 'eds_cert_not_yet_valid', { validFrom: signerCert.notBefore.toISOString() })
     checks.validity = 'failed'
   } else if (at > signerCert.notAfter) {
-    fail('eds_cert_expired', { validTo: signerCert.notAfter.toISOString() })
+    addFail(ctx, 'eds_cert_expired', { validTo: signerCert.notAfter.toISOString() })
     checks.validity = 'failed'
   }
   for (const ca of chain.slice(1)) {
     if (at < ca.notBefore || at > ca.notAfter) {
-      fail('eds_ca_invalid_at_time', { subject: cachedInfo(ca).commonName ?? cachedInfo(ca).subject })
+      addFail(ctx, 'eds_ca_invalid_at_time', { subject: cachedInfo(ca).commonName ?? cachedInfo(ca).subject })
       checks.validity = 'failed'
     }
   }
 
   // ---- key usage / EKU for the purpose
   if (purposeOf(signerCert) !== o.purpose || signerCert.unknownCritical.length > 0) {
-    fail('eds_wrong_key_usage', { expected: o.purpose === 'sign' ? 'SIGN (RSA)' : 'AUTH (AUTH_RSA)' })
+    addFail(ctx, 'eds_wrong_key_usage', { expected: o.purpose === 'sign' ? 'SIGN (RSA)' : 'AUTH (AUTH_RSA)' })
     checks.keyUsage = 'failed'
   } else checks.keyUsage = 'ok'
 
@@ -282,7 +307,7 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   if (need && need.length > 0) {
     const have = rolesOf(signerCert)
     if (!need.some((r) => have.includes(r))) {
-      fail('eds_missing_role', { required: need.join(' | ') })
+      addFail(ctx, 'eds_missing_role', { required: need.join(' | ') })
       checks.role = 'failed'
     } else checks.role = 'ok'
   }
@@ -292,11 +317,11 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   if (o.expect?.iin !== undefined || o.expect?.bin !== undefined) {
     checks.identity = 'ok'
     if (o.expect.iin !== undefined && info.iin !== o.expect.iin) {
-      fail('eds_iin_mismatch', { expected: maskIin(o.expect.iin), actual: info.iin ? maskIin(info.iin) : '-' })
+      addFail(ctx, 'eds_iin_mismatch', { expected: maskIin(o.expect.iin), actual: info.iin ? maskIin(info.iin) : '-' })
       checks.identity = 'failed'
     }
     if (o.expect.bin !== undefined && info.bin !== o.expect.bin) {
-      fail('eds_bin_mismatch', { expected: o.expect.bin, actual: info.bin ?? '-' })
+      addFail(ctx, 'eds_bin_mismatch', { expected: o.expect.bin, actual: info.bin ?? '-' })
       checks.identity = 'failed'
     }
   }
@@ -309,34 +334,41 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     if (!issuer) revocation = { status: 'unknown', source: null, reason: 'issuer_unknown', checkedAt: now.toISOString() }
     else revocation = await checkRevocation(signerCert, issuer, o.revocation ?? {}, now)
     if (revocation.status === 'revoked') {
-      fail('eds_revoked', { revokedAt: revocation.revokedAt ?? '-', source: revocation.source ?? '-' })
+      addFail(ctx, 'eds_revoked', { revokedAt: revocation.revokedAt ?? '-', source: revocation.source ?? '-' })
       checks.revocation = 'failed'
     } else if (revocation.status === 'unknown') {
       if (o.requireRevocation ?? true) {
-        fail('eds_revocation_unknown', { reason: revocation.reason ?? '-' })
+        addFail(ctx, 'eds_revocation_unknown', { reason: revocation.reason ?? '-' })
         checks.revocation = 'failed'
       } else checks.revocation = 'skipped'
     } else checks.revocation = 'ok'
   }
-  return report(signerCert, signingTime, at, p.content, chain, revocation)
+  return makeReport(ctx, signerCert, signingTime, at, p.content, chain, revocation)
+}
+
+const fpCache = new WeakMap<ParsedCertificate, Buffer>()
+function fingerprintBytes(c: ParsedCertificate): Buffer {
+  let b = fpCache.get(c)
+  if (!b) fpCache.set(c, (b = Buffer.from(c.fingerprint, 'hex')))
+  return b
 }
 
 /** Does a signingCertificateV2 attribute value name this certificate? */
 function essMatches(value: Uint8Array, cert: ParsedCertificate): boolean {
   try {
-    const top = der.read(value, 0)
-    const [certs] = der.children(value, top)
-    for (const id of der.children(value, certs!)) {
-      const parts = der.children(value, id)
+    const top = der_read(value, 0)
+    const [certs] = der_children(value, top)
+    for (const id of der_children(value, certs!)) {
+      const parts = der_children(value, id)
       let i = 0
       let hashAlg: string = OID.sha256
       if (parts[0]?.tag === 0x30) {
-        hashAlg = der.decodeOid(der.content(value, der.children(value, parts[0])[0]!))
+        hashAlg = der_decodeOid(der_content(value, der_children(value, parts[0])[0]!))
         i++
       }
       if (hashAlg !== OID.sha256) continue
-      const h = der.content(value, parts[i]!)
-      if (Buffer.from(h).toString('hex') === cert.fingerprint) return true
+      const h = der_content(value, parts[i]!)
+      if (Buffer.compare(h, fingerprintBytes(cert)) === 0) return true
     }
   } catch {
     return false

@@ -12,7 +12,7 @@ import { sql, type Kysely } from 'kysely'
 import { makeBin, makeIin } from '../../core/iin'
 import { kzCalendar, workingDeadline } from '../../core/calendar'
 import { DEMO_ORGANIZATIONS, DEMO_PEOPLE } from '../../eds/demo/people'
-import { sequence } from '../work'
+import { SEQUENCE_LOCK, sequence } from '../work'
 import { CORRECTION_TYPES, DISTRICTS, KG_NAMES, KK_GIVEN_F, KK_GIVEN_M, KK_SURNAMES_M, RU_GIVEN_F, RU_GIVEN_M, RU_SURNAMES_M, STREETS } from './names'
 
 export interface SeedOptions {
@@ -64,8 +64,18 @@ const AGE_GROUPS = [
 
 const feminine = (s: string): string => (s.endsWith('ов') || s.endsWith('ев') || s.endsWith('ин') ? `${s}а` : s)
 
-async function insertMany(db: Kysely<any>, table: string, rows: Record<string, unknown>[], chunk = 1000): Promise<void> {
-  for (let i = 0; i < rows.length; i += chunk) await db.insertInto(table).values(rows.slice(i, i + chunk)).execute()
+/**
+ * Batched insert with one JSON parameter per statement (jsonb_populate_recordset): cheap
+ * to bind for PGlite and PostgreSQL alike; columns absent from the rows keep their defaults.
+ */
+async function insertMany(db: Kysely<any>, table: string, rows: Record<string, unknown>[], chunk = 5000): Promise<void> {
+  if (!rows.length) return
+  const cols = Object.keys(rows[0]!)
+  const list = sql.join(cols.map((c) => sql.ref(c)))
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = JSON.stringify(rows.slice(i, i + chunk))
+    await sql`insert into ${sql.table(table)} (${list}) select ${list} from jsonb_populate_recordset(null::${sql.table(table)}, ${part}::jsonb)`.execute(db)
+  }
 }
 
 export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promise<SeedStats> {
@@ -104,7 +114,7 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await tx.insertInto('districts').values(DISTRICTS.map((d) => ({ id: d.id, region_id: DEMO_REGION, name_kk: d.kk, name_ru: d.ru }))).execute()
 
     // kindergartens: the demo PKI organisations first (their BINs sign in), then the city
-    const nKg = Math.max(150, Math.round(scale / 270))
+    const nKg = Math.max(24, Math.round((scale * 150) / 40_000))
     const usedBin = new Set<string>()
     const kgs: { id: string; type: string; district: string; languages: string[]; correction: string[] }[] = []
     const kgRows: Record<string, unknown>[] = []
@@ -113,7 +123,9 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
       const demo = demoKgs[i]
       const district = DISTRICTS[i % DISTRICTS.length]!
       const r = rnd()
-      const type = demo ? (demo.private ? 'private_state_order' : 'state') : r < 0.6 ? 'state' : r < 0.75 ? 'private' : r < 0.88 ? 'private_state_order' : r < 0.94 ? 'sanatorium' : 'special'
+      // every type at least once, then the city's mix
+      const forced = ['private', 'sanatorium', 'special', 'private_state_order'][i - demoKgs.length]
+      const type = demo ? (demo.private ? 'private_state_order' : 'state') : forced ? forced : r < 0.6 ? 'state' : r < 0.75 ? 'private' : r < 0.88 ? 'private_state_order' : r < 0.94 ? 'sanatorium' : 'special'
       const correction = type === 'special' ? [pick(CORRECTION_TYPES.slice(0, 6)), pick(CORRECTION_TYPES.slice(0, 6))].filter((v, j, a) => a.indexOf(v) === j) : type === 'sanatorium' ? ['tuberculosis'] : []
       const languages = rnd() < 0.3 ? ['kk', 'ru'] : rnd() < 0.6 ? ['kk'] : ['ru']
       if (demo) languages.splice(0, languages.length, 'kk', 'ru')
@@ -367,7 +379,7 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await insertMany(tx, 'groups', groupRows)
     await insertMany(tx, 'applicants', applicants)
     await insertMany(tx, 'children', children)
-    await insertMany(tx, 'applications', apps, 800)
+    await insertMany(tx, 'applications', apps)
     await insertMany(tx, 'privilege_documents', privDocs)
     await insertMany(tx, 'contracts', contracts)
     await insertMany(tx, 'enrolments', enrolments)
@@ -379,36 +391,42 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await insertMany(tx, 'staff_accounts', staff)
 
     // the change feed: every row once, so a workstation syncs the city from cursor 0
-    // (cursors are given by bq_sequence() after the commit, like every write)
+    // Cursors are given here under the sequencer's lock (held until this transaction
+    // commits, exactly like bq_sequence), from a temporary sequence starting after the
+    // highest cursor: cheaper than sequencing ~70k rows after the commit.
+    await sql`select pg_advisory_xact_lock(${SEQUENCE_LOCK})`.execute(tx)
+    const top = await sql<{ c: number }>`select coalesce(max(cursor), 0)::int8 as c from change_log`.execute(tx)
+    await sql.raw(`create temporary sequence seed_cursor start with ${Number(top.rows[0]?.c ?? 0) + 1}`).execute(tx)
     const feed = async (q: ReturnType<typeof sql>): Promise<void> => {
       await q.execute(tx)
     }
-    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select 'kindergarten', k.id, 'upsert', to_jsonb(k), k.id, k.region_id, k.district_id, null, ${now} from kindergartens k order by k.id`)
-    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select 'group', g.id, 'upsert', to_jsonb(g), g.kindergarten_id, k.region_id, k.district_id, null, ${now}
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'kindergarten', k.id, 'upsert', to_jsonb(k), k.id, k.region_id, k.district_id, null, ${now} from kindergartens k order by k.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'group', g.id, 'upsert', to_jsonb(g), g.kindergarten_id, k.region_id, k.district_id, null, ${now}
         from groups g join kindergartens k on k.id = g.kindergarten_id order by g.id`)
-    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select 'application', a.id, 'upsert',
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'application', a.id, 'upsert',
              to_jsonb(a) || jsonb_build_object('child_name', c.full_name, 'child_iin', c.iin, 'child_birth_date', c.birth_date,
                'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email),
              null, a.region_id, a.district_id, a.queue_type, ${now}
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
     for (const [entity, table] of [['vacancy', 'vacancies'], ['bid', 'bids'], ['contract', 'contracts'], ['enrolment', 'enrolments']] as const) {
-      await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-        select ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
+      await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+        select nextval('seed_cursor'), ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
           from ${sql.table(table)} x join kindergartens k on k.id = x.kindergarten_id order by x.id`)
     }
-    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select 'referral', r.id, 'upsert', to_jsonb(r), case when r.hidden then null else r.kindergarten_id end,
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'referral', r.id, 'upsert', to_jsonb(r), case when r.hidden then null else r.kindergarten_id end,
              a.region_id, a.district_id, a.queue_type, ${now}
         from referrals r join applications a on a.id = r.application_id order by r.id`)
-    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select 'voucher', v.id, 'upsert', to_jsonb(v), null, a.region_id, a.district_id, a.queue_type, ${now}
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'voucher', v.id, 'upsert', to_jsonb(v), null, a.region_id, a.district_id, a.queue_type, ${now}
         from vouchers v join applications a on a.id = v.application_id order by v.id`)
-    await feed(sql`insert into change_log (entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select 'reviewer_decision', d.id, 'upsert', to_jsonb(d), null, a.region_id, a.district_id, a.queue_type, ${now}
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'reviewer_decision', d.id, 'upsert', to_jsonb(d), null, a.region_id, a.district_id, a.queue_type, ${now}
         from reviewer_decisions d join applications a on a.id = d.application_id order by d.id`)
+    await sql`drop sequence seed_cursor`.execute(tx)
     const changes = await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(tx)
     const out: SeedStats = {
       skipped: false,

@@ -2,9 +2,10 @@
  * The demo PKI for tests: generated once (bq demo keys) into
  * node_modules/.cache/bq-demo-pki/v<version>, reused by every suite and regenerated when
  * older than a week (its CRL and certificates are dated from generation). Safe when
- * several test workers call it at once (generate into a temp folder, then rename).
+ * several test workers call it at once: one generates (under a lock folder, into a temp
+ * folder renamed into place), the others wait for it.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { DEMO_PKI_VERSION, generateDemoPki, type DemoPkiManifest, type DemoPkiPerson } from '../../src/eds/demo/generate'
@@ -49,16 +50,36 @@ async function load(): Promise<DemoPki> {
   let manifest = fresh(dir)
   if (!manifest) {
     await mkdir(cacheRoot, { recursive: true })
-    const tmp = await mkdtemp(join(cacheRoot, 'tmp-'))
-    await generateDemoPki(tmp)
-    const old = `${dir}.old-${process.pid}-${Date.now()}`
-    if (existsSync(dir) && !fresh(dir)) await rename(dir, old).catch(() => undefined)
-    await rename(tmp, dir).catch(async () => {
-      // another worker won the race: use theirs
-      await rm(tmp, { recursive: true, force: true })
-    })
-    await rm(old, { recursive: true, force: true })
-    manifest = JSON.parse(await readFile(join(dir, 'people.json'), 'utf8')) as DemoPkiManifest
+    // one generator at a time across test workers: the others wait for its result
+    const lock = join(cacheRoot, `v${DEMO_PKI_VERSION}.lock`)
+    const deadline = Date.now() + 180_000
+    for (;;) {
+      try {
+        await mkdir(lock)
+        break
+      } catch {
+        manifest = fresh(dir)
+        if (manifest) break
+        const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
+        if (age > 120_000) await rm(lock, { recursive: true, force: true }) // a crashed generator
+        if (Date.now() > deadline) throw new Error('timed out waiting for the demo PKI')
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    }
+    if (!manifest) {
+      try {
+        manifest = fresh(dir)
+        if (!manifest) {
+          const tmp = await mkdtemp(join(cacheRoot, 'tmp-'))
+          await generateDemoPki(tmp)
+          if (existsSync(dir)) await rm(dir, { recursive: true, force: true })
+          await rename(tmp, dir)
+          manifest = JSON.parse(await readFile(join(dir, 'people.json'), 'utf8')) as DemoPkiManifest
+        }
+      } finally {
+        await rm(lock, { recursive: true, force: true })
+      }
+    }
   }
   const m = manifest
   const person = (id: string): DemoPkiPerson => {

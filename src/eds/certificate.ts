@@ -338,8 +338,8 @@ export function infoOf(p: ParsedCertificate): CertificateInfo {
     serialNumber: p.serialHex,
     validFrom: p.notBefore.toISOString(),
     validTo: p.notAfter.toISOString(),
-    algorithm: p.keyAlg === OID.rsaEncryption ? `RSA ${p.keyBits}` : p.keyAlg,
-    signatureAlgorithm: p.sigAlg === OID.sha256WithRSA ? 'SHA256withRSA' : p.sigAlg,
+    algorithm: p.keyAlg === OID.rsaEncryption ? `RSA ${p.keyBits}` : (KEY_ALG_NAMES[p.keyAlg] ?? keyAlgFamily(p.keyAlg)),
+    signatureAlgorithm: SIG_ALG_NAMES[p.sigAlg] ?? p.sigAlg,
     purpose: purposeOf(p),
     keyUsage: p.keyUsage ?? [],
     extKeyUsage: p.extKeyUsage ?? [],
@@ -350,6 +350,16 @@ export function infoOf(p: ParsedCertificate): CertificateInfo {
     fingerprintSha256: p.fingerprint,
     certificatePem: toPem(p.der),
   }
+}
+
+const KEY_ALG_NAMES: Record<string, string> = {
+  '1.2.398.3.10.1.1.1.1': 'GOST 34.310-2004',
+}
+const keyAlgFamily = (oid: string): string => (oid.startsWith('1.2.398.3.10.1.1.2.') ? `GOST 2015 (${oid})` : oid)
+const SIG_ALG_NAMES: Record<string, string> = {
+  [OID.sha256WithRSA]: 'SHA256withRSA',
+  '1.2.840.113549.1.1.5': 'SHA1withRSA',
+  '1.2.398.3.10.1.1.1.2': 'GOST 34.311-95 with GOST 34.310-2004',
 }
 
 /** Describe a certificate (DER or PEM) for the key dialog and reports. Pure parsing. */

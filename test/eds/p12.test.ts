@@ -4,6 +4,7 @@ import { ensureDemoPki, type DemoPki } from '../helpers/demo-pki'
 import { Pkcs12Provider } from '../../src/eds/p12'
 import { keyForPurpose } from '../../src/eds/provider'
 import { AppError } from '../../src/core/result'
+import { describeCertificate } from '../../src/eds/certificate'
 
 let pki: DemoPki
 beforeAll(async () => {
@@ -88,5 +89,20 @@ describe('PKCS#12 provider', () => {
     // GOST keys are reported as unsupported, not crashed on
     const gost = readFileSync(base + 'GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12')
     expect(codeOf(() => Pkcs12Provider.open(gost, Buffer.from('Qwerty12')))).toBe('eds_unsupported_key')
+  })
+})
+
+describe('describeCertificate on real NCA certificates', () => {
+  it('describes the production roots and a GOST organisation certificate (when the samples are present)', () => {
+    let root: Buffer
+    try {
+      root = readFileSync('../shared/nca-testdata/ca-production-2015/root_rsa.crt')
+    } catch {
+      console.log('skipped: ../shared/nca-testdata not present')
+      return
+    }
+    expect(describeCertificate(root)).toMatchObject({ commonName: 'НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)', algorithm: 'RSA 4096', isCa: true, purpose: null })
+    const gost = describeCertificate(readFileSync('../shared/nca-testdata/ncanode-go/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.cer'))
+    expect(gost).toMatchObject({ algorithm: 'GOST 34.310-2004', purpose: 'sign', roles: ['employee', 'first_head'], bin: '123456789021', organization: 'АО "ТЕСТ"' })
   })
 })

@@ -89,7 +89,13 @@ export class TrustStore {
       }
       const issuer = candidates.find((c) => signedBy(cur, c))
       if (!issuer) return { ok: false, code: 'eds_chain_invalid', subject: subjectCn(cur), issuer: issuerCn(cur) }
-      if (!issuer.ca || (issuer.keyUsage !== null && !issuer.keyUsage.includes('keyCertSign'))) {
+      // CAs below this issuer in the chain (the leaf is not counted) must respect its pathLen
+      const casBelow = chain.length - 1
+      if (
+        !issuer.ca ||
+        (issuer.keyUsage !== null && !issuer.keyUsage.includes('keyCertSign')) ||
+        (issuer.pathLen !== null && casBelow > issuer.pathLen)
+      ) {
         return { ok: false, code: 'eds_chain_invalid', subject: subjectCn(issuer), issuer: issuerCn(issuer) }
       }
       if (chain.includes(issuer)) break

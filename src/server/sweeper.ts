@@ -7,7 +7,8 @@
  * per-row decisions to src/core once its timer API lands.
  */
 import { sql, type Kysely } from 'kysely'
-import { addCalendarDays, addWorkingDays, type CalendarData } from './calendar'
+import { t2StopListUntil } from '../core/timers'
+import { addCalendarDays, type CalendarData } from './calendar'
 import { dateText, emitApplication, emitKgRow, type CommandEnv } from './commands/context'
 import { releasePlace } from './commands/shared'
 import type { KgDirectory } from './scope'
@@ -55,12 +56,13 @@ export async function sweep(db: Kysely<any>, now: Date, cal: CalendarData, kgs: 
         const lapsed = a.lapsed_referrals + 1
         if (lapsed >= 2) {
           await w.tx.updateTable('applications').set({ lapsed_referrals: lapsed, status: 'removed', updated_at: now, version: sql`version + 1` }).where('id', '=', r.application_id).execute()
-          await notifyApp(w, await emitApplication(e, r.application_id), 'removed_from_queue', { number: a.number })
+          await notifyApp(w, await emitApplication(e, r.application_id), 'removed_from_queue', { number: a.number, reason: 'second_lapse' })
           res.removedFromQueue++
         } else {
-          const until = addWorkingDays(now, 10, cal)
+          // counted from the referral's last valid day, so a late sweep gives the same date
+          const until = new Date(t2StopListUntil(cal, new Date(ref.expires_at).toISOString()))
           await w.tx.updateTable('applications').set({ lapsed_referrals: lapsed, status: 'in_queue', stop_list_until: until, updated_at: now, version: sql`version + 1` }).where('id', '=', r.application_id).execute()
-          await notifyApp(w, await emitApplication(e, r.application_id), 'referral_lapsed', { number: a.number, until: dateText(until) })
+          await notifyApp(w, await emitApplication(e, r.application_id), 'referral_lapsed_stop_list', { number: a.number, until: dateText(until), days: 10 })
         }
         timerAudit(w, 'referral_lapsed', r.id)
         res.referralsLapsed++
@@ -105,7 +107,7 @@ export async function sweep(db: Kysely<any>, now: Date, cal: CalendarData, kgs: 
           await w.tx.updateTable('applications').set({ status: 'archived', updated_at: now, version: sql`version + 1` }).where('id', '=', v.application_id).execute()
           res.vouchersExpired++
         }
-        await notifyApp(w, await emitApplication(e, v.application_id), 'voucher_cancelled', { number: app.number })
+        await notifyApp(w, await emitApplication(e, v.application_id), v.status === 'issued' ? 'voucher_interest_missed' : 'voucher_expired', { number: app.number, until: dateText(addCalendarDays(now, 28)) })
         timerAudit(w, v.status === 'issued' ? 'voucher_unconfirmed' : 'voucher_unused', v.id)
       }
       return due.rows.length

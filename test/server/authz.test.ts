@@ -106,7 +106,7 @@ describe.each(BACKENDS)('authorisation (%s)', (backend) => {
     expect(ok.result.position).toBeGreaterThanOrEqual(1)
     expect((await phth.one('review.reject', { decisionId: d(), applicationId: tb.id, reason: 'no conclusion' }, { sign: true })).status).toBe('accepted')
     const out = await s.server.database.db.selectFrom('notifications_outbox').select(['event', 'text_ru']).where('application_id', 'in', [speech.id, tb.id]).orderBy('id').execute()
-    expect(out.map((o) => o.event)).toEqual(['voucher_application_confirmed', 'voucher_application_rejected'])
+    expect(out.map((o) => o.event)).toEqual(['voucher_confirmed', 'voucher_rejected'])
     expect(out[1]!.text_ru).toContain('Мұқанова')
   })
 

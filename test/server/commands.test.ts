@@ -44,9 +44,10 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     expect(cs[0]!.signer_role).toBe('kindergarten')
     // the parent was told, in both languages, in the same transactions
     const out = await db().selectFrom('notifications_outbox').selectAll().where('application_id', '=', app.id).orderBy('id').execute()
-    expect(out.map((o) => o.event)).toEqual(['application_filed', 'referral_issued', 'enrolled'])
-    expect(out[1]!.text_kk).toContain('жолдама')
+    expect(out.map((o) => o.event)).toEqual(['queue_accepted', 'bid_activated', 'contract_signed_enrolled'])
+    expect(out[1]!.text_kk.toLowerCase()).toContain('жолдама')
     expect(out[1]!.text_ru).toContain('направление')
+    expect(out[2]!.text_ru).toContain('Ахметов Әли')
     // the staff feed shows the referral, contract, enrolment of their kindergarten
     const feed = await allChanges(s, staff.token)
     const ents = new Set(feed.rows.map((r) => `${r.entity}:${r.id}`))

@@ -68,7 +68,7 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
     expect(v.taken).toBe(0)
     expect(v.status).toBe('published')
     const out = await db.selectFrom('notifications_outbox').select('event').where('application_id', '=', appId).orderBy('id').execute()
-    expect(out.map((o) => o.event)).toContain('referral_lapsed')
+    expect(out.map((o) => o.event)).toContain('referral_lapsed_stop_list')
     // while on the stop-list no new bid is possible
     const parent = await parentSession(s, 'parent-akhmetov')
     const again = await parent.post('/v1/portal/bids', { bidId: `B-${randomUUID().slice(0, 6)}`, vacancyId, applicationId: appId })

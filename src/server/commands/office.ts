@@ -62,7 +62,7 @@ export const privilegeReject: CommandDef<{ applicationId: string; reason: string
     const status = refs.length ? 'in_queue' : app.status
     await tx.updateTable('applications').set({ privilege_status: 'rejected', status, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: refs.length ? 'referral_cancelled' : 'privilege_rejected', params: { number: app.number } })
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'privilege_rejected', params: { number: app.number, clerk: env.actor.fullName, reason: p.reason } })
     return accepted()
   },
 }
@@ -111,7 +111,7 @@ export const queueRemove: CommandDef<{ applicationId: string; reason: string }> 
     if (['removed', 'archived', 'enrolled'].includes(app.status)) return rejected('invalid_state', { state: app.status })
     await tx.updateTable('applications').set({ status: 'removed', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'removed_from_queue', params: { number: app.number } })
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'removed_from_queue', params: { number: app.number, reason: 'clerk_decision' } })
     return accepted()
   },
 }
@@ -138,7 +138,7 @@ export const voucherIssue: CommandDef<{ voucherId: string; applicationId: string
     env.w.change({ entity: 'voucher', entityId: v.id, op: 'upsert', data: v, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
     await tx.updateTable('applications').set({ status: 'voucher_issued', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_issued', params: { until: dateText(confirmBy) } })
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_issued', params: { deadline: dateText(confirmBy), days: 2 } })
     return accepted()
   },
 }
@@ -172,7 +172,7 @@ export const reviewConfirm: CommandDef<{ decisionId: string; applicationId: stri
     await tx.updateTable('applications').set({ status: 'in_queue', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
     const full = await emitApplication(env, app.id)
     const position = await queuePosition(env, app)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_application_confirmed', params: { position } })
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_confirmed', params: { position } })
     return accepted({ position })
   },
 }
@@ -194,7 +194,7 @@ export const reviewReject: CommandDef<{ decisionId: string; applicationId: strin
     env.w.change({ entity: 'reviewer_decision', entityId: d.id, op: 'upsert', data: d, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
     await tx.updateTable('applications').set({ status: 'archived', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_application_rejected', params: { reviewer: env.actor.fullName } })
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_rejected', params: { reviewer: env.actor.fullName } })
     return accepted()
   },
 }

@@ -101,7 +101,7 @@ export const applicationFile: CommandDef<{
     }
     const full = await emitApplication(env, row.id)
     if (row.status === 'in_queue' && full) {
-      env.w.notify({ applicationId: row.id, recipientIin: env.actor.iin, phone: full.applicant_phone, email: full.applicant_email, event: 'application_filed', params: { number, position: await queuePosition(env, row) } })
+      env.w.notify({ applicationId: row.id, recipientIin: env.actor.iin, phone: full.applicant_phone, email: full.applicant_email, event: 'queue_accepted', params: { number, position: await queuePosition(env, row) } })
     }
     return accepted({ applicationId: row.id, number })
   },

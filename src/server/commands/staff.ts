@@ -174,8 +174,8 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       recipientIin: full?.applicant_iin,
       phone: full?.applicant_phone,
       email: full?.applicant_email,
-      event: 'referral_issued',
-      params: { number: app.number, kindergarten: kg?.name ?? '', until: dateText(expires) },
+      event: 'bid_activated',
+      params: { number: app.number, kindergarten: kg?.name ?? '', validUntil: dateText(expires), days: 5 },
     })
     return accepted({ referralId: ref.id, expiresAt: expires.toISOString() })
   },
@@ -195,7 +195,7 @@ export const bidReject: CommandDef<{ bidId: string; reason: string }> = {
     const bid = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('id', '=', b.id).returningAll().executeTakeFirstOrThrow()
     await emitKgRow(env, 'bid', bid)
     const app = await emitApplication(env, b.application_id)
-    if (app) env.w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event: 'bid_rejected', params: { number: app.number } })
+    if (app) env.w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event: 'bid_declined', params: { kindergarten: (await env.kgs.get(tx, b.kindergarten_id))?.name ?? '', reason: p.reason } })
     return accepted()
   },
 }
@@ -326,7 +326,7 @@ export const enrol: CommandDef<{ enrolmentId: string; contractId: string }> = {
     await tx.updateTable('applications').set({ status: 'enrolled', updated_at: now, turn_deadline: null, version: sql`version + 1` }).where('id', '=', app.id).execute()
     const full = await emitApplication(env, app.id)
     const kg = await env.kgs.get(tx, c.kindergarten_id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'enrolled', params: { kindergarten: kg?.name ?? '' } })
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'contract_signed_enrolled', params: { kindergarten: kg?.name ?? '', child: full.child_name, group: String(g.rows[0]!.name) } })
     return accepted()
   },
 }

@@ -33,7 +33,11 @@ async function rate(fn: () => unknown | Promise<unknown>, ms = 2000): Promise<nu
  * random, which wall time charges to whichever operation happened to be running.
  * Returns [a, b] in operations per CPU-second, and the wall-clock rates for reference.
  */
-async function interleaved(a: () => unknown, b: () => unknown, ms = 5000): Promise<[number, number, number, number]> {
+async function interleaved(
+  a: () => unknown,
+  b: () => unknown,
+  ms = 5000,
+): Promise<[number, number, number, number]> {
   for (let i = 0; i < 300; i++) {
     await a()
     await b()
@@ -58,7 +62,12 @@ async function interleaved(a: () => unknown, b: () => unknown, ms = 5000): Promi
       wall[k]! += now - t0
     }
   }
-  return [(n[0]! * 1000) / cpu[0]!, (n[1]! * 1000) / cpu[1]!, (n[0]! * 1000) / wall[0]!, (n[1]! * 1000) / wall[1]!]
+  return [
+    (n[0]! * 1000) / cpu[0]!,
+    (n[1]! * 1000) / cpu[1]!,
+    (n[0]! * 1000) / wall[0]!,
+    (n[1]! * 1000) / wall[1]!,
+  ]
 }
 
 export async function run(): Promise<boolean> {
@@ -66,21 +75,34 @@ export async function run(): Promise<boolean> {
   const head = pki.person('baldyrgan-head')
   const doc = Buffer.alloc(1024, 'Шарт / Договор ')
   const trust = loadTrustStore(pki.ca.trustDir)
-  const token = createSoftHsmToken({ keys: [{ p12: pki.file('baldyrgan-head', 'sign'), password: pki.password, id: '51' }] })
+  const token = createSoftHsmToken({
+    keys: [{ p12: pki.file('baldyrgan-head', 'sign'), password: pki.password, id: '51' }],
+  })
   try {
     // raw baselines
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const rawSig = cryptoSign('sha256', doc, privateKey)
 
     // CMS signing on the token
-    const p = Pkcs11Provider.open({ module: token.realModule, slot: token.slot, pin: Buffer.from(token.pin) })
+    const p = Pkcs11Provider.open({
+      module: token.realModule,
+      slot: token.slot,
+      pin: Buffer.from(token.pin),
+    })
     // wall time here: the token's work counts, whatever process does it
-    const [, , cmsSign, rawSign] = await interleaved(() => p.sign('51', doc), () => cryptoSign('sha256', doc, privateKey), 3000)
+    const [, , cmsSign, rawSign] = await interleaved(
+      () => p.sign('51', doc),
+      () => cryptoSign('sha256', doc, privateKey),
+      3000,
+    )
     const tokenCms = await p.sign('51', doc)
     await p.close()
 
     // CMS signing with a p12 key (node:crypto inside)
-    const p12 = await Pkcs12Provider.openFile(pki.file('baldyrgan-head', 'sign'), Buffer.from(pki.password))
+    const p12 = await Pkcs12Provider.openFile(
+      pki.file('baldyrgan-head', 'sign'),
+      Buffer.from(pki.password),
+    )
     const k = (await p12.listKeys())[0]!
     const p12Sign = await rate(() => p12.sign(k.keyId, doc))
 
@@ -90,14 +112,24 @@ export async function run(): Promise<boolean> {
       content: doc,
       purpose: 'sign' as const,
       trust,
-      expect: { iin: head.iin, bin: head.organization!.bin, roles: ['first_head', 'sign_right'] as const },
+      expect: {
+        iin: head.iin,
+        bin: head.organization!.bin,
+        roles: ['first_head', 'sign_right'] as const,
+      },
       revocation: { mode: 'crl' as const, crls: [pki.ca.crl] },
     }
-    const check = await verifyCms({ ...opts, expect: { ...opts.expect, roles: [...opts.expect.roles] } })
+    const check = await verifyCms({
+      ...opts,
+      expect: { ...opts.expect, roles: [...opts.expect.roles] },
+    })
     if (!check.ok) throw new Error(`verification failed: ${check.code}`)
     const [cmsVerify, rawVerifySame, cmsVerifyWall, rawVerifyWall] = await interleaved(
       async () => {
-        const r = await verifyCms({ ...opts, expect: { ...opts.expect, roles: [...opts.expect.roles] } })
+        const r = await verifyCms({
+          ...opts,
+          expect: { ...opts.expect, roles: [...opts.expect.roles] },
+        })
         if (!r.ok) throw new Error(r.code)
       },
       () => cryptoVerify('sha256', doc, publicKey, rawSig),
@@ -108,7 +140,11 @@ export async function run(): Promise<boolean> {
       metric: 'cms_sign_softhsm_per_s',
       value: Math.round(cmsSign),
       unit: 'ops/s',
-      baseline: { metric: 'raw_rsa2048_sign_node_per_s', value: Math.round(rawSign), unit: 'ops/s' },
+      baseline: {
+        metric: 'raw_rsa2048_sign_node_per_s',
+        value: Math.round(rawSign),
+        unit: 'ops/s',
+      },
       ratio: +(cmsSign / rawSign).toFixed(3),
     })
     report({
@@ -116,7 +152,11 @@ export async function run(): Promise<boolean> {
       metric: 'cms_sign_p12_per_s',
       value: Math.round(p12Sign),
       unit: 'ops/s',
-      baseline: { metric: 'raw_rsa2048_sign_node_per_s', value: Math.round(rawSign), unit: 'ops/s' },
+      baseline: {
+        metric: 'raw_rsa2048_sign_node_per_s',
+        value: Math.round(rawSign),
+        unit: 'ops/s',
+      },
       ratio: +(p12Sign / rawSign).toFixed(3),
     })
     const rawVerify = rawVerifySame
@@ -127,9 +167,17 @@ export async function run(): Promise<boolean> {
       metric: 'cms_verify_full_warm_per_s',
       value: Math.round(cmsVerify),
       unit: 'ops/cpu-s',
-      baseline: { metric: 'raw_rsa2048_verify_node_per_s', value: Math.round(rawVerify), unit: 'ops/cpu-s' },
+      baseline: {
+        metric: 'raw_rsa2048_verify_node_per_s',
+        value: Math.round(rawVerify),
+        unit: 'ops/cpu-s',
+      },
       ratio: +ratio.toFixed(3),
-      wall: { cms: Math.round(cmsVerifyWall), raw: Math.round(rawVerifyWall), ratio: +(cmsVerifyWall / rawVerifyWall).toFixed(3) },
+      wall: {
+        cms: Math.round(cmsVerifyWall),
+        raw: Math.round(rawVerifyWall),
+        ratio: +(cmsVerifyWall / rawVerifyWall).toFixed(3),
+      },
       goal: 'CMS verify >= 50% of raw RSA-2048 verify',
       pass,
     })

@@ -33,7 +33,8 @@ export const signCommand: CliCommand = {
   path: ['sign'],
   usage:
     'sign (--p12 FILE --password-file F | --pkcs11 MODULE [--slot N] --pin-file F [--key ID]) --in DOC --out SIG [--attached] [--purpose sign|auth] [--json]',
-  summary: 'Sign a document: CMS SignedData (RSA-SHA256) with a PKCS#12 file or a PKCS#11 token key; secrets from files or - (stdin).',
+  summary:
+    'Sign a document: CMS SignedData (RSA-SHA256) with a PKCS#12 file or a PKCS#11 token key; secrets from files or - (stdin).',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -52,12 +53,15 @@ export const signCommand: CliCommand = {
       },
     })
     if (!values.in || !values.out) throw new UsageError('--in and --out are required')
-    if (values.purpose !== 'sign' && values.purpose !== 'auth') throw new UsageError('--purpose must be sign or auth')
-    if (!!values.p12 === !!values.pkcs11) throw new UsageError('give exactly one of --p12 or --pkcs11')
+    if (values.purpose !== 'sign' && values.purpose !== 'auth')
+      throw new UsageError('--purpose must be sign or auth')
+    if (!!values.p12 === !!values.pkcs11)
+      throw new UsageError('give exactly one of --p12 or --pkcs11')
     let slot: number | undefined
     if (values.slot !== undefined) {
       slot = Number(values.slot)
-      if (!Number.isInteger(slot) || slot < 0) throw new UsageError('--slot must be a slot id or index')
+      if (!Number.isInteger(slot) || slot < 0)
+        throw new UsageError('--slot must be a slot id or index')
     }
     let doc: Buffer
     try {
@@ -78,7 +82,11 @@ export const signCommand: CliCommand = {
       if (!values['pin-file']) throw new UsageError('--pin-file is required with --pkcs11')
       const pin = await readSecret(values['pin-file'])
       try {
-        provider = Pkcs11Provider.open({ module: values.pkcs11!, ...(slot !== undefined ? { slot } : {}), pin })
+        provider = Pkcs11Provider.open({
+          module: values.pkcs11!,
+          ...(slot !== undefined ? { slot } : {}),
+          pin,
+        })
       } finally {
         wipe(pin)
       }

@@ -33,7 +33,8 @@ export const verifyCommand: CliCommand = {
   path: ['verify'],
   usage:
     'verify --sig SIG [--in DOC] [--trust DIR]... [--purpose sign|auth] [--act ACT] [--iin IIN] [--bin BIN] [--role ROLE]... [--revocation auto|ocsp|crl|none] [--ocsp URL] [--crl FILE|URL]... [--allow-unknown-revocation] [--at ISO] [--json [--full-iin]]',
-  summary: 'Verify a CMS signature fully: signature, chain to trust anchors, validity, key usage, roles, IIN/BIN, revocation. Exit 0 valid, 1 invalid.',
+  summary:
+    'Verify a CMS signature fully: signature, chain to trust anchors, validity, key usage, roles, IIN/BIN, revocation. Exit 0 valid, 1 invalid.',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -56,16 +57,20 @@ export const verifyCommand: CliCommand = {
       },
     })
     if (!values.sig) throw new UsageError('--sig is required')
-    if (values.purpose !== 'sign' && values.purpose !== 'auth') throw new UsageError('--purpose must be sign or auth')
+    if (values.purpose !== 'sign' && values.purpose !== 'auth')
+      throw new UsageError('--purpose must be sign or auth')
     const mode = values.revocation as (typeof MODES)[number]
-    if (!MODES.includes(mode)) throw new UsageError(`--revocation must be one of ${MODES.join(', ')}`)
+    if (!MODES.includes(mode))
+      throw new UsageError(`--revocation must be one of ${MODES.join(', ')}`)
     const roles: Role[] = []
     if (values.act) {
-      if (!(values.act in ACT_ROLES)) throw new UsageError(`--act must be one of ${Object.keys(ACT_ROLES).join(', ')}`)
+      if (!(values.act in ACT_ROLES))
+        throw new UsageError(`--act must be one of ${Object.keys(ACT_ROLES).join(', ')}`)
       roles.push(...ACT_ROLES[values.act as LegalAct])
     }
     for (const r of values.role ?? []) {
-      if (!(r in ROLE_OIDS)) throw new UsageError(`--role must be one of ${Object.keys(ROLE_OIDS).join(', ')}`)
+      if (!(r in ROLE_OIDS))
+        throw new UsageError(`--role must be one of ${Object.keys(ROLE_OIDS).join(', ')}`)
       roles.push(r as Role)
     }
     let at: Date | undefined

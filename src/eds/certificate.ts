@@ -126,7 +126,9 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
   let extsN: der.Node | undefined
   for (; i < f.length; i++) if (f[i]!.tag === 0xa3) extsN = f[i]
   const [nb, na] = der.children(buf, validityN)
-  const algOid = der.decodeOid(der.content(buf, der.children(buf, der.expectTag(algN, 0x30, 'algorithm'))[0]!))
+  const algOid = der.decodeOid(
+    der.content(buf, der.children(buf, der.expectTag(algN, 0x30, 'algorithm'))[0]!),
+  )
 
   // key algorithm and size
   const [spkiAlg, spkiKey] = der.children(buf, spkiN)
@@ -148,7 +150,10 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
     der: buf,
     tbs: der.bytes(buf, tbsN!),
     serial,
-    serialHex: Buffer.from(serial).toString('hex').replace(/^(00)+(?=.)/, '').toUpperCase(),
+    serialHex: Buffer.from(serial)
+      .toString('hex')
+      .replace(/^(00)+(?=.)/, '')
+      .toUpperCase(),
     sigAlg: algOid,
     signature: der.content(buf, sigN!).subarray(1),
     issuerDer: der.bytes(buf, issuerN),
@@ -177,7 +182,8 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
     for (const ext of list) {
       const parts = der.children(buf, ext)
       const id = der.decodeOid(der.content(buf, parts[0]!))
-      const critical = parts.length === 3 && parts[1]!.tag === 0x01 && der.content(buf, parts[1]!)[0] !== 0
+      const critical =
+        parts.length === 3 && parts[1]!.tag === 0x01 && der.content(buf, parts[1]!)[0] !== 0
       const valueN = parts[parts.length - 1]!
       const v = der.content(buf, valueN)
       const vn = der.read(v, 0)
@@ -198,7 +204,8 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
         case OID.basicConstraints: {
           for (const c of der.children(v, vn)) {
             if (c.tag === 0x01) r.ca = der.content(v, c)[0] !== 0
-            if (c.tag === 0x02) r.pathLen = Number.parseInt(Buffer.from(der.content(v, c)).toString('hex'), 16)
+            if (c.tag === 0x02)
+              r.pathLen = Number.parseInt(Buffer.from(der.content(v, c)).toString('hex'), 16)
           }
           break
         }
@@ -222,7 +229,9 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
           r.crlUrls = parseGeneralNameUris(v, vn)
           break
         case OID.certificatePolicies:
-          r.policies = der.children(v, vn).map((pi) => der.decodeOid(der.content(v, der.children(v, pi)[0]!)))
+          r.policies = der
+            .children(v, vn)
+            .map((pi) => der.decodeOid(der.content(v, der.children(v, pi)[0]!)))
           break
         default:
           if (critical) r.unknownCritical.push(id)
@@ -278,7 +287,10 @@ export function rolesOf(c: Pick<ParsedCertificate, 'extKeyUsage'>): Role[] {
 }
 
 export function toPem(derBytes: Uint8Array, label = 'CERTIFICATE'): string {
-  const b64 = Buffer.from(derBytes).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')
+  const b64 = Buffer.from(derBytes)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`
 }
 
@@ -288,7 +300,8 @@ export function certificatesFromPemOrDer(data: Uint8Array): Uint8Array[] {
   if (text.includes('-----BEGIN')) {
     const out: Uint8Array[] = []
     const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g
-    for (let m = re.exec(text); m; m = re.exec(text)) out.push(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'))
+    for (let m = re.exec(text); m; m = re.exec(text))
+      out.push(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'))
     return out
   }
   return [data]
@@ -305,7 +318,8 @@ export function parseCertificateCached(d: Uint8Array): ParsedCertificate {
   const key = `${d.byteLength}:${Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength).toString('latin1')}`
   const bucket = cache.get(key)
   if (bucket) {
-    for (const c of bucket) if (c.der.byteLength === d.byteLength && Buffer.compare(c.der, d) === 0) return c
+    for (const c of bucket)
+      if (c.der.byteLength === d.byteLength && Buffer.compare(c.der, d) === 0) return c
   }
   const p = parseCertificate(Uint8Array.from(d))
   if (cache.size > 5000) cache.clear()
@@ -338,7 +352,10 @@ export function infoOf(p: ParsedCertificate): CertificateInfo {
     serialNumber: p.serialHex,
     validFrom: p.notBefore.toISOString(),
     validTo: p.notAfter.toISOString(),
-    algorithm: p.keyAlg === OID.rsaEncryption ? `RSA ${p.keyBits}` : (KEY_ALG_NAMES[p.keyAlg] ?? keyAlgFamily(p.keyAlg)),
+    algorithm:
+      p.keyAlg === OID.rsaEncryption
+        ? `RSA ${p.keyBits}`
+        : (KEY_ALG_NAMES[p.keyAlg] ?? keyAlgFamily(p.keyAlg)),
     signatureAlgorithm: SIG_ALG_NAMES[p.sigAlg] ?? p.sigAlg,
     purpose: purposeOf(p),
     keyUsage: p.keyUsage ?? [],
@@ -355,7 +372,8 @@ export function infoOf(p: ParsedCertificate): CertificateInfo {
 const KEY_ALG_NAMES: Record<string, string> = {
   '1.2.398.3.10.1.1.1.1': 'GOST 34.310-2004',
 }
-const keyAlgFamily = (oid: string): string => (oid.startsWith('1.2.398.3.10.1.1.2.') ? `GOST 2015 (${oid})` : oid)
+const keyAlgFamily = (oid: string): string =>
+  oid.startsWith('1.2.398.3.10.1.1.2.') ? `GOST 2015 (${oid})` : oid
 const SIG_ALG_NAMES: Record<string, string> = {
   [OID.sha256WithRSA]: 'SHA256withRSA',
   '1.2.840.113549.1.1.5': 'SHA1withRSA',

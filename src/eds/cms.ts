@@ -13,8 +13,24 @@ import { OID } from './oids'
 import { parseCertificate } from './certificate'
 
 // direct references (namespace members are getters once transpiled: hot path)
-const { bytes: der_bytes, children: der_children, concat: der_concat, content: der_content, ctx: der_ctx, expectTag: der_expectTag, int: der_int, nul: der_nul, octets: der_octets, oid: der_oid, oidOf: der_oidOf, read: der_read, seq: der_seq, setOf: der_setOf, time: der_time, tlv: der_tlv } = der
-
+const {
+  bytes: der_bytes,
+  children: der_children,
+  concat: der_concat,
+  content: der_content,
+  ctx: der_ctx,
+  expectTag: der_expectTag,
+  int: der_int,
+  nul: der_nul,
+  octets: der_octets,
+  oid: der_oid,
+  oidOf: der_oidOf,
+  read: der_read,
+  seq: der_seq,
+  setOf: der_setOf,
+  time: der_time,
+  tlv: der_tlv,
+} = der
 
 /** Signs `data` with RSASSA-PKCS1-v1_5 / SHA-256 (hashing included). */
 export type RawSigner = (data: Uint8Array) => Promise<Uint8Array>
@@ -33,7 +49,8 @@ export interface BuildCmsOptions {
 const SHA256_ALG = der_seq(der_oid(OID.sha256))
 const RSA_ALG = der_seq(der_oid(OID.rsaEncryption), der_nul())
 
-const attribute = (type: string, value: Uint8Array): Uint8Array => der_seq(der_oid(type), der_setOf(value))
+const attribute = (type: string, value: Uint8Array): Uint8Array =>
+  der_seq(der_oid(type), der_setOf(value))
 
 const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash
 /** SHA-256 (one-shot crypto.hash where Node has it: measurably faster on the hot path). */
@@ -72,7 +89,10 @@ export async function buildSignedData(o: BuildCmsOptions): Promise<Uint8Array> {
     RSA_ALG,
     der_octets(signature),
   )
-  const encap = der_seq(der_oid(OID.data), ...(o.detached ? [] : [der_ctx(0, der_octets(o.content))]))
+  const encap = der_seq(
+    der_oid(OID.data),
+    ...(o.detached ? [] : [der_ctx(0, der_octets(o.content))]),
+  )
   const signedData = der_seq(
     der_int(1),
     der_setOf(SHA256_ALG),
@@ -108,9 +128,7 @@ export interface ParsedCms {
 export function readBase64OrDer(data: Uint8Array): Uint8Array {
   if (data[0] === 0x30) return data
   const text = Buffer.from(data).toString('latin1')
-  const stripped = text
-    .replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '')
-    .replace(/\s+/g, '')
+  const stripped = text.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '')
   if (/^[A-Za-z0-9+/=_-]+$/.test(stripped)) return Buffer.from(stripped, 'base64')
   return data
 }
@@ -123,7 +141,11 @@ export function parseCms(input: Uint8Array): ParsedCms {
   const [ct, wrapped] = der_children(buf, top)
   if (der_oidOf(buf, der_expectTag(ct, 0x06, 'contentType')) !== OID.signedData)
     throw new der.DerError('not SignedData')
-  const sd = der_expectTag(der_children(buf, der_expectTag(wrapped, 0xa0, '[0]'))[0], 0x30, 'SignedData')
+  const sd = der_expectTag(
+    der_children(buf, der_expectTag(wrapped, 0xa0, '[0]'))[0],
+    0x30,
+    'SignedData',
+  )
   const f = der_children(buf, sd)
   let i = 1 // version
   i++ // digestAlgorithms
@@ -140,7 +162,8 @@ export function parseCms(input: Uint8Array): ParsedCms {
   }
   const certificates: Uint8Array[] = []
   if (f[i]?.tag === 0xa0) {
-    for (const c of der_children(buf, f[i]!)) if (c.tag === 0x30) certificates.push(der_bytes(buf, c))
+    for (const c of der_children(buf, f[i]!))
+      if (c.tag === 0x30) certificates.push(der_bytes(buf, c))
     i++
   }
   if (f[i]?.tag === 0xa1) i++ // crls
@@ -175,7 +198,7 @@ export function parseCms(input: Uint8Array): ParsedCms {
       }
     }
     const signatureAlg = der_oidOf(buf, der_children(buf, p[j++]!)[0]!)
-    const signature = der_content(buf, der_expectTag(p[j++], 0x04, 'signature'))
+    const signature = der_content(buf, der_expectTag(p[j], 0x04, 'signature'))
     signers.push({ issuerDer, serial, ski, digestAlg, signatureAlg, signedAttrs, attrs, signature })
   }
   return {

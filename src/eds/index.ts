@@ -2,7 +2,12 @@
  * Electronic signatures (NCA keys): the public API for the workstation backend, the central
  * store and the CLI. See docs/eds.md.
  */
-export { describeCertificate, parseCertificate, certificatesFromPemOrDer, toPem } from './certificate'
+export {
+  describeCertificate,
+  parseCertificate,
+  certificatesFromPemOrDer,
+  toPem,
+} from './certificate'
 export type { CertificateInfo, Purpose } from './certificate'
 export { ROLE_OIDS, OID } from './oids'
 export type { Role } from './oids'

@@ -42,7 +42,14 @@ const status = (code: number): Uint8Array => der.seq(der.tlv(0x0a, Uint8Array.fr
 /** Build the DER OCSPResponse for a DER OCSPRequest. */
 export function answerOcsp(
   request: Uint8Array,
-  o: { issuer: ParsedCertificate; responderCert: Uint8Array; responderKey: KeyObject; crl: Uint8Array; now?: Date; validityMs?: number },
+  o: {
+    issuer: ParsedCertificate
+    responderCert: Uint8Array
+    responderKey: KeyObject
+    crl: Uint8Array
+    now?: Date
+    validityMs?: number
+  },
 ): Uint8Array {
   const now = o.now ?? new Date()
   let certIds: Uint8Array[]
@@ -52,7 +59,9 @@ export function answerOcsp(
     const [tbs] = der.children(request, top)
     const parts = der.children(request, tbs!)
     const list = parts.find((p) => p.tag === 0x30)!
-    certIds = der.children(request, list).map((r) => der.bytes(request, der.children(request, r)[0]!))
+    certIds = der
+      .children(request, list)
+      .map((r) => der.bytes(request, der.children(request, r)[0]!))
     const extsWrap = parts.find((p) => p.tag === 0xa2)
     if (extsWrap) {
       for (const e of der.children(request, der.children(request, extsWrap)[0]!)) {
@@ -67,26 +76,40 @@ export function answerOcsp(
     return status(1) // malformedRequest
   }
   const crl = parseCrl(o.crl)
-  const { nameHash, keyHash } = certIdParts({ issuerDer: o.issuer.subjectDer } as ParsedCertificate, o.issuer)
+  const { nameHash, keyHash } = certIdParts(
+    { issuerDer: o.issuer.subjectDer } as ParsedCertificate,
+    o.issuer,
+  )
   const gt = (d: Date): Uint8Array => der.generalizedTime(d)
   const responses = certIds.map((idBytes) => {
     const id = der.read(idBytes, 0)
     const [, nh, kh, serial] = der.children(idBytes, id)
     const ours =
-      Buffer.compare(der.content(idBytes, nh!), nameHash) === 0 && Buffer.compare(der.content(idBytes, kh!), keyHash) === 0
+      Buffer.compare(der.content(idBytes, nh!), nameHash) === 0 &&
+      Buffer.compare(der.content(idBytes, kh!), keyHash) === 0
     let certStatus: Uint8Array
     if (!ours) certStatus = Uint8Array.from([0x82, 0x00])
     else {
-      const hex = Buffer.from(der.content(idBytes, serial!)).toString('hex').replace(/^(00)+(?=.)/, '').toUpperCase()
+      const hex = Buffer.from(der.content(idBytes, serial!))
+        .toString('hex')
+        .replace(/^(00)+(?=.)/, '')
+        .toUpperCase()
       const at = crl.revoked.get(hex)
       certStatus = at ? der.tlv(0xa1, gt(at)) : Uint8Array.from([0x80, 0x00])
     }
-    return der.seq(idBytes, certStatus, gt(now), der.ctx(0, gt(new Date(now.getTime() + (o.validityMs ?? 3600_000)))))
+    return der.seq(
+      idBytes,
+      certStatus,
+      gt(now),
+      der.ctx(0, gt(new Date(now.getTime() + (o.validityMs ?? 3600_000)))),
+    )
   })
   const responder = parseCertificate(o.responderCert)
   const top = der.read(responder.spki, 0)
   const [, bits] = der.children(responder.spki, top)
-  const responderKeyHash = createHash('sha1').update(der.content(responder.spki, bits!).subarray(1)).digest()
+  const responderKeyHash = createHash('sha1')
+    .update(der.content(responder.spki, bits!).subarray(1))
+    .digest()
   const tbs = der.seq(
     der.ctx(2, der.octets(responderKeyHash)),
     gt(now),
@@ -94,8 +117,16 @@ export function answerOcsp(
     ...(nonce ? [der.ctx(1, der.seq(der.seq(der.oid(OID.ocspNonce), der.octets(nonce))))] : []),
   )
   const signature = cryptoSign('sha256', tbs, o.responderKey)
-  const basic = der.seq(tbs, sha256WithRsa(), der.bitString(signature), der.ctx(0, der.seq(o.responderCert)))
-  return der.seq(der.tlv(0x0a, Uint8Array.from([0])), der.ctx(0, der.seq(der.oid(OID.ocspBasic), der.octets(basic))))
+  const basic = der.seq(
+    tbs,
+    sha256WithRsa(),
+    der.bitString(signature),
+    der.ctx(0, der.seq(o.responderCert)),
+  )
+  return der.seq(
+    der.tlv(0x0a, Uint8Array.from([0])),
+    der.ctx(0, der.seq(der.oid(OID.ocspBasic), der.octets(basic))),
+  )
 }
 
 export async function startOcspResponder(o: OcspResponderOptions): Promise<RunningResponder> {
@@ -109,7 +140,12 @@ export async function startOcspResponder(o: OcspResponderOptions): Promise<Runni
         const crl = readFileSync(o.crlFile)
         if (req.method === 'GET' && req.url?.startsWith('/crl')) {
           const parsed = Buffer.from(crl).toString('latin1').includes('-----BEGIN')
-            ? Buffer.from(Buffer.from(crl).toString('latin1').replace(/-----[^-]+-----|\s+/g, ''), 'base64')
+            ? Buffer.from(
+                Buffer.from(crl)
+                  .toString('latin1')
+                  .replace(/-----[^-]+-----|\s+/g, ''),
+                'base64',
+              )
             : crl
           res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(parsed)
           return
@@ -128,7 +164,9 @@ export async function startOcspResponder(o: OcspResponderOptions): Promise<Runni
         })
         res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(Buffer.from(body))
       } catch {
-        res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(Buffer.from(status(2)))
+        res
+          .writeHead(200, { 'content-type': 'application/ocsp-response' })
+          .end(Buffer.from(status(2)))
       }
     })
   })

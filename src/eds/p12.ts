@@ -43,7 +43,8 @@ export class Pkcs12Provider implements KeyProvider {
    * Errors: eds_p12_wrong_password, eds_p12_corrupt, eds_p12_no_key, eds_unsupported_key.
    */
   static open(data: Uint8Array, password: Uint8Array, label = 'PKCS#12'): Pkcs12Provider {
-    let pass: string | null = Buffer.from(password).toString('utf8')
+    // held in a box so the reference can be dropped as soon as forge is done with it
+    const pass = { value: Buffer.from(password).toString('utf8') }
     wipe(password)
     let p12: forge.pkcs12.Pkcs12Pfx
     try {
@@ -54,14 +55,15 @@ export class Pkcs12Provider implements KeyProvider {
         throw new AppError('eds_p12_corrupt')
       }
       try {
-        p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, pass)
+        p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, pass.value)
       } catch (e) {
         const msg = e instanceof Error ? e.message : ''
-        if (/MAC could not be verified|wrong password|Invalid password/i.test(msg)) throw new AppError('eds_p12_wrong_password')
+        if (/MAC could not be verified|wrong password|Invalid password/i.test(msg))
+          throw new AppError('eds_p12_wrong_password')
         throw new AppError('eds_p12_corrupt')
       }
     } finally {
-      pass = null
+      pass.value = ''
     }
     try {
       return Pkcs12Provider.fromPfx(p12, label)
@@ -73,10 +75,13 @@ export class Pkcs12Provider implements KeyProvider {
 
   private static fromPfx(p12: forge.pkcs12.Pkcs12Pfx, label: string): Pkcs12Provider {
     const keyBags = [
-      ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
+      ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
+        forge.pki.oids.pkcs8ShroudedKeyBag!
+      ] ?? []),
       ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
     ]
-    const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? []
+    const certBags =
+      p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? []
     const certs = certBags
       .map((b) => ({ der: certDer(b), id: keyIdOf(b) }))
       .filter((c): c is { der: Uint8Array; id: string | null } => c.der !== null)
@@ -89,7 +94,9 @@ export class Pkcs12Provider implements KeyProvider {
         throw new AppError('eds_unsupported_key', { algorithm: 'GOST' })
       }
       const rsa = kb.key as forge.pki.rsa.PrivateKey
-      const pkcs8 = forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(rsa))).getBytes()
+      const pkcs8 = forge.asn1
+        .toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(rsa)))
+        .getBytes()
       const keyDer = Buffer.from(pkcs8, 'binary')
       const key = createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs8' })
       keyDer.fill(0)
@@ -100,7 +107,8 @@ export class Pkcs12Provider implements KeyProvider {
         certs.find((c) => id !== null && c.id === id && !c.parsed.ca) ??
         certs.find((c) => c.parsed.keyAlg === OID.rsaEncryption && modulusHex(c.parsed) === n)
       if (!match) continue
-      if (match.parsed.keyAlg !== OID.rsaEncryption) throw new AppError('eds_unsupported_key', { algorithm: match.parsed.keyAlg })
+      if (match.parsed.keyAlg !== OID.rsaEncryption)
+        throw new AppError('eds_unsupported_key', { algorithm: match.parsed.keyAlg })
       const chain = certs.filter((c) => c !== match && c.parsed.ca).map((c) => c.der)
       loaded.push({
         entry: {
@@ -163,6 +171,8 @@ export class Pkcs12Provider implements KeyProvider {
 }
 
 export function modulusHex(p: ParsedCertificate): string {
-  const jwk = createPublicKey({ key: Buffer.from(p.spki), format: 'der', type: 'spki' }).export({ format: 'jwk' })
+  const jwk = createPublicKey({ key: Buffer.from(p.spki), format: 'der', type: 'spki' }).export({
+    format: 'jwk',
+  })
   return Buffer.from(String(jwk.n), 'base64url').toString('hex').replace(/^0+/, '')
 }

@@ -58,7 +58,10 @@ export const PKCS11_MODULES: readonly Pkcs11ModuleInfo[] = [
 ]
 
 /** The default module path of a token type on this platform, or null. */
-export function defaultModulePath(id: Pkcs11ModuleInfo['id'], platform: NodeJS.Platform = process.platform): string | null {
+export function defaultModulePath(
+  id: Pkcs11ModuleInfo['id'],
+  platform: NodeJS.Platform = process.platform,
+): string | null {
   const m = PKCS11_MODULES.find((x) => x.id === id)
   if (!m) return null
   return platform === 'win32' ? m.windows : m.linux

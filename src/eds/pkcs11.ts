@@ -48,14 +48,18 @@ export const CKF = {
 /** Map the token's PIN flags after a failed login to our error. */
 export function pinFailure(flags: number): AppError {
   if (flags & CKF.USER_PIN_LOCKED) return new AppError('eds_pin_locked')
-  if (flags & CKF.USER_PIN_FINAL_TRY) return new AppError('eds_pin_incorrect_final_try', { triesLeft: 1 })
+  if (flags & CKF.USER_PIN_FINAL_TRY)
+    return new AppError('eds_pin_incorrect_final_try', { triesLeft: 1 })
   if (flags & CKF.USER_PIN_COUNT_LOW) return new AppError('eds_pin_incorrect_count_low')
   return new AppError('eds_pin_incorrect')
 }
 
 const rvOf = (e: unknown): number | null =>
-  e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'number' ? (e as { code: number }).code : null
-const rvName = (e: unknown): string => (e instanceof Error ? e.message.split(':')[0]!.trim() : String(e))
+  e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'number'
+    ? (e as { code: number }).code
+    : null
+const rvName = (e: unknown): string =>
+  e instanceof Error ? e.message.split(':')[0]!.trim() : String(e)
 
 // one loaded library per module path (C_Initialize/C_Finalize are per process)
 const modules = new Map<string, { lib: pkcs11js.PKCS11; refs: number }>()
@@ -216,7 +220,14 @@ export class Pkcs11Provider implements KeyProvider {
       } finally {
         pin = null
       }
-      return new Pkcs11Provider(o.module, lib, slot, session, info.serialNumber.trim(), info.label.trim())
+      return new Pkcs11Provider(
+        o.module,
+        lib,
+        slot,
+        session,
+        info.serialNumber.trim(),
+        info.label.trim(),
+      )
     } catch (e) {
       wipe(o.pin)
       if (session) {
@@ -229,7 +240,8 @@ export class Pkcs11Provider implements KeyProvider {
       release(o.module)
       if (e instanceof AppError) throw e
       const rv = rvOf(e)
-      if (rv !== null && (REMOVED.has(rv) || rv === CKR.DEVICE_ERROR)) throw new AppError('eds_token_removed')
+      if (rv !== null && (REMOVED.has(rv) || rv === CKR.DEVICE_ERROR))
+        throw new AppError('eds_token_removed')
       throw new AppError('eds_pkcs11_error', { rv: rvName(e) })
     }
   }

@@ -54,13 +54,19 @@ export interface ParsedCrl {
   signature: Uint8Array
 }
 
-const hexSerial = (b: Uint8Array): string => Buffer.from(b).toString('hex').replace(/^(00)+(?=.)/, '').toUpperCase()
+const hexSerial = (b: Uint8Array): string =>
+  Buffer.from(b)
+    .toString('hex')
+    .replace(/^(00)+(?=.)/, '')
+    .toUpperCase()
 
 export function parseCrl(data: Uint8Array): ParsedCrl {
   let buf = data
   const text = Buffer.from(data.subarray(0, 64)).toString('latin1')
   if (text.includes('-----BEGIN')) {
-    const m = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(Buffer.from(data).toString('latin1'))
+    const m = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(
+      Buffer.from(data).toString('latin1'),
+    )
     if (!m) throw new der.DerError('no CRL in PEM')
     buf = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')
   }
@@ -143,11 +149,18 @@ export function checkCrl(
     if (!crlSignedBy(c, issuer)) continue
     signed = true
     const at = c.revoked.get(cert.serialHex)
-    if (at) return { status: 'revoked', source: 'crl', origin, revokedAt: at.toISOString(), checkedAt }
-    if (c.thisUpdate.getTime() <= t + 300_000 && (c.nextUpdate === null || c.nextUpdate.getTime() >= t)) fresh = true
+    if (at)
+      return { status: 'revoked', source: 'crl', origin, revokedAt: at.toISOString(), checkedAt }
+    if (
+      c.thisUpdate.getTime() <= t + 300_000 &&
+      (c.nextUpdate === null || c.nextUpdate.getTime() >= t)
+    )
+      fresh = true
   }
-  if (!sameIssuer) return { status: 'unknown', source: 'crl', origin, reason: 'crl_issuer_mismatch', checkedAt }
-  if (!signed) return { status: 'unknown', source: 'crl', origin, reason: 'crl_signature_invalid', checkedAt }
+  if (!sameIssuer)
+    return { status: 'unknown', source: 'crl', origin, reason: 'crl_issuer_mismatch', checkedAt }
+  if (!signed)
+    return { status: 'unknown', source: 'crl', origin, reason: 'crl_signature_invalid', checkedAt }
   if (!fresh) return { status: 'unknown', source: 'crl', origin, reason: 'crl_expired', checkedAt }
   return { status: 'good', source: 'crl', origin, checkedAt }
 }
@@ -162,22 +175,36 @@ function issuerKeyBits(issuer: ParsedCertificate): Uint8Array {
   return der.content(issuer.spki, key!).subarray(1)
 }
 
-export function certIdParts(cert: ParsedCertificate, issuer: ParsedCertificate): { nameHash: Uint8Array; keyHash: Uint8Array } {
+export function certIdParts(
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate,
+): { nameHash: Uint8Array; keyHash: Uint8Array } {
   return {
     nameHash: createHash('sha1').update(cert.issuerDer).digest(),
     keyHash: createHash('sha1').update(issuerKeyBits(issuer)).digest(),
   }
 }
 
-export function buildOcspRequest(cert: ParsedCertificate, issuer: ParsedCertificate, nonce: Uint8Array): Uint8Array {
+export function buildOcspRequest(
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate,
+  nonce: Uint8Array,
+): Uint8Array {
   const { nameHash, keyHash } = certIdParts(cert, issuer)
-  const certId = der.seq(SHA1_ALG(), der.octets(nameHash), der.octets(keyHash), der.tlv(0x02, cert.serial))
+  const certId = der.seq(
+    SHA1_ALG(),
+    der.octets(nameHash),
+    der.octets(keyHash),
+    der.tlv(0x02, cert.serial),
+  )
   const nonceExt = der.seq(der.oid(OID.ocspNonce), der.octets(der.octets(nonce)))
   return der.seq(der.seq(der.seq(der.seq(certId)), der.ctx(2, der.seq(nonceExt))))
 }
 
 const toBytes = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
-  b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+  b instanceof ArrayBuffer
+    ? new Uint8Array(b)
+    : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 
 /** Interpret a DER OCSPResponse for `cert`. */
 export function checkOcspResponse(
@@ -190,7 +217,13 @@ export function checkOcspResponse(
   skewMs = 300_000,
 ): RevocationResult {
   const checkedAt = now.toISOString()
-  const unknown = (reason: string): RevocationResult => ({ status: 'unknown', source: 'ocsp', origin, reason, checkedAt })
+  const unknown = (reason: string): RevocationResult => ({
+    status: 'unknown',
+    source: 'ocsp',
+    origin,
+    reason,
+    checkedAt,
+  })
   let resp: pkijs.OCSPResponse
   try {
     resp = pkijs.OCSPResponse.fromBER(Uint8Array.from(body))
@@ -199,10 +232,13 @@ export function checkOcspResponse(
   }
   const st = resp.responseStatus.valueBlock.valueDec
   if (st !== 0) return unknown(`ocsp_status_${st}`)
-  if (!resp.responseBytes || resp.responseBytes.responseType !== OID.ocspBasic) return unknown('ocsp_not_basic')
+  if (!resp.responseBytes || resp.responseBytes.responseType !== OID.ocspBasic)
+    return unknown('ocsp_not_basic')
   let basic: pkijs.BasicOCSPResponse
   try {
-    basic = pkijs.BasicOCSPResponse.fromBER(toBytes(resp.responseBytes.response.valueBlock.valueHexView))
+    basic = pkijs.BasicOCSPResponse.fromBER(
+      toBytes(resp.responseBytes.response.valueBlock.valueHexView),
+    )
   } catch {
     return unknown('ocsp_malformed')
   }
@@ -251,8 +287,10 @@ export function checkOcspResponse(
       Buffer.compare(toBytes(r.certID.issuerKeyHash.valueBlock.valueHexView), keyHash) === 0,
   )
   if (!single) return unknown('ocsp_no_answer_for_certificate')
-  if (single.thisUpdate.getTime() > now.getTime() + skewMs) return unknown('ocsp_response_from_future')
-  if (single.nextUpdate && single.nextUpdate.getTime() < now.getTime() - skewMs) return unknown('ocsp_response_expired')
+  if (single.thisUpdate.getTime() > now.getTime() + skewMs)
+    return unknown('ocsp_response_from_future')
+  if (single.nextUpdate && single.nextUpdate.getTime() < now.getTime() - skewMs)
+    return unknown('ocsp_response_expired')
   const tag = (single.certStatus as asn1js.BaseBlock).idBlock.tagNumber
   if (tag === 0) return { status: 'good', source: 'ocsp', origin, checkedAt }
   if (tag === 1) {
@@ -264,7 +302,13 @@ export function checkOcspResponse(
     } catch {
       revokedAt = undefined
     }
-    return { status: 'revoked', source: 'ocsp', origin, ...(revokedAt ? { revokedAt } : {}), checkedAt }
+    return {
+      status: 'revoked',
+      source: 'ocsp',
+      origin,
+      ...(revokedAt ? { revokedAt } : {}),
+      checkedAt,
+    }
   }
   return unknown('ocsp_status_unknown')
 }
@@ -288,7 +332,13 @@ export async function checkOcsp(
     })
   } catch (e) {
     const why = e instanceof Error && e.name === 'TimeoutError' ? 'timeout' : 'unreachable'
-    return { status: 'unknown', source: 'ocsp', origin: url, reason: `ocsp_${why}`, checkedAt: now.toISOString() }
+    return {
+      status: 'unknown',
+      source: 'ocsp',
+      origin: url,
+      reason: `ocsp_${why}`,
+      checkedAt: now.toISOString(),
+    }
   }
   return checkOcspResponse(body, cert, issuer, nonce, now, url, skewMs)
 }
@@ -322,7 +372,11 @@ export async function checkRevocation(
       try {
         // cached CRLs without an await (verification hot path)
         const hit = typeof s === 'string' ? crlCache.get(s) : undefined
-        crls.push(hit && hit.until > now.getTime() && hit.until > Date.now() ? hit.crl : await loadCrl(s, timeoutMs))
+        crls.push(
+          hit && hit.until > now.getTime() && hit.until > Date.now()
+            ? hit.crl
+            : await loadCrl(s, timeoutMs),
+        )
         origins.push(typeof s === 'string' ? s : 'crl')
       } catch {
         reasons.push(`crl_unavailable`)
@@ -334,5 +388,10 @@ export async function checkRevocation(
       reasons.push(r.reason ?? 'crl')
     }
   }
-  return { status: 'unknown', source: null, reason: reasons.join(', '), checkedAt: now.toISOString() }
+  return {
+    status: 'unknown',
+    source: null,
+    reason: reasons.join(', '),
+    checkedAt: now.toISOString(),
+  }
 }

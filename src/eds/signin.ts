@@ -25,7 +25,12 @@ export interface SignInChallenge {
   expiresAt: string
 }
 
-export function createSignInChallenge(o: { secret: Uint8Array; audience: string; now?: Date; ttlMs?: number }): SignInChallenge {
+export function createSignInChallenge(o: {
+  secret: Uint8Array
+  audience: string
+  now?: Date
+  ttlMs?: number
+}): SignInChallenge {
   const now = o.now ?? new Date()
   const nonce = b64u(randomBytes(18))
   const body = `${PREFIX}.${b64u(o.audience)}.${now.getTime()}.${nonce}`
@@ -39,7 +44,11 @@ export function createSignInChallenge(o: { secret: Uint8Array; audience: string;
 }
 
 /** Workstation side: sign the challenge with the storage's AUTH key (attached CMS, base64). */
-export async function signSignInChallenge(provider: KeyProvider, challenge: string, keyId?: string): Promise<string> {
+export async function signSignInChallenge(
+  provider: KeyProvider,
+  challenge: string,
+  keyId?: string,
+): Promise<string> {
   const id = keyId ?? (await keyForPurpose(provider, 'auth')).keyId
   const cms = await provider.sign(id, Buffer.from(challenge, 'utf8'), { detached: false })
   return Buffer.from(cms).toString('base64')
@@ -74,7 +83,11 @@ export interface VerifySignInOptions {
 export async function verifySignInProof(o: VerifySignInOptions): Promise<SignInResult> {
   const now = o.now ?? new Date()
   const cms = typeof o.proof === 'string' ? Buffer.from(o.proof, 'base64') : o.proof
-  const bad = (code: EdsCode, report: VerifyReport | null = null, nonce: string | null = null): SignInResult => ({
+  const bad = (
+    code: EdsCode,
+    report: VerifyReport | null = null,
+    nonce: string | null = null,
+  ): SignInResult => ({
     ok: false,
     code,
     nonce,
@@ -95,22 +108,37 @@ export async function verifySignInProof(o: VerifySignInOptions): Promise<SignInR
   // the challenge first: a foreign or stale challenge is the clearest answer
   const parts = content?.split('.') ?? []
   if (!content || parts.length !== 6 || `${parts[0]}.${parts[1]}` !== PREFIX) {
-    return bad(report.checks.structure === 'failed' ? (report.code ?? 'eds_cms_malformed') : 'eds_challenge_invalid', report)
+    return bad(
+      report.checks.structure === 'failed'
+        ? (report.code ?? 'eds_cms_malformed')
+        : 'eds_challenge_invalid',
+      report,
+    )
   }
   const [, , aud, issued, nonce, mac] = parts as [string, string, string, string, string, string]
   const body = parts.slice(0, 5).join('.')
   const expected = createHmac('sha256', o.secret).update(body).digest()
   const given = Buffer.from(mac, 'base64url')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return bad('eds_challenge_invalid', report)
-  if (Buffer.from(aud, 'base64url').toString('utf8') !== o.audience) return bad('eds_challenge_invalid', report)
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return bad('eds_challenge_invalid', report)
+  if (Buffer.from(aud, 'base64url').toString('utf8') !== o.audience)
+    return bad('eds_challenge_invalid', report)
   const issuedAt = Number(issued)
   const age = now.getTime() - issuedAt
   if (!Number.isFinite(issuedAt) || age < -60_000) return bad('eds_challenge_invalid', report)
   if (age > (o.maxAgeMs ?? 300_000)) return bad('eds_challenge_expired', report, nonce)
   if (!report.ok) {
-    return { ok: false, ...(report.code ? { code: report.code } : {}), ...(report.params ? { params: report.params } : {}), nonce, signer: report.signer, report }
+    return {
+      ok: false,
+      ...(report.code ? { code: report.code } : {}),
+      ...(report.params ? { params: report.params } : {}),
+      nonce,
+      signer: report.signer,
+      report,
+    }
   }
   // the signature must have been made after the challenge was issued
-  if (report.signingTime && Date.parse(report.signingTime) < issuedAt - 60_000) return bad('eds_challenge_invalid', report, nonce)
+  if (report.signingTime && Date.parse(report.signingTime) < issuedAt - 60_000)
+    return bad('eds_challenge_invalid', report, nonce)
   return { ok: true, nonce, signer: report.signer, report }
 }

@@ -7,7 +7,11 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { certificatesFromPemOrDer, parseCertificateCached, type ParsedCertificate } from './certificate'
+import {
+  certificatesFromPemOrDer,
+  parseCertificateCached,
+  type ParsedCertificate,
+} from './certificate'
 import { OID } from './oids'
 
 const keyCache = new WeakMap<ParsedCertificate, KeyObject>()
@@ -24,7 +28,10 @@ const bytesEqual = (a: Uint8Array | null, b: Uint8Array | null): boolean =>
   a !== null && b !== null && Buffer.compare(a, b) === 0
 
 /** Check `child`'s signature with `issuer`'s key (sha256WithRSA). */
-export function signedBy(child: { tbs: Uint8Array; sigAlg: string; signature: Uint8Array }, issuer: ParsedCertificate): boolean {
+export function signedBy(
+  child: { tbs: Uint8Array; sigAlg: string; signature: Uint8Array },
+  issuer: ParsedCertificate,
+): boolean {
   if (child.sigAlg !== OID.sha256WithRSA) return false
   try {
     return cryptoVerify('sha256', child.tbs, publicKeyOf(issuer), child.signature)
@@ -41,7 +48,12 @@ export function isIssuerOf(issuer: ParsedCertificate, child: ParsedCertificate):
 
 export type ChainResult =
   | { ok: true; chain: ParsedCertificate[] /* leaf first, anchor last */ }
-  | { ok: false; code: 'eds_chain_untrusted' | 'eds_chain_invalid'; subject: string; issuer: string }
+  | {
+      ok: false
+      code: 'eds_chain_untrusted' | 'eds_chain_invalid'
+      subject: string
+      issuer: string
+    }
 
 export class TrustStore {
   readonly anchors: ParsedCertificate[]
@@ -85,10 +97,21 @@ export class TrustStore {
       if (this.isAnchor(cur)) return { ok: true, chain }
       const candidates = pool.filter((c) => c !== cur && isIssuerOf(c, cur))
       if (candidates.length === 0) {
-        return { ok: false, code: 'eds_chain_untrusted', subject: subjectCn(cur), issuer: issuerCn(cur) }
+        return {
+          ok: false,
+          code: 'eds_chain_untrusted',
+          subject: subjectCn(cur),
+          issuer: issuerCn(cur),
+        }
       }
       const issuer = candidates.find((c) => signedBy(cur, c))
-      if (!issuer) return { ok: false, code: 'eds_chain_invalid', subject: subjectCn(cur), issuer: issuerCn(cur) }
+      if (!issuer)
+        return {
+          ok: false,
+          code: 'eds_chain_invalid',
+          subject: subjectCn(cur),
+          issuer: issuerCn(cur),
+        }
       // CAs below this issuer in the chain (the leaf is not counted) must respect its pathLen
       const casBelow = chain.length - 1
       if (
@@ -96,19 +119,36 @@ export class TrustStore {
         (issuer.keyUsage !== null && !issuer.keyUsage.includes('keyCertSign')) ||
         (issuer.pathLen !== null && casBelow > issuer.pathLen)
       ) {
-        return { ok: false, code: 'eds_chain_invalid', subject: subjectCn(issuer), issuer: issuerCn(issuer) }
+        return {
+          ok: false,
+          code: 'eds_chain_invalid',
+          subject: subjectCn(issuer),
+          issuer: issuerCn(issuer),
+        }
       }
       if (chain.includes(issuer)) break
       chain.push(issuer)
       cur = issuer
     }
     if (this.isAnchor(cur)) return { ok: true, chain }
-    return { ok: false, code: 'eds_chain_untrusted', subject: subjectCn(cur), issuer: issuerCn(cur) }
+    return {
+      ok: false,
+      code: 'eds_chain_untrusted',
+      subject: subjectCn(cur),
+      issuer: issuerCn(cur),
+    }
   }
 
   /** The issuer certificate of `c` among known certificates (for OCSP/CRL checks). */
-  issuerOf(c: ParsedCertificate, extra: readonly ParsedCertificate[] = []): ParsedCertificate | null {
-    return [...this.anchors, ...this.intermediates, ...extra].find((i) => isIssuerOf(i, c) && signedBy(c, i)) ?? null
+  issuerOf(
+    c: ParsedCertificate,
+    extra: readonly ParsedCertificate[] = [],
+  ): ParsedCertificate | null {
+    return (
+      [...this.anchors, ...this.intermediates, ...extra].find(
+        (i) => isIssuerOf(i, c) && signedBy(c, i),
+      ) ?? null
+    )
   }
 }
 

@@ -10,14 +10,27 @@ import type { Params, Violation } from '../core/result'
 import type { EdsCode } from '../core/messages/eds'
 import * as der from './der'
 import { parseCms, readBase64OrDer, sha256, type ParsedCms } from './cms'
-import { infoOf, parseCertificateCached, purposeOf, rolesOf, type CertificateInfo, type ParsedCertificate, type Purpose } from './certificate'
+import {
+  infoOf,
+  parseCertificateCached,
+  purposeOf,
+  rolesOf,
+  type CertificateInfo,
+  type ParsedCertificate,
+  type Purpose,
+} from './certificate'
 import { OID, type Role } from './oids'
 import { checkRevocation, type RevocationOptions, type RevocationResult } from './revocation'
 import { publicKeyOf, type TrustStore } from './trust'
 
 // direct references (namespace members are getters once transpiled: hot path)
-const { children: der_children, content: der_content, decodeOid: der_decodeOid, decodeTime: der_decodeTime, read: der_read } = der
-
+const {
+  children: der_children,
+  content: der_content,
+  decodeOid: der_decodeOid,
+  decodeTime: der_decodeTime,
+  read: der_read,
+} = der
 
 export interface Expectation {
   /** the signer's IIN must be this */
@@ -175,11 +188,14 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     revocation: 'skipped',
   }
   const ctx: Ctx = { errors, checks, purpose: o.purpose }
-  const notChecked: RevocationResult = { status: 'not_checked', source: null, checkedAt: now.toISOString() }
+  const notChecked: RevocationResult = {
+    status: 'not_checked',
+    source: null,
+    checkedAt: now.toISOString(),
+  }
 
   // ---- structure
   let p: ParsedCms
-  let signerCert: ParsedCertificate | null = null
   const extras: ParsedCertificate[] = []
   try {
     p = parseCms(readBase64OrDer(o.cms))
@@ -195,10 +211,11 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     return makeReport(ctx, null, null, o.at ?? now, p.content, [], notChecked)
   }
   const si = p.signers[0]!
-  signerCert =
+  const signerCert: ParsedCertificate | null =
     extras.find((c) =>
       si.issuerDer && si.serial
-        ? Buffer.compare(c.issuerDer, si.issuerDer) === 0 && Buffer.compare(c.serial, si.serial) === 0
+        ? Buffer.compare(c.issuerDer, si.issuerDer) === 0 &&
+          Buffer.compare(c.serial, si.serial) === 0
         : si.ski !== null && c.ski !== null && Buffer.compare(c.ski, si.ski) === 0,
     ) ?? null
   if (!signerCert) {
@@ -212,7 +229,10 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     addFail(ctx, 'eds_signed_attrs_missing', { attribute: 'messageDigest' })
     return makeReport(ctx, signerCert, null, o.at ?? now, p.content, [], notChecked)
   }
-  if (si.digestAlg !== OID.sha256 || (si.signatureAlg !== OID.rsaEncryption && si.signatureAlg !== OID.sha256WithRSA)) {
+  if (
+    si.digestAlg !== OID.sha256 ||
+    (si.signatureAlg !== OID.rsaEncryption && si.signatureAlg !== OID.sha256WithRSA)
+  ) {
     checks.structure = 'failed'
     addFail(ctx, 'eds_unsupported_algorithm', { algorithm: `${si.digestAlg}/${si.signatureAlg}` })
     return makeReport(ctx, signerCert, null, o.at ?? now, p.content, [], notChecked)
@@ -247,7 +267,7 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   }
 
   // ---- signature over the signed attributes
-  let sigOk = false
+  let sigOk: boolean
   try {
     sigOk = cryptoVerify('sha256', si.signedAttrs, publicKeyOf(signerCert), si.signature)
   } catch {
@@ -274,7 +294,13 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   let chain: ParsedCertificate[] = [signerCert]
   if (!chainR.ok) {
     checks.chain = 'failed'
-    addFail(ctx, chainR.code, chainR.code === 'eds_chain_untrusted' ? { issuer: chainR.issuer } : { subject: chainR.subject })
+    addFail(
+      ctx,
+      chainR.code,
+      chainR.code === 'eds_chain_untrusted'
+        ? { issuer: chainR.issuer }
+        : { subject: chainR.subject },
+    )
   } else {
     chain = chainR.chain
     checks.chain = 'ok'
@@ -291,14 +317,18 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   }
   for (const ca of chain.slice(1)) {
     if (at < ca.notBefore || at > ca.notAfter) {
-      addFail(ctx, 'eds_ca_invalid_at_time', { subject: cachedInfo(ca).commonName ?? cachedInfo(ca).subject })
+      addFail(ctx, 'eds_ca_invalid_at_time', {
+        subject: cachedInfo(ca).commonName ?? cachedInfo(ca).subject,
+      })
       checks.validity = 'failed'
     }
   }
 
   // ---- key usage / EKU for the purpose
   if (purposeOf(signerCert) !== o.purpose || signerCert.unknownCritical.length > 0) {
-    addFail(ctx, 'eds_wrong_key_usage', { expected: o.purpose === 'sign' ? 'SIGN (RSA)' : 'AUTH (AUTH_RSA)' })
+    addFail(ctx, 'eds_wrong_key_usage', {
+      expected: o.purpose === 'sign' ? 'SIGN (RSA)' : 'AUTH (AUTH_RSA)',
+    })
     checks.keyUsage = 'failed'
   } else checks.keyUsage = 'ok'
 
@@ -317,7 +347,10 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   if (o.expect?.iin !== undefined || o.expect?.bin !== undefined) {
     checks.identity = 'ok'
     if (o.expect.iin !== undefined && info.iin !== o.expect.iin) {
-      addFail(ctx, 'eds_iin_mismatch', { expected: maskIin(o.expect.iin), actual: info.iin ? maskIin(info.iin) : '-' })
+      addFail(ctx, 'eds_iin_mismatch', {
+        expected: maskIin(o.expect.iin),
+        actual: info.iin ? maskIin(info.iin) : '-',
+      })
       checks.identity = 'failed'
     }
     if (o.expect.bin !== undefined && info.bin !== o.expect.bin) {
@@ -331,10 +364,19 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   const mode = o.revocation?.mode ?? 'auto'
   if (errors.length === 0 && mode !== 'none') {
     const issuer = chain[1] ?? o.trust.issuerOf(signerCert, extras)
-    if (!issuer) revocation = { status: 'unknown', source: null, reason: 'issuer_unknown', checkedAt: now.toISOString() }
+    if (!issuer)
+      revocation = {
+        status: 'unknown',
+        source: null,
+        reason: 'issuer_unknown',
+        checkedAt: now.toISOString(),
+      }
     else revocation = await checkRevocation(signerCert, issuer, o.revocation ?? {}, now)
     if (revocation.status === 'revoked') {
-      addFail(ctx, 'eds_revoked', { revokedAt: revocation.revokedAt ?? '-', source: revocation.source ?? '-' })
+      addFail(ctx, 'eds_revoked', {
+        revokedAt: revocation.revokedAt ?? '-',
+        source: revocation.source ?? '-',
+      })
       checks.revocation = 'failed'
     } else if (revocation.status === 'unknown') {
       if (o.requireRevocation ?? true) {

@@ -44,7 +44,8 @@ export function keyUsageExt(usages: readonly KeyUsage[]): Extension {
     last = Math.max(last, i)
   }
   const nBytes = last >= 8 ? 2 : 1
-  const bytes = nBytes === 2 ? Uint8Array.from([bits >> 8, bits & 0xff]) : Uint8Array.from([bits >> 8])
+  const bytes =
+    nBytes === 2 ? Uint8Array.from([bits >> 8, bits & 0xff]) : Uint8Array.from([bits >> 8])
   // unused bits: trailing zero bits of the last byte
   let unused = 0
   const lastByte = bytes[bytes.length - 1]!
@@ -60,7 +61,9 @@ export const ekuExt = (oids: readonly string[]): Extension => ({
 export const basicConstraintsExt = (ca: boolean, pathLen?: number): Extension => ({
   oid: OID.basicConstraints,
   critical: true,
-  value: ca ? der.seq(der.bool(true), ...(pathLen !== undefined ? [der.int(pathLen)] : [])) : der.seq(),
+  value: ca
+    ? der.seq(der.bool(true), ...(pathLen !== undefined ? [der.int(pathLen)] : []))
+    : der.seq(),
 })
 
 /** SKI = SHA-1 of the subjectPublicKey BIT STRING content (RFC 5280 method 1). */
@@ -146,7 +149,14 @@ export function buildCrl(o: {
       der.uint(e.serial),
       der.time(e.revokedAt),
       ...(e.reason !== undefined
-        ? [der.seq(encodeExtension({ oid: '2.5.29.21', value: der.tlv(0x0a, Uint8Array.from([e.reason])) }))]
+        ? [
+            der.seq(
+              encodeExtension({
+                oid: '2.5.29.21',
+                value: der.tlv(0x0a, Uint8Array.from([e.reason])),
+              }),
+            ),
+          ]
         : []),
     ),
   )
@@ -159,7 +169,10 @@ export function buildCrl(o: {
     ...(entries.length ? [der.seq(...entries)] : []),
     der.ctx(
       0,
-      der.seq(encodeExtension(akiExt(o.issuerSpki)), encodeExtension({ oid: OID.crlNumber, value: der.int(o.number) })),
+      der.seq(
+        encodeExtension(akiExt(o.issuerSpki)),
+        encodeExtension({ oid: OID.crlNumber, value: der.int(o.number) }),
+      ),
     ),
   )
   return der.seq(tbs, sha256WithRsa(), der.bitString(signRsaSha256(tbs, o.issuerKey)))

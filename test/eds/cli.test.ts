@@ -10,14 +10,23 @@ let pki: DemoPki
 let token: SoftHsmToken
 let work: string
 
-function bq(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync('npx', ['tsx', 'src/cli/bin.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
+function bq(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync('npx', ['tsx', 'src/cli/bin.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.replace(/npm warn.*\n/g, '') }
 }
 
 beforeAll(async () => {
   pki = await ensureDemoPki()
-  token = createSoftHsmToken({ keys: [{ p12: pki.file('pmpk-sidorenko', 'sign'), password: pki.password, id: 'b7' }] })
+  token = createSoftHsmToken({
+    keys: [{ p12: pki.file('pmpk-sidorenko', 'sign'), password: pki.password, id: 'b7' }],
+  })
   work = mkdtempSync(join(tmpdir(), 'bq-eds-cli-'))
   writeFileSync(join(work, 'pw'), `${pki.password}\n`)
   writeFileSync(join(work, 'bad-pw'), 'qwerty\n')
@@ -35,13 +44,39 @@ const trustArgs = (): string[] => ['--trust', 'resources/trust/demo', '--crl', p
 describe('bq sign / bq verify / bq demo keys', () => {
   it('signs with a p12 file and verifies (--json report); a changed document fails with its code', () => {
     const sig = join(work, 'doc.p7s')
-    const s = bq(['sign', '--p12', pki.file('phthisiatrician-mukanova', 'sign'), '--password-file', join(work, 'pw'), '--in', join(work, 'doc.txt'), '--out', sig])
+    const s = bq([
+      'sign',
+      '--p12',
+      pki.file('phthisiatrician-mukanova', 'sign'),
+      '--password-file',
+      join(work, 'pw'),
+      '--in',
+      join(work, 'doc.txt'),
+      '--out',
+      sig,
+    ])
     expect(s.stderr).toBe('')
     expect(s.code).toBe(0)
-    expect(s.stdout).toMatch(/^signed: МҰҚАНОВА ЖАНАР ӘМІРҚЫЗЫ \(\d{6}\*{6}, BIN \d{12}\), key SIGN/)
-    const v = bq(['verify', '--in', join(work, 'doc.txt'), '--sig', sig, ...trustArgs(), '--act', 'reviewer_decision', '--json'])
+    expect(s.stdout).toMatch(
+      /^signed: МҰҚАНОВА ЖАНАР ӘМІРҚЫЗЫ \(\d{6}\*{6}, BIN \d{12}\), key SIGN/,
+    )
+    const v = bq([
+      'verify',
+      '--in',
+      join(work, 'doc.txt'),
+      '--sig',
+      sig,
+      ...trustArgs(),
+      '--act',
+      'reviewer_decision',
+      '--json',
+    ])
     expect(v.code).toBe(0)
-    const report = JSON.parse(v.stdout) as { ok: boolean; signer: { iin: string }; revocation: { status: string } }
+    const report = JSON.parse(v.stdout) as {
+      ok: boolean
+      signer: { iin: string }
+      revocation: { status: string }
+    }
     expect(report.ok).toBe(true)
     expect(report.revocation.status).toBe('good')
     expect(report.signer.iin).toMatch(/^\d{6}\*{6}$/)
@@ -51,16 +86,39 @@ describe('bq sign / bq verify / bq demo keys', () => {
     const t = bq(['verify', '--in', join(work, 'doc2.txt'), '--sig', sig, ...trustArgs(), '--json'])
     expect(t.code).toBe(1)
     expect(JSON.parse(t.stdout)).toMatchObject({ ok: false, code: 'eds_digest_mismatch' })
-    const h = bq(['verify', '--in', join(work, 'doc2.txt'), '--sig', sig, ...trustArgs()], { BQ_LANG: 'ru' })
+    const h = bq(['verify', '--in', join(work, 'doc2.txt'), '--sig', sig, ...trustArgs()], {
+      BQ_LANG: 'ru',
+    })
     expect(h.stdout).toContain('INVALID')
     expect(h.stdout).toContain('Документ изменён после подписания. [eds_digest_mismatch]')
-    const a = bq(['verify', '--in', join(work, 'doc.txt'), '--sig', sig, ...trustArgs(), '--purpose', 'auth', '--json'])
+    const a = bq([
+      'verify',
+      '--in',
+      join(work, 'doc.txt'),
+      '--sig',
+      sig,
+      ...trustArgs(),
+      '--purpose',
+      'auth',
+      '--json',
+    ])
     expect(JSON.parse(a.stdout).code).toBe('eds_wrong_key_usage')
   })
 
   it('a wrong password is reported in Kazakh with its code, nothing written', () => {
     const out = join(work, 'never.p7s')
-    const r = bq(['sign', '--p12', pki.file('parent-akhmetov', 'sign'), '--password-file', join(work, 'bad-pw'), '--in', join(work, 'doc.txt'), '--out', out, '--attached'])
+    const r = bq([
+      'sign',
+      '--p12',
+      pki.file('parent-akhmetov', 'sign'),
+      '--password-file',
+      join(work, 'bad-pw'),
+      '--in',
+      join(work, 'doc.txt'),
+      '--out',
+      out,
+      '--attached',
+    ])
     expect(r.code).toBe(1)
     expect(r.stderr).toBe('bq: Кілт файлының құпиясөзі қате. [eds_p12_wrong_password]\n')
     expect(existsSync(out)).toBe(false)
@@ -68,20 +126,72 @@ describe('bq sign / bq verify / bq demo keys', () => {
 
   it('signs on a PKCS#11 token (attached); openssl and bq verify accept it; a wrong PIN says so', () => {
     const sig = join(work, 'token.p7s')
-    const s = bq(['sign', '--pkcs11', token.module, '--slot', String(token.slot), '--pin-file', join(work, 'pin'), '--in', join(work, 'doc.txt'), '--out', sig, '--attached', '--json'], token.env)
+    const s = bq(
+      [
+        'sign',
+        '--pkcs11',
+        token.module,
+        '--slot',
+        String(token.slot),
+        '--pin-file',
+        join(work, 'pin'),
+        '--in',
+        join(work, 'doc.txt'),
+        '--out',
+        sig,
+        '--attached',
+        '--json',
+      ],
+      token.env,
+    )
     expect(s.stderr).toBe('')
-    expect(JSON.parse(s.stdout)).toMatchObject({ attached: true, purpose: 'sign', signer: 'СИДОРЕНКО ЕЛЕНА НИКОЛАЕВНА' })
-    const v = bq(['verify', '--sig', sig, ...trustArgs(), '--bin', pki.person('pmpk-sidorenko').organization!.bin, '--role', 'sign_right'])
+    expect(JSON.parse(s.stdout)).toMatchObject({
+      attached: true,
+      purpose: 'sign',
+      signer: 'СИДОРЕНКО ЕЛЕНА НИКОЛАЕВНА',
+    })
+    const v = bq([
+      'verify',
+      '--sig',
+      sig,
+      ...trustArgs(),
+      '--bin',
+      pki.person('pmpk-sidorenko').organization!.bin,
+      '--role',
+      'sign_right',
+    ])
     expect(v.code).toBe(0)
     expect(v.stdout).toContain('VALID')
     const bundle = join(work, 'chain.pem')
-    writeFileSync(bundle, readFileSync(pki.ca.root, 'utf8') + readFileSync(pki.ca.intermediate, 'utf8'))
-    const o = spawnSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', sig, '-CAfile', bundle, '-purpose', 'any'], { encoding: 'utf8' })
+    writeFileSync(
+      bundle,
+      readFileSync(pki.ca.root, 'utf8') + readFileSync(pki.ca.intermediate, 'utf8'),
+    )
+    const o = spawnSync(
+      'openssl',
+      ['cms', '-verify', '-inform', 'DER', '-in', sig, '-CAfile', bundle, '-purpose', 'any'],
+      { encoding: 'utf8' },
+    )
     expect(o.stderr).toContain('Verification successful')
     expect(o.stdout).toBe(readFileSync(join(work, 'doc.txt'), 'utf8'))
 
     token.resetPinCounter()
-    const w = bq(['sign', '--pkcs11', token.module, '--slot', String(token.slot), '--pin-file', join(work, 'bad-pin'), '--in', join(work, 'doc.txt'), '--out', join(work, 'x.p7s')], { ...token.env, BQ_LANG: 'ru' })
+    const w = bq(
+      [
+        'sign',
+        '--pkcs11',
+        token.module,
+        '--slot',
+        String(token.slot),
+        '--pin-file',
+        join(work, 'bad-pin'),
+        '--in',
+        join(work, 'doc.txt'),
+        '--out',
+        join(work, 'x.p7s'),
+      ],
+      { ...token.env, BQ_LANG: 'ru' },
+    )
     expect(w.code).toBe(1)
     expect(w.stderr).toContain('[eds_pin_incorrect_count_low]')
     token.resetPinCounter()
@@ -89,7 +199,15 @@ describe('bq sign / bq verify / bq demo keys', () => {
 
   it('verify without any trust anchors refuses clearly; bad usage exits 2', () => {
     const empty = mkdtempSync(join(work, 'empty-'))
-    const r = bq(['verify', '--sig', join(work, 'doc.p7s'), '--in', join(work, 'doc.txt'), '--trust', empty])
+    const r = bq([
+      'verify',
+      '--sig',
+      join(work, 'doc.p7s'),
+      '--in',
+      join(work, 'doc.txt'),
+      '--trust',
+      empty,
+    ])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('[eds_trust_empty]')
     expect(bq(['sign', '--in', 'x']).code).toBe(2)
@@ -100,13 +218,25 @@ describe('bq sign / bq verify / bq demo keys', () => {
     const r = bq(['demo', 'keys', '--out', dir])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    const passwords = JSON.parse(readFileSync(join(dir, 'passwords.json'), 'utf8')) as Record<string, string>
-    const people = JSON.parse(readFileSync(join(dir, 'people.json'), 'utf8')) as { people: Array<{ id: string; files: { auth: string; sign: string } }> }
+    const passwords = JSON.parse(readFileSync(join(dir, 'passwords.json'), 'utf8')) as Record<
+      string,
+      string
+    >
+    const people = JSON.parse(readFileSync(join(dir, 'people.json'), 'utf8')) as {
+      people: Array<{ id: string; files: { auth: string; sign: string } }>
+    }
     for (const p of people.people) {
       expect(passwords[p.files.auth]).toBe('Qwerty12')
       expect(existsSync(join(dir, p.files.sign))).toBe(true)
     }
-    for (const f of ['ca/root.pem', 'ca/intermediate.pem', 'ca/crl.pem', 'ocsp/ocsp.pem', 'bad/foreign-ca/ca.pem']) expect(existsSync(join(dir, f)), f).toBe(true)
+    for (const f of [
+      'ca/root.pem',
+      'ca/intermediate.pem',
+      'ca/crl.pem',
+      'ocsp/ocsp.pem',
+      'bad/foreign-ca/ca.pem',
+    ])
+      expect(existsSync(join(dir, f)), f).toBe(true)
     expect(bq(['demo', 'keys', '--out', dir]).code).toBe(2)
   })
 })

@@ -3,7 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureDemoPki, type DemoPki } from '../helpers/demo-pki'
-import { DEMO_BAD_PEOPLE, DEMO_ORGANIZATIONS, DEMO_PEOPLE, DEMO_PASSWORD } from '../../src/eds/demo/people'
+import {
+  DEMO_BAD_PEOPLE,
+  DEMO_ORGANIZATIONS,
+  DEMO_PEOPLE,
+  DEMO_PASSWORD,
+} from '../../src/eds/demo/people'
 import { validateBin, validateIin } from '../../src/core/iin'
 import { Pkcs12Provider } from '../../src/eds/p12'
 import { parseCrl } from '../../src/eds/revocation'
@@ -35,7 +40,9 @@ describe('demo people (pure data)', () => {
     // anchors against accidental change (other suites and the central store seed from these)
     expect(DEMO_PEOPLE.find((p) => p.id === 'baldyrgan-head')?.iin).toBe('790314411011')
     expect(DEMO_ORGANIZATIONS.find((o) => o.id === 'kg-baldyrgan')?.bin).toBe('050340012012')
-    expect(new Set([...DEMO_PEOPLE, ...DEMO_BAD_PEOPLE].map((p) => p.iin)).size).toBe(DEMO_PEOPLE.length + DEMO_BAD_PEOPLE.length)
+    expect(new Set([...DEMO_PEOPLE, ...DEMO_BAD_PEOPLE].map((p) => p.iin)).size).toBe(
+      DEMO_PEOPLE.length + DEMO_BAD_PEOPLE.length,
+    )
   })
 
   it('has the cast the brief asks for', () => {
@@ -44,7 +51,10 @@ describe('demo people (pure data)', () => {
     expect(kgs).toHaveLength(3)
     for (const kg of kgs) {
       const staff = DEMO_PEOPLE.filter((p) => p.organizationId === kg.id)
-      expect(staff.some((p) => p.roles.includes('first_head')), kg.id).toBe(true)
+      expect(
+        staff.some((p) => p.roles.includes('first_head')),
+        kg.id,
+      ).toBe(true)
       expect(staff.every((p) => p.role === 'staff')).toBe(true)
     }
     expect(count('clerk')).toBe(2)
@@ -57,28 +67,51 @@ describe('demo people (pure data)', () => {
       expect(p.roles).toEqual(['individual'])
     }
     expect(new Set(DEMO_PEOPLE.map((p) => p.nameLang))).toEqual(new Set(['kk', 'ru']))
-    expect(DEMO_BAD_PEOPLE.map((p) => p.bad).sort()).toEqual(['expired', 'foreign_ca', 'not_yet_valid', 'revoked', 'wrong_usage'])
+    expect(DEMO_BAD_PEOPLE.map((p) => p.bad).sort()).toEqual([
+      'expired',
+      'foreign_ca',
+      'not_yet_valid',
+      'revoked',
+      'wrong_usage',
+    ])
   })
 })
 
 describe('generated demo PKI', () => {
   it('lays out DIR/<role>/<person>/AUTH_RSA256_<ski>.p12 and RSA256_<ski>.p12 with passwords.json covering every file', async () => {
-    const files = walk(pki.dir).filter((f) => f.endsWith('.p12')).map((f) => relative(pki.dir, f)).sort()
-    const passwords = JSON.parse(readFileSync(join(pki.dir, 'passwords.json'), 'utf8')) as Record<string, string>
+    const files = walk(pki.dir)
+      .filter((f) => f.endsWith('.p12'))
+      .map((f) => relative(pki.dir, f))
+      .sort()
+    const passwords = JSON.parse(readFileSync(join(pki.dir, 'passwords.json'), 'utf8')) as Record<
+      string,
+      string
+    >
     expect(Object.keys(passwords).sort()).toEqual(files)
     expect(new Set(Object.values(passwords))).toEqual(new Set([DEMO_PASSWORD]))
-    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(new Set(['staff', 'clerk', 'reviewer', 'parent', 'admin', 'bad']))
+    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(
+      new Set(['staff', 'clerk', 'reviewer', 'parent', 'admin', 'bad']),
+    )
     expect(files).toHaveLength((DEMO_PEOPLE.length + DEMO_BAD_PEOPLE.length) * 2)
     for (const p of pki.people) {
       for (const purpose of ['auth', 'sign'] as const) {
         const rel = p.files[purpose]
-        const m = new RegExp(`^${p.bad ? 'bad' : p.folder}/${p.id}/${purpose === 'auth' ? 'AUTH_RSA256' : 'RSA256'}_([0-9a-f]{40})\\.p12$`).exec(rel)
+        const m = new RegExp(
+          `^${p.bad ? 'bad' : p.folder}/${p.id}/${purpose === 'auth' ? 'AUTH_RSA256' : 'RSA256'}_([0-9a-f]{40})\\.p12$`,
+        ).exec(rel)
         expect(m, rel).not.toBeNull()
       }
     }
     // the file name is the key identifier, as NCA names its files
     const head = pki.person('aigolek-head')
-    const pem = execFileSync('sh', ['-c', `openssl pkcs12 -in "${pki.file('aigolek-head', 'sign')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 -noout -ext subjectKeyIdentifier`], { encoding: 'utf8' })
+    const pem = execFileSync(
+      'sh',
+      [
+        '-c',
+        `openssl pkcs12 -in "${pki.file('aigolek-head', 'sign')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 -noout -ext subjectKeyIdentifier`,
+      ],
+      { encoding: 'utf8' },
+    )
     const ski = pem.split('\n')[1]!.trim().replace(/:/g, '').toLowerCase()
     expect(head.files.sign).toContain(`RSA256_${ski}.p12`)
   })
@@ -86,19 +119,38 @@ describe('generated demo PKI', () => {
   it('issues NCA-like certificates that OpenSSL reads: Kazakh issuer, IIN/BIN subject, key usage and role EKUs', async () => {
     const out = execFileSync(
       'sh',
-      ['-c', `openssl pkcs12 -in "${pki.file('baldyrgan-methodist', 'sign')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 -noout -subject -issuer -nameopt utf8,sep_comma_plus -ext keyUsage,extendedKeyUsage`],
+      [
+        '-c',
+        `openssl pkcs12 -in "${pki.file('baldyrgan-methodist', 'sign')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 -noout -subject -issuer -nameopt utf8,sep_comma_plus -ext keyUsage,extendedKeyUsage`,
+      ],
       { encoding: 'utf8' },
     )
     const m = pki.person('baldyrgan-methodist')
-    expect(out).toContain(`subject=CN=ЖАҚСЫБЕКОВА ГҮЛНӘР,SN=ЖАҚСЫБЕКОВА,serialNumber=IIN${m.iin},C=KZ,L=АЛМАТЫ,ST=АЛМАТЫ,O=МКҚК «№12 БАЛДЫРҒАН БӨБЕКЖАЙЫ»,GN=БОЛАТҚЫЗЫ,OU=BIN${m.organization!.bin}`)
+    expect(out).toContain(
+      `subject=CN=ЖАҚСЫБЕКОВА ГҮЛНӘР,SN=ЖАҚСЫБЕКОВА,serialNumber=IIN${m.iin},C=KZ,L=АЛМАТЫ,ST=АЛМАТЫ,O=МКҚК «№12 БАЛДЫРҒАН БӨБЕКЖАЙЫ»,GN=БОЛАТҚЫЗЫ,OU=BIN${m.organization!.bin}`,
+    )
     expect(out).toContain('issuer=C=KZ,CN=ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO')
     expect(out).toContain('Digital Signature, Non Repudiation')
     expect(out).toContain('E-mail Protection, 1.2.398.3.3.4.1.2, 1.2.398.3.3.4.1.2.2')
-    const auth = execFileSync('sh', ['-c', `openssl pkcs12 -in "${pki.file('parent-smirnov', 'auth')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 -noout -ext keyUsage,extendedKeyUsage`], { encoding: 'utf8' })
+    const auth = execFileSync(
+      'sh',
+      [
+        '-c',
+        `openssl pkcs12 -in "${pki.file('parent-smirnov', 'auth')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 -noout -ext keyUsage,extendedKeyUsage`,
+      ],
+      { encoding: 'utf8' },
+    )
     expect(auth).toContain('Digital Signature, Key Encipherment')
     expect(auth).toContain('TLS Web Client Authentication, 1.2.398.3.3.4.1.1')
     // the chain verifies with openssl
-    const v = execFileSync('sh', ['-c', `openssl pkcs12 -in "${pki.file('parent-smirnov', 'auth')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 | openssl verify -CAfile "${pki.ca.root}" -untrusted "${pki.ca.intermediate}"`], { encoding: 'utf8' })
+    const v = execFileSync(
+      'sh',
+      [
+        '-c',
+        `openssl pkcs12 -in "${pki.file('parent-smirnov', 'auth')}" -passin pass:${DEMO_PASSWORD} -nokeys -clcerts | openssl x509 | openssl verify -CAfile "${pki.ca.root}" -untrusted "${pki.ca.intermediate}"`,
+      ],
+      { encoding: 'utf8' },
+    )
     expect(v).toContain(': OK')
   })
 
@@ -127,6 +179,8 @@ describe('generated demo PKI', () => {
     expect(Date.parse((await info('not-yet-valid', 'sign')).validFrom)).toBeGreaterThan(Date.now())
     expect((await info('wrong-usage', 'sign')).purpose).toBe('auth')
     expect((await info('wrong-usage', 'auth')).purpose).toBe('sign')
-    expect((await info('foreign-ca', 'sign')).issuerCommonName).toBe('БӨТЕН КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)')
+    expect((await info('foreign-ca', 'sign')).issuerCommonName).toBe(
+      'БӨТЕН КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)',
+    )
   })
 })

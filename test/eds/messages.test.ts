@@ -24,9 +24,15 @@ describe('eds messages', () => {
   })
 
   it('every eds_ code raised in src/eds and the eds CLI commands has a message', () => {
-    const files = [...sources('src/eds'), 'src/cli/sign.ts', 'src/cli/verify.ts', 'src/cli/demo-keys.ts']
+    const files = [
+      ...sources('src/eds'),
+      'src/cli/sign.ts',
+      'src/cli/verify.ts',
+      'src/cli/demo-keys.ts',
+    ]
     const used = new Set<string>()
-    for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/'(eds_[a-z0-9_]+)'/g)) used.add(m[1]!)
+    for (const f of files)
+      for (const m of readFileSync(f, 'utf8').matchAll(/'(eds_[a-z0-9_]+)'/g)) used.add(m[1]!)
     expect(used.size).toBeGreaterThan(20)
     for (const code of used) expect(Object.keys(edsMessages), code).toContain(code)
   })

@@ -24,7 +24,10 @@ const codeOf = (fn: () => unknown): string => {
 describe('PKCS#12 provider', () => {
   it('describes the key: owner, IIN, BIN, organisation, validity, serial, issuer, algorithm, purpose, roles', async () => {
     const head = pki.person('solnyshko-head')
-    const p = await Pkcs12Provider.openFile(pki.file('solnyshko-head', 'auth'), Buffer.from(pki.password))
+    const p = await Pkcs12Provider.openFile(
+      pki.file('solnyshko-head', 'auth'),
+      Buffer.from(pki.password),
+    )
     const [k] = await p.listKeys()
     expect(k).toMatchObject({
       fullName: 'ИВАНОВА ОЛЬГА ПЕТРОВНА',
@@ -49,15 +52,25 @@ describe('PKCS#12 provider', () => {
   })
 
   it('finds the key for a purpose and refuses the other', async () => {
-    const p = await Pkcs12Provider.openFile(pki.file('parent-akhmetov', 'sign'), Buffer.from(pki.password))
+    const p = await Pkcs12Provider.openFile(
+      pki.file('parent-akhmetov', 'sign'),
+      Buffer.from(pki.password),
+    )
     expect((await keyForPurpose(p, 'sign')).roles).toEqual(['individual'])
-    await expect(keyForPurpose(p, 'auth')).rejects.toMatchObject({ code: 'eds_no_key_for_purpose', params: { purpose: 'AUTH' } })
-    await expect(p.sign('nope', Buffer.from('x'))).rejects.toMatchObject({ code: 'eds_key_not_found' })
+    await expect(keyForPurpose(p, 'auth')).rejects.toMatchObject({
+      code: 'eds_no_key_for_purpose',
+      params: { purpose: 'AUTH' },
+    })
+    await expect(p.sign('nope', Buffer.from('x'))).rejects.toMatchObject({
+      code: 'eds_key_not_found',
+    })
   })
 
   it('wrong password → eds_p12_wrong_password; the password buffer is zeroed either way', () => {
     const pw = Buffer.from('qwerty12')
-    expect(codeOf(() => Pkcs12Provider.open(readFileSync(pki.file('parent-akhmetov', 'sign')), pw))).toBe('eds_p12_wrong_password')
+    expect(
+      codeOf(() => Pkcs12Provider.open(readFileSync(pki.file('parent-akhmetov', 'sign')), pw)),
+    ).toBe('eds_p12_wrong_password')
     expect([...pw].every((b) => b === 0)).toBe(true)
     const good = Buffer.from(pki.password)
     Pkcs12Provider.open(readFileSync(pki.file('parent-akhmetov', 'sign')), good)
@@ -66,9 +79,17 @@ describe('PKCS#12 provider', () => {
 
   it('corrupt or truncated p12 → eds_p12_corrupt; missing file → eds_file_read_failed', async () => {
     const data = readFileSync(pki.file('parent-akhmetov', 'sign'))
-    expect(codeOf(() => Pkcs12Provider.open(Buffer.from('definitely not pkcs12'), Buffer.from('x')))).toBe('eds_p12_corrupt')
-    expect(codeOf(() => Pkcs12Provider.open(data.subarray(0, data.length / 2), Buffer.from(pki.password)))).toBe('eds_p12_corrupt')
-    await expect(Pkcs12Provider.openFile('/nonexistent/RSA256_x.p12', Buffer.from('x'))).rejects.toMatchObject({ code: 'eds_file_read_failed' })
+    expect(
+      codeOf(() => Pkcs12Provider.open(Buffer.from('definitely not pkcs12'), Buffer.from('x'))),
+    ).toBe('eds_p12_corrupt')
+    expect(
+      codeOf(() =>
+        Pkcs12Provider.open(data.subarray(0, data.length / 2), Buffer.from(pki.password)),
+      ),
+    ).toBe('eds_p12_corrupt')
+    await expect(
+      Pkcs12Provider.openFile('/nonexistent/RSA256_x.p12', Buffer.from('x')),
+    ).rejects.toMatchObject({ code: 'eds_file_read_failed' })
   })
 
   it('reads the real NCA test key files (Qwerty12) when the shared samples are present', async () => {
@@ -82,13 +103,24 @@ describe('PKCS#12 provider', () => {
     }
     const p = Pkcs12Provider.open(data, Buffer.from('Qwerty12'))
     const [k] = await p.listKeys()
-    expect(k).toMatchObject({ iin: '123456789011', bin: '123456789021', purpose: 'auth', roles: ['employee', 'first_head'], issuerCommonName: 'ҰКО 3.0 (RSA TEST)' })
+    expect(k).toMatchObject({
+      iin: '123456789011',
+      bin: '123456789021',
+      purpose: 'auth',
+      roles: ['employee', 'first_head'],
+      issuerCommonName: 'ҰКО 3.0 (RSA TEST)',
+    })
     // the certificate comes out byte for byte (no re-encoding of the Cyrillic names)
-    const cer = readFileSync(base + 'AUTH_RSA256_d682726b55b3e62600ea8fe1c74e75fc96f47790.cer', 'utf8')
+    const cer = readFileSync(
+      base + 'AUTH_RSA256_d682726b55b3e62600ea8fe1c74e75fc96f47790.cer',
+      'utf8',
+    )
     expect(k!.certificatePem.replace(/\s/g, '')).toBe(cer.replace(/\s/g, ''))
     // GOST keys are reported as unsupported, not crashed on
     const gost = readFileSync(base + 'GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12')
-    expect(codeOf(() => Pkcs12Provider.open(gost, Buffer.from('Qwerty12')))).toBe('eds_unsupported_key')
+    expect(codeOf(() => Pkcs12Provider.open(gost, Buffer.from('Qwerty12')))).toBe(
+      'eds_unsupported_key',
+    )
   })
 })
 
@@ -101,8 +133,23 @@ describe('describeCertificate on real NCA certificates', () => {
       console.log('skipped: ../shared/nca-testdata not present')
       return
     }
-    expect(describeCertificate(root)).toMatchObject({ commonName: 'НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)', algorithm: 'RSA 4096', isCa: true, purpose: null })
-    const gost = describeCertificate(readFileSync('../shared/nca-testdata/ncanode-go/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.cer'))
-    expect(gost).toMatchObject({ algorithm: 'GOST 34.310-2004', purpose: 'sign', roles: ['employee', 'first_head'], bin: '123456789021', organization: 'АО "ТЕСТ"' })
+    expect(describeCertificate(root)).toMatchObject({
+      commonName: 'НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)',
+      algorithm: 'RSA 4096',
+      isCa: true,
+      purpose: null,
+    })
+    const gost = describeCertificate(
+      readFileSync(
+        '../shared/nca-testdata/ncanode-go/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.cer',
+      ),
+    )
+    expect(gost).toMatchObject({
+      algorithm: 'GOST 34.310-2004',
+      purpose: 'sign',
+      roles: ['employee', 'first_head'],
+      bin: '123456789021',
+      organization: 'АО "ТЕСТ"',
+    })
   })
 })

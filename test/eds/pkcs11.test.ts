@@ -63,10 +63,23 @@ describe('PKCS#11 token (SoftHSM2)', () => {
         expect(k.algorithm).toBe('RSA 2048')
       }
       // the same objects as OpenSC sees them
-      const listed = execFileSync('pkcs11-tool', ['--module', token.realModule, '--token-label', token.label, '--login', '--pin', token.pin, '--list-objects'], {
-        env: { ...process.env, ...token.env },
-        encoding: 'utf8',
-      })
+      const listed = execFileSync(
+        'pkcs11-tool',
+        [
+          '--module',
+          token.realModule,
+          '--token-label',
+          token.label,
+          '--login',
+          '--pin',
+          token.pin,
+          '--list-objects',
+        ],
+        {
+          env: { ...process.env, ...token.env },
+          encoding: 'utf8',
+        },
+      )
       expect(listed).toMatch(/Private Key Object; RSA/)
       expect(listed.match(/Certificate Object/g)).toHaveLength(2)
     } finally {
@@ -88,7 +101,11 @@ describe('PKCS#11 token (SoftHSM2)', () => {
           ...(detached ? { content: doc } : {}),
           purpose: 'sign',
           trust,
-          expect: { iin: head.iin, bin: head.organization!.bin, roles: ['first_head', 'sign_right'] },
+          expect: {
+            iin: head.iin,
+            bin: head.organization!.bin,
+            roles: ['first_head', 'sign_right'],
+          },
           revocation: { mode: 'crl', crls: [pki.ca.crl] },
         })
         expect(r.errors).toEqual([])
@@ -97,12 +114,29 @@ describe('PKCS#11 token (SoftHSM2)', () => {
         const docFile = join(work, 'doc.txt')
         // the token holds only the leaf: give openssl the whole demo chain as CA file
         const bundle = join(work, 'chain.pem')
-        writeFileSync(bundle, readFileSync(pki.ca.root, 'utf8') + readFileSync(pki.ca.intermediate, 'utf8'))
+        writeFileSync(
+          bundle,
+          readFileSync(pki.ca.root, 'utf8') + readFileSync(pki.ca.intermediate, 'utf8'),
+        )
         writeFileSync(sigFile, cms)
         writeFileSync(docFile, doc)
         const out = execFileSync(
           'openssl',
-          ['cms', '-verify', '-inform', 'DER', '-in', sigFile, ...(detached ? ['-content', docFile] : []), '-CAfile', bundle, '-purpose', 'any', '-out', join(work, 'out.txt')],
+          [
+            'cms',
+            '-verify',
+            '-inform',
+            'DER',
+            '-in',
+            sigFile,
+            ...(detached ? ['-content', docFile] : []),
+            '-CAfile',
+            bundle,
+            '-purpose',
+            'any',
+            '-out',
+            join(work, 'out.txt'),
+          ],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
         )
         expect(out).toBe('')
@@ -119,7 +153,24 @@ describe('PKCS#11 token (SoftHSM2)', () => {
     const outFile = join(work, 'raw.sig')
     execFileSync(
       'pkcs11-tool',
-      ['--module', token.realModule, '--token-label', token.label, '--login', '--pin', token.pin, '--sign', '--mechanism', 'SHA256-RSA-PKCS', '--id', 'a2', '--input-file', docFile, '--output-file', outFile],
+      [
+        '--module',
+        token.realModule,
+        '--token-label',
+        token.label,
+        '--login',
+        '--pin',
+        token.pin,
+        '--sign',
+        '--mechanism',
+        'SHA256-RSA-PKCS',
+        '--id',
+        'a2',
+        '--input-file',
+        docFile,
+        '--output-file',
+        outFile,
+      ],
       { env: { ...process.env, ...token.env }, stdio: 'pipe' },
     )
     const p = Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin(token.pin) })
@@ -145,7 +196,11 @@ describe('PKCS#11 token (SoftHSM2)', () => {
 
   it('wrong PIN reports the tries left, then the lock; a locked PIN stops before trying', () => {
     token.resetPinCounter()
-    expect(codeOf(() => Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin('000000') }))).toBe('eds_pin_incorrect_count_low')
+    expect(
+      codeOf(() =>
+        Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin('000000') }),
+      ),
+    ).toBe('eds_pin_incorrect_count_low')
     let err: AppError | null = null
     try {
       Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin('000000') })
@@ -154,9 +209,17 @@ describe('PKCS#11 token (SoftHSM2)', () => {
     }
     expect(err?.code).toBe('eds_pin_incorrect_final_try')
     expect(err?.params).toEqual({ triesLeft: 1 })
-    expect(codeOf(() => Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin('000000') }))).toBe('eds_pin_locked')
+    expect(
+      codeOf(() =>
+        Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin('000000') }),
+      ),
+    ).toBe('eds_pin_locked')
     // even the right PIN is refused now
-    expect(codeOf(() => Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin(token.pin) }))).toBe('eds_pin_locked')
+    expect(
+      codeOf(() =>
+        Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin(token.pin) }),
+      ),
+    ).toBe('eds_pin_locked')
     expect(listTokens(token.module).find((t) => t.label === token.label)?.pinLocked).toBe(true)
     token.resetPinCounter()
     const p = Pkcs11Provider.open({ module: token.module, slot: token.slot, pin: pin(token.pin) })
@@ -164,16 +227,31 @@ describe('PKCS#11 token (SoftHSM2)', () => {
   })
 
   it('plain SoftHSM2 raises only CKF_USER_PIN_COUNT_LOW after a wrong PIN, and we report that', () => {
-    expect(codeOf(() => Pkcs11Provider.open({ module: token.realModule, slot: token.slot, pin: pin('000000') }))).toBe('eds_pin_incorrect_count_low')
+    expect(
+      codeOf(() =>
+        Pkcs11Provider.open({ module: token.realModule, slot: token.slot, pin: pin('000000') }),
+      ),
+    ).toBe('eds_pin_incorrect_count_low')
     // without any retry flag the message is just "incorrect"
     expect(pinFailure(0).code).toBe('eds_pin_incorrect')
-    expect(pinFailure(CKF.USER_PIN_COUNT_LOW | CKF.USER_PIN_FINAL_TRY).toViolation()).toEqual({ code: 'eds_pin_incorrect_final_try', params: { triesLeft: 1 } })
-    expect(codeOf(() => Pkcs11Provider.open({ module: token.realModule, slot: token.slot, pin: Buffer.alloc(0) }))).toBe('eds_pin_empty')
+    expect(pinFailure(CKF.USER_PIN_COUNT_LOW | CKF.USER_PIN_FINAL_TRY).toViolation()).toEqual({
+      code: 'eds_pin_incorrect_final_try',
+      params: { triesLeft: 1 },
+    })
+    expect(
+      codeOf(() =>
+        Pkcs11Provider.open({ module: token.realModule, slot: token.slot, pin: Buffer.alloc(0) }),
+      ),
+    ).toBe('eds_pin_empty')
   })
 
   it('reports a missing slot and a module that cannot be loaded', () => {
-    expect(codeOf(() => Pkcs11Provider.open({ module: token.module, slot: 99999, pin: pin(token.pin) }))).toBe('eds_token_not_found')
-    expect(codeOf(() => Pkcs11Provider.open({ module: join(work, 'nope.so'), pin: pin('1') }))).toBe('eds_pkcs11_module_failed')
+    expect(
+      codeOf(() => Pkcs11Provider.open({ module: token.module, slot: 99999, pin: pin(token.pin) })),
+    ).toBe('eds_token_not_found')
+    expect(
+      codeOf(() => Pkcs11Provider.open({ module: join(work, 'nope.so'), pin: pin('1') })),
+    ).toBe('eds_pkcs11_module_failed')
   })
 
   // last: destroys the token
@@ -183,7 +261,9 @@ describe('PKCS#11 token (SoftHSM2)', () => {
     await p.sign(k.keyId, Buffer.from('before'))
     rmSync(token.tokenFolder, { recursive: true, force: true })
     expect(existsSync(token.tokenFolder)).toBe(false)
-    await expect(p.sign(k.keyId, Buffer.from('after'))).rejects.toMatchObject({ code: 'eds_token_removed' })
+    await expect(p.sign(k.keyId, Buffer.from('after'))).rejects.toMatchObject({
+      code: 'eds_token_removed',
+    })
     await p.close()
   })
 })

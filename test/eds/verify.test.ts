@@ -33,7 +33,10 @@ async function signAs(
   return sig
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args)
     let stdout = ''
@@ -64,8 +67,14 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-const doc = Buffer.from('ШАРТ / ДОГОВОР №17: Нұрланова Әлия Серікқызы, «Балдырған» бөбекжайы', 'utf8')
-const base = (): Pick<VerifyOptions, 'trust' | 'revocation'> => ({ trust, revocation: { mode: 'crl', crls: [pki.ca.crl] } })
+const doc = Buffer.from(
+  'ШАРТ / ДОГОВОР №17: Нұрланова Әлия Серікқызы, «Балдырған» бөбекжайы',
+  'utf8',
+)
+const base = (): Pick<VerifyOptions, 'trust' | 'revocation'> => ({
+  trust,
+  revocation: { mode: 'crl', crls: [pki.ca.crl] },
+})
 
 describe('good signatures', () => {
   it('accepts a detached contract signature by a kindergarten head, checked by OCSP with a nonce', async () => {
@@ -83,7 +92,12 @@ describe('good signatures', () => {
     expect(r.errors).toEqual([])
     expect(r.ok).toBe(true)
     expect(ocsp.requests).toBe(before + 1)
-    expect(r.signer).toMatchObject({ iin: head.iin, bin: head.organization!.bin, fullName: 'НҰРЛАНОВА ӘЛИЯ СЕРІКҚЫЗЫ', purpose: 'sign' })
+    expect(r.signer).toMatchObject({
+      iin: head.iin,
+      bin: head.organization!.bin,
+      fullName: 'НҰРЛАНОВА ӘЛИЯ СЕРІКҚЫЗЫ',
+      purpose: 'sign',
+    })
     expect(r.signer?.organization).toBe('МКҚК «№12 БАЛДЫРҒАН БӨБЕКЖАЙЫ»')
     expect(r.signer?.issuerCommonName).toBe('ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO')
     expect(r.revocation).toMatchObject({ status: 'good', source: 'ocsp', origin: ocsp.url })
@@ -98,7 +112,12 @@ describe('good signatures', () => {
 
   it('accepts an attached signature and returns its content; CRL over HTTP from the responder', async () => {
     const cms = await signAs('parent-kuznetsova', 'sign', doc, { detached: false })
-    const r = await verifyCms({ cms, purpose: 'sign', trust, revocation: { mode: 'crl', crls: [ocsp.crlUrl] } })
+    const r = await verifyCms({
+      cms,
+      purpose: 'sign',
+      trust,
+      revocation: { mode: 'crl', crls: [ocsp.crlUrl] },
+    })
     expect(r.errors).toEqual([])
     expect(Buffer.from(r.content!).toString('utf8')).toBe(doc.toString('utf8'))
     expect(r.revocation).toMatchObject({ status: 'good', source: 'crl' })
@@ -107,7 +126,12 @@ describe('good signatures', () => {
 
   it('accepts base64 input (what NCALayer returns)', async () => {
     const cms = await signAs('clerk-petrov', 'sign', doc)
-    const r = await verifyCms({ cms: Buffer.from(Buffer.from(cms).toString('base64')), content: doc, purpose: 'sign', ...base() })
+    const r = await verifyCms({
+      cms: Buffer.from(Buffer.from(cms).toString('base64')),
+      content: doc,
+      purpose: 'sign',
+      ...base(),
+    })
     expect(r.ok).toBe(true)
   })
 
@@ -124,7 +148,21 @@ describe('good signatures', () => {
       const out = join(work, 'out.bin')
       const res = spawnSync(
         'openssl',
-        ['cms', '-verify', '-inform', 'DER', '-in', sigFile, ...(detached ? ['-content', docFile] : []), '-CAfile', pki.ca.root, '-purpose', 'any', '-out', out],
+        [
+          'cms',
+          '-verify',
+          '-inform',
+          'DER',
+          '-in',
+          sigFile,
+          ...(detached ? ['-content', docFile] : []),
+          '-CAfile',
+          pki.ca.root,
+          '-purpose',
+          'any',
+          '-out',
+          out,
+        ],
         { encoding: 'utf8' },
       )
       expect(res.stderr).toContain('Verification successful')
@@ -134,7 +172,26 @@ describe('good signatures', () => {
     const sigFile = join(work, 'baldyrgan-head.p7s')
     const tampered = join(work, 'tampered.txt')
     writeFileSync(tampered, Buffer.concat([doc, Buffer.from(' ')]))
-    const bad = spawnSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', sigFile, '-content', tampered, '-CAfile', pki.ca.root, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' })
+    const bad = spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        sigFile,
+        '-content',
+        tampered,
+        '-CAfile',
+        pki.ca.root,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
+      { encoding: 'utf8' },
+    )
     expect(bad.status).not.toBe(0)
     expect(bad.stderr).toMatch(/Verification failure/)
   })
@@ -149,9 +206,25 @@ describe('good signatures', () => {
 
   it('openssl ocsp accepts our responder (nonce, delegated responder certificate)', async () => {
     const leafPem = join(work, 'leaf.pem')
-    execFileSync('sh', ['-c', `openssl pkcs12 -in "${pki.file('parent-akhmetov', 'sign')}" -passin pass:${pki.password} -nokeys -clcerts | openssl x509 -out "${leafPem}"`])
+    execFileSync('sh', [
+      '-c',
+      `openssl pkcs12 -in "${pki.file('parent-akhmetov', 'sign')}" -passin pass:${pki.password} -nokeys -clcerts | openssl x509 -out "${leafPem}"`,
+    ])
     // async: the responder runs in this process
-    const res = await run('openssl', ['ocsp', '-issuer', pki.ca.intermediate, '-cert', leafPem, '-url', ocsp.url, '-CAfile', pki.ca.root, '-resp_text', '-timeout', '10'])
+    const res = await run('openssl', [
+      'ocsp',
+      '-issuer',
+      pki.ca.intermediate,
+      '-cert',
+      leafPem,
+      '-url',
+      ocsp.url,
+      '-CAfile',
+      pki.ca.root,
+      '-resp_text',
+      '-timeout',
+      '10',
+    ])
     expect(res.stdout).toMatch(/Response verify OK|: good/)
     expect(res.stdout + res.stderr).toContain('Response verify OK')
     expect(res.stdout).toMatch(/leaf\.pem: good/)
@@ -171,7 +244,11 @@ describe('every bad case is rejected with its code', () => {
   })
 
   it('tampered attached content inside the CMS → eds_digest_mismatch', async () => {
-    const cms = Buffer.from(await signAs('parent-smirnov', 'sign', Buffer.from('AAAA-contract-AAAA'), { detached: false }))
+    const cms = Buffer.from(
+      await signAs('parent-smirnov', 'sign', Buffer.from('AAAA-contract-AAAA'), {
+        detached: false,
+      }),
+    )
     const at = cms.indexOf(Buffer.from('AAAA-contract-AAAA'))
     cms[at] = 0x42
     const r = await verifyCms({ cms, purpose: 'sign', ...base() })
@@ -186,9 +263,13 @@ describe('every bad case is rejected with its code', () => {
   })
 
   it('garbage → eds_cms_malformed; detached without the document → eds_content_missing', async () => {
-    expect((await verifyCms({ cms: Buffer.from('not a signature'), purpose: 'sign', ...base() })).code).toBe('eds_cms_malformed')
+    expect(
+      (await verifyCms({ cms: Buffer.from('not a signature'), purpose: 'sign', ...base() })).code,
+    ).toBe('eds_cms_malformed')
     const cms = await signAs('parent-smirnov', 'sign', doc)
-    expect((await verifyCms({ cms: cms.subarray(0, 200), purpose: 'sign', ...base() })).code).toBe('eds_cms_malformed')
+    expect((await verifyCms({ cms: cms.subarray(0, 200), purpose: 'sign', ...base() })).code).toBe(
+      'eds_cms_malformed',
+    )
     expect((await verifyCms({ cms, purpose: 'sign', ...base() })).code).toBe('eds_content_missing')
   })
 
@@ -207,26 +288,44 @@ describe('every bad case is rejected with its code', () => {
 
   it('validity is judged at the signing time (or at an explicit time)', async () => {
     const head = pki.person('baldyrgan-head')
-    const cms = await signAs('baldyrgan-head', 'sign', doc, { signingTime: new Date(Date.now() - 60 * 86_400_000) })
+    const cms = await signAs('baldyrgan-head', 'sign', doc, {
+      signingTime: new Date(Date.now() - 60 * 86_400_000),
+    })
     const r = await verifyCms({ cms, content: doc, purpose: 'sign', ...base() })
     expect(r.code).toBe('eds_cert_not_yet_valid')
     const now = await verifyCms({ cms, content: doc, purpose: 'sign', at: new Date(), ...base() })
     expect(now.ok).toBe(true)
     expect(head.iin).toBe(now.signer?.iin)
-    const future = await signAs('baldyrgan-head', 'sign', doc, { signingTime: new Date(Date.now() + 86_400_000) })
-    expect((await verifyCms({ cms: future, content: doc, purpose: 'sign', ...base() })).code).toBe('eds_signing_time_future')
+    const future = await signAs('baldyrgan-head', 'sign', doc, {
+      signingTime: new Date(Date.now() + 86_400_000),
+    })
+    expect((await verifyCms({ cms: future, content: doc, purpose: 'sign', ...base() })).code).toBe(
+      'eds_signing_time_future',
+    )
   })
 
   it('revoked certificate → eds_revoked by OCSP and by CRL', async () => {
     const cms = await signAs('revoked', 'sign', doc)
-    const byOcsp = await verifyCms({ cms, content: doc, purpose: 'sign', trust, revocation: { mode: 'ocsp', ocspUrl: ocsp.url } })
+    const byOcsp = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      trust,
+      revocation: { mode: 'ocsp', ocspUrl: ocsp.url },
+    })
     expect(byOcsp.code).toBe('eds_revoked')
     expect(byOcsp.revocation).toMatchObject({ status: 'revoked', source: 'ocsp' })
     expect(byOcsp.params?.['source']).toBe('ocsp')
     const byCrl = await verifyCms({ cms, content: doc, purpose: 'sign', ...base() })
     expect(byCrl.code).toBe('eds_revoked')
     expect(byCrl.revocation).toMatchObject({ status: 'revoked', source: 'crl' })
-    const byCrlDer = await verifyCms({ cms, content: doc, purpose: 'sign', trust, revocation: { mode: 'crl', crls: [readFileSync(pki.ca.crlDer)] } })
+    const byCrlDer = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      trust,
+      revocation: { mode: 'crl', crls: [readFileSync(pki.ca.crlDer)] },
+    })
     expect(byCrlDer.code).toBe('eds_revoked')
     expect(byCrl.revocation.revokedAt).toBe(byOcsp.revocation.revokedAt)
   })
@@ -234,46 +333,95 @@ describe('every bad case is rejected with its code', () => {
   it('revocation that cannot be checked → eds_revocation_unknown, or ok with status unknown when the caller allows', async () => {
     const cms = await signAs('parent-sultanova', 'sign', doc)
     const url = await deadUrl()
-    const r = await verifyCms({ cms, content: doc, purpose: 'sign', trust, revocation: { ocspUrl: url, crls: [join(work, 'missing.crl')], timeoutMs: 2000 } })
+    const r = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      trust,
+      revocation: { ocspUrl: url, crls: [join(work, 'missing.crl')], timeoutMs: 2000 },
+    })
     expect(r.code).toBe('eds_revocation_unknown')
     expect(r.revocation.status).toBe('unknown')
     expect(r.revocation.reason).toContain('ocsp_unreachable')
     expect(r.revocation.reason).toContain('crl_unavailable')
-    const lenient = await verifyCms({ cms, content: doc, purpose: 'sign', trust, requireRevocation: false, revocation: { mode: 'ocsp', ocspUrl: url } })
+    const lenient = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      trust,
+      requireRevocation: false,
+      revocation: { mode: 'ocsp', ocspUrl: url },
+    })
     expect(lenient.ok).toBe(true)
     expect(lenient.revocation.status).toBe('unknown')
-    const skipped = await verifyCms({ cms, content: doc, purpose: 'sign', trust, revocation: { mode: 'none' } })
+    const skipped = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      trust,
+      revocation: { mode: 'none' },
+    })
     expect(skipped.ok).toBe(true)
     expect(skipped.revocation.status).toBe('not_checked')
   })
 
   it('an OCSP answer for another nonce is not trusted', async () => {
     const leafCms = await signAs('parent-sultanova', 'sign', doc)
-    const r0 = await verifyCms({ cms: leafCms, content: doc, purpose: 'sign', trust, revocation: { mode: 'none' } })
+    const r0 = await verifyCms({
+      cms: leafCms,
+      content: doc,
+      purpose: 'sign',
+      trust,
+      revocation: { mode: 'none' },
+    })
     expect(r0.ok).toBe(true)
-    const leaf = parseCertificate(Buffer.from(r0.signer!.certificatePem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
-    const issuer = parseCertificate(Buffer.from(readFileSync(pki.ca.intermediate, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64'))
+    const leaf = parseCertificate(
+      Buffer.from(r0.signer!.certificatePem.replace(/-----[^-]+-----|\s/g, ''), 'base64'),
+    )
+    const issuer = parseCertificate(
+      Buffer.from(
+        readFileSync(pki.ca.intermediate, 'utf8').replace(/-----[^-]+-----|\s/g, ''),
+        'base64',
+      ),
+    )
     const req = buildOcspRequest(leaf, issuer, Buffer.from('nonce-A-nonce-A-'))
-    const res = await fetch(ocsp.url, { method: 'POST', body: Buffer.from(req), headers: { 'content-type': 'application/ocsp-request' } })
+    const res = await fetch(ocsp.url, {
+      method: 'POST',
+      body: Buffer.from(req),
+      headers: { 'content-type': 'application/ocsp-request' },
+    })
     const body = new Uint8Array(await res.arrayBuffer())
-    expect(checkOcspResponse(body, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x').status).toBe('good')
-    expect(checkOcspResponse(body, leaf, issuer, Buffer.from('nonce-B-nonce-B-'), new Date(), 'x')).toMatchObject({ status: 'unknown', reason: 'ocsp_nonce_mismatch' })
+    expect(
+      checkOcspResponse(body, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x')
+        .status,
+    ).toBe('good')
+    expect(
+      checkOcspResponse(body, leaf, issuer, Buffer.from('nonce-B-nonce-B-'), new Date(), 'x'),
+    ).toMatchObject({ status: 'unknown', reason: 'ocsp_nonce_mismatch' })
     // a responder certificate not issued by the CA (one byte of it changed)
     const forged = Uint8Array.from(body)
     forged[forged.length - 700]! ^= 0x01
-    expect(checkOcspResponse(forged, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x')).toMatchObject({ status: 'unknown', reason: 'ocsp_signature_invalid' })
+    expect(
+      checkOcspResponse(forged, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x'),
+    ).toMatchObject({ status: 'unknown', reason: 'ocsp_signature_invalid' })
     // a response signature that does not match its data
     const badSig = Uint8Array.from(body)
     const certsAt = Buffer.from(body).lastIndexOf(Buffer.from([0xa0, 0x82])) // [0] certs follows the signature
     badSig[certsAt - 5]! ^= 0x01
-    expect(checkOcspResponse(badSig, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x')).toMatchObject({ status: 'unknown', reason: 'ocsp_signature_invalid' })
+    expect(
+      checkOcspResponse(badSig, leaf, issuer, Buffer.from('nonce-A-nonce-A-'), new Date(), 'x'),
+    ).toMatchObject({ status: 'unknown', reason: 'ocsp_signature_invalid' })
   })
 
   it('wrong key usage → eds_wrong_key_usage (AUTH key for a legal act, SIGN key for sign-in, wrong-usage cert)', async () => {
     const authSigned = await signAs('baldyrgan-head', 'auth', doc)
-    expect((await verifyCms({ cms: authSigned, content: doc, purpose: 'sign', ...base() })).code).toBe('eds_wrong_key_usage')
+    expect(
+      (await verifyCms({ cms: authSigned, content: doc, purpose: 'sign', ...base() })).code,
+    ).toBe('eds_wrong_key_usage')
     const signSigned = await signAs('baldyrgan-head', 'sign', doc)
-    expect((await verifyCms({ cms: signSigned, content: doc, purpose: 'auth', ...base() })).code).toBe('eds_wrong_key_usage')
+    expect(
+      (await verifyCms({ cms: signSigned, content: doc, purpose: 'auth', ...base() })).code,
+    ).toBe('eds_wrong_key_usage')
     const wrong = await signAs('wrong-usage', 'sign', doc) // RSA256_ file carrying AUTH usage
     const r = await verifyCms({ cms: wrong, content: doc, purpose: 'sign', ...base() })
     expect(r.code).toBe('eds_wrong_key_usage')
@@ -292,42 +440,120 @@ describe('every bad case is rejected with its code', () => {
   it('an empty trust store trusts nothing', async () => {
     const cms = await signAs('baldyrgan-head', 'sign', doc)
     const empty = loadTrustStore(join(work))
-    expect((await verifyCms({ cms, content: doc, purpose: 'sign', trust: empty, revocation: { mode: 'none' } })).code).toBe('eds_chain_untrusted')
+    expect(
+      (
+        await verifyCms({
+          cms,
+          content: doc,
+          purpose: 'sign',
+          trust: empty,
+          revocation: { mode: 'none' },
+        })
+      ).code,
+    ).toBe('eds_chain_untrusted')
   })
 
   it('wrong IIN / BIN → eds_iin_mismatch / eds_bin_mismatch, IINs masked in params', async () => {
     const head = pki.person('baldyrgan-head')
     const other = pki.person('aigolek-head')
     const cms = await signAs('baldyrgan-head', 'sign', doc)
-    const r1 = await verifyCms({ cms, content: doc, purpose: 'sign', expect: { iin: other.iin }, ...base() })
+    const r1 = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      expect: { iin: other.iin },
+      ...base(),
+    })
     expect(r1.code).toBe('eds_iin_mismatch')
     expect(r1.params).toEqual({ expected: maskIin(other.iin), actual: maskIin(head.iin) })
     expect(JSON.stringify(r1.params)).not.toContain(head.iin)
-    const r2 = await verifyCms({ cms, content: doc, purpose: 'sign', expect: { bin: other.organization!.bin }, ...base() })
+    const r2 = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      expect: { bin: other.organization!.bin },
+      ...base(),
+    })
     expect(r2.code).toBe('eds_bin_mismatch')
     // a parent has no BIN at all
     const parent = await signAs('parent-akhmetov', 'sign', doc)
-    expect((await verifyCms({ cms: parent, content: doc, purpose: 'sign', expect: { bin: head.organization!.bin }, ...base() })).code).toBe('eds_bin_mismatch')
+    expect(
+      (
+        await verifyCms({
+          cms: parent,
+          content: doc,
+          purpose: 'sign',
+          expect: { bin: head.organization!.bin },
+          ...base(),
+        })
+      ).code,
+    ).toBe('eds_bin_mismatch')
   })
 
   it('missing role → eds_missing_role (a teacher without the right to sign; a parent signing a contract)', async () => {
     const teacher = pki.person('baldyrgan-teacher')
     const cms = await signAs('baldyrgan-teacher', 'sign', doc)
-    const r = await verifyLegalAct({ act: 'contract', cms, content: doc, trust, expect: { iin: teacher.iin, bin: teacher.organization!.bin }, revocation: { mode: 'crl', crls: [pki.ca.crl] } })
+    const r = await verifyLegalAct({
+      act: 'contract',
+      cms,
+      content: doc,
+      trust,
+      expect: { iin: teacher.iin, bin: teacher.organization!.bin },
+      revocation: { mode: 'crl', crls: [pki.ca.crl] },
+    })
     expect(r.code).toBe('eds_missing_role')
     expect(r.params).toEqual({ required: 'first_head | sign_right' })
     const parent = await signAs('parent-ismailova', 'sign', doc)
-    expect((await verifyLegalAct({ act: 'enrolment', cms: parent, content: doc, trust, expect: {}, revocation: { mode: 'crl', crls: [pki.ca.crl] } })).code).toBe('eds_missing_role')
-    expect((await verifyLegalAct({ act: 'parent_signature', cms: parent, content: doc, trust, expect: { iin: pki.person('parent-ismailova').iin }, revocation: { mode: 'crl', crls: [pki.ca.crl] } })).ok).toBe(true)
+    expect(
+      (
+        await verifyLegalAct({
+          act: 'enrolment',
+          cms: parent,
+          content: doc,
+          trust,
+          expect: {},
+          revocation: { mode: 'crl', crls: [pki.ca.crl] },
+        })
+      ).code,
+    ).toBe('eds_missing_role')
+    expect(
+      (
+        await verifyLegalAct({
+          act: 'parent_signature',
+          cms: parent,
+          content: doc,
+          trust,
+          expect: { iin: pki.person('parent-ismailova').iin },
+          revocation: { mode: 'crl', crls: [pki.ca.crl] },
+        })
+      ).ok,
+    ).toBe(true)
     const methodist = pki.person('baldyrgan-methodist')
-    const ok = await verifyLegalAct({ act: 'bid_activation', cms: await signAs('baldyrgan-methodist', 'sign', doc), content: doc, trust, expect: { iin: methodist.iin, bin: methodist.organization!.bin }, revocation: { mode: 'crl', crls: [pki.ca.crl] } })
+    const ok = await verifyLegalAct({
+      act: 'bid_activation',
+      cms: await signAs('baldyrgan-methodist', 'sign', doc),
+      content: doc,
+      trust,
+      expect: { iin: methodist.iin, bin: methodist.organization!.bin },
+      revocation: { mode: 'crl', crls: [pki.ca.crl] },
+    })
     expect(ok.errors).toEqual([])
   })
 
   it('reports every failure, the first one as the code', async () => {
     const cms = await signAs('expired', 'auth', doc)
-    const r = await verifyCms({ cms, content: doc, purpose: 'sign', expect: { iin: '000000000000' }, ...base() })
-    expect(r.errors.map((e) => e.code)).toEqual(['eds_cert_expired', 'eds_wrong_key_usage', 'eds_iin_mismatch'])
+    const r = await verifyCms({
+      cms,
+      content: doc,
+      purpose: 'sign',
+      expect: { iin: '000000000000' },
+      ...base(),
+    })
+    expect(r.errors.map((e) => e.code)).toEqual([
+      'eds_cert_expired',
+      'eds_wrong_key_usage',
+      'eds_iin_mismatch',
+    ])
     expect(r.code).toBe('eds_cert_expired')
   })
 })

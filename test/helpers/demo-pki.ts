@@ -8,14 +8,26 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { DEMO_PKI_VERSION, generateDemoPki, type DemoPkiManifest, type DemoPkiPerson } from '../../src/eds/demo/generate'
+import {
+  DEMO_PKI_VERSION,
+  generateDemoPki,
+  type DemoPkiManifest,
+  type DemoPkiPerson,
+} from '../../src/eds/demo/generate'
 
 export interface DemoPki {
   dir: string
   manifest: DemoPkiManifest
   people: DemoPkiPerson[]
   password: string
-  ca: { root: string; intermediate: string; crl: string; crlDer: string; trustDir: string; foreignRoot: string }
+  ca: {
+    root: string
+    intermediate: string
+    crl: string
+    crlDer: string
+    trustDir: string
+    foreignRoot: string
+  }
   /** a person by id (also the bad ones: 'expired', 'revoked', ...) */
   person(id: string): DemoPkiPerson
   /** absolute path of a person's AUTH or SIGN file */

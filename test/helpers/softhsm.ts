@@ -10,7 +10,16 @@
  * SoftHSM2 reads SOFTHSM2_CONF at C_Initialize: one token folder per test process.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import forge from 'node-forge'
@@ -55,7 +64,17 @@ function buildShim(): string {
   const out = join(outDir, 'libbqpincounter.so')
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
     const tmp = `${out}.${process.pid}.tmp`
-    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', tmp, src, '-I', join(root, 'node_modules/pkcs11js/includes/pkcs11'), '-ldl'])
+    execFileSync('cc', [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-o',
+      tmp,
+      src,
+      '-I',
+      join(root, 'node_modules/pkcs11js/includes/pkcs11'),
+      '-ldl',
+    ])
     execFileSync('mv', ['-f', tmp, out])
   }
   shimPath = out
@@ -65,21 +84,35 @@ function buildShim(): string {
 function keyPemFromP12(p12: string, password: string): { keyPem: string; certDer: Buffer } {
   const asn = forge.asn1.fromDer(readFileSync(p12).toString('binary'))
   const pfx = forge.pkcs12.pkcs12FromAsn1(asn, false, password)
-  const kb = pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!]![0]!
+  const kb = pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
+    forge.pki.oids.pkcs8ShroudedKeyBag!
+  ]![0]!
   const cbs = pfx.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]!
   const key = kb.key as forge.pki.rsa.PrivateKey
-  const leaf = cbs.find((b) => b.cert && (b.cert.publicKey as forge.pki.rsa.PublicKey).n.equals(key.n))!
-  const keyPem = forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key)))
-  const certDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf.cert!)).getBytes(), 'binary')
+  const leaf = cbs.find(
+    (b) => b.cert && (b.cert.publicKey as forge.pki.rsa.PublicKey).n.equals(key.n),
+  )!
+  const keyPem = forge.pki.privateKeyInfoToPem(
+    forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key)),
+  )
+  const certDer = Buffer.from(
+    forge.asn1.toDer(forge.pki.certificateToAsn1(leaf.cert!)).getBytes(),
+    'binary',
+  )
   return { keyPem, certDer }
 }
 
-export function createSoftHsmToken(o: { label?: string; pin?: string; keys?: ImportSpec[]; maxPinTries?: number } = {}): SoftHsmToken {
+export function createSoftHsmToken(
+  o: { label?: string; pin?: string; keys?: ImportSpec[]; maxPinTries?: number } = {},
+): SoftHsmToken {
   const dir = mkdtempSync(join(tmpdir(), 'bq-softhsm-'))
   const tokenDir = join(dir, 'tokens')
   mkdirSync(tokenDir)
   const conf = join(dir, 'softhsm2.conf')
-  writeFileSync(conf, `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = true\n`)
+  writeFileSync(
+    conf,
+    `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = true\n`,
+  )
   const pinState = join(dir, 'pin-failures')
   const env = {
     SOFTHSM2_CONF: conf,
@@ -119,7 +152,23 @@ export function createSoftHsmToken(o: { label?: string; pin?: string; keys?: Imp
     rmSync(keyFile)
     execFileSync(
       'pkcs11-tool',
-      ['--module', SOFTHSM_MODULE, '--token-label', label, '--login', '--pin', pin, '--write-object', certFile, '--type', 'cert', '--id', id, '--label', keyLabel],
+      [
+        '--module',
+        SOFTHSM_MODULE,
+        '--token-label',
+        label,
+        '--login',
+        '--pin',
+        pin,
+        '--write-object',
+        certFile,
+        '--type',
+        'cert',
+        '--id',
+        id,
+        '--label',
+        keyLabel,
+      ],
       { env: childEnv, stdio: 'pipe' },
     )
     keys.push({ id, label: keyLabel, p12: k.p12 })

@@ -11,7 +11,13 @@
  *   DIR/ocsp/ocsp.pem, ocsp-key.pem                        (delegated OCSP responder)
  *   DIR/passwords.json, DIR/people.json
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -53,7 +59,8 @@ const FOREIGN_NAME: x.NameSpec = [
   [OID.commonName, 'БӨТЕН КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)'],
 ]
 
-const spkiOf = (k: KeyObject): Uint8Array => createPublicKey(k).export({ type: 'spki', format: 'der' })
+const spkiOf = (k: KeyObject): Uint8Array =>
+  createPublicKey(k).export({ type: 'spki', format: 'der' })
 
 /** The fixed demo root and intermediate certificates (deterministic bytes). */
 export function demoCa(): {
@@ -75,7 +82,11 @@ export function demoCa(): {
     notAfter: new Date('2049-12-31T00:00:00Z'),
     spki: rootSpki,
     issuerKey: rootKey,
-    extensions: [x.basicConstraintsExt(true), x.keyUsageExt(['keyCertSign', 'cRLSign']), x.skiExt(rootSpki)],
+    extensions: [
+      x.basicConstraintsExt(true),
+      x.keyUsageExt(['keyCertSign', 'cRLSign']),
+      x.skiExt(rootSpki),
+    ],
   })
   const intermediate = x.buildCertificate({
     serial: Buffer.from('4b19c6e8d2f0a3b7', 'hex'),
@@ -119,7 +130,13 @@ function leafSubject(p: DemoPerson, org: DemoOrganization | null): Uint8Array {
 
 type Usage = 'auth' | 'sign'
 
-function leafExtensions(usage: Usage, roles: readonly Role[], spki: Uint8Array, issuerSpki: Uint8Array, legal: boolean): x.Extension[] {
+function leafExtensions(
+  usage: Usage,
+  roles: readonly Role[],
+  spki: Uint8Array,
+  issuerSpki: Uint8Array,
+  legal: boolean,
+): x.Extension[] {
   const roleOids = roles.map((r) => ROLE_OIDS[r])
   return [
     usage === 'sign'
@@ -142,10 +159,21 @@ function leafExtensions(usage: Usage, roles: readonly Role[], spki: Uint8Array, 
   ]
 }
 
-function p12(key: KeyObject, chain: readonly Uint8Array[], password: string, friendlyName: string): Uint8Array {
+function p12(
+  key: KeyObject,
+  chain: readonly Uint8Array[],
+  password: string,
+  friendlyName: string,
+): Uint8Array {
   const fkey = forge.pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }).toString())
-  const fcerts = chain.map((d) => forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(d).toString('binary'))))
-  const asn = forge.pkcs12.toPkcs12Asn1(fkey, fcerts, password, { algorithm: '3des', friendlyName, generateLocalKeyId: true })
+  const fcerts = chain.map((d) =>
+    forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(d).toString('binary'))),
+  )
+  const asn = forge.pkcs12.toPkcs12Asn1(fkey, fcerts, password, {
+    algorithm: '3des',
+    friendlyName,
+    generateLocalKeyId: true,
+  })
   return Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary')
 }
 
@@ -163,14 +191,26 @@ export interface DemoPkiManifest {
   password: string
   ocspUrl: string
   crlUrl: string
-  ca: { root: string; intermediate: string; crl: string; crlDer: string; foreignRoot: string; ocspCert: string; ocspKey: string; trustDir: string }
+  ca: {
+    root: string
+    intermediate: string
+    crl: string
+    crlDer: string
+    foreignRoot: string
+    ocspCert: string
+    ocspKey: string
+    trustDir: string
+  }
   organizations: readonly DemoOrganization[]
   people: DemoPkiPerson[]
 }
 
 const DAY = 86_400_000
 
-export async function generateDemoPki(outDir: string, opts: { now?: Date } = {}): Promise<DemoPkiManifest> {
+export async function generateDemoPki(
+  outDir: string,
+  opts: { now?: Date } = {},
+): Promise<DemoPkiManifest> {
   const now = opts.now ?? new Date()
   const ca = demoCa()
   const interSpki = spkiOf(ca.intermediateKey)
@@ -193,7 +233,11 @@ export async function generateDemoPki(outDir: string, opts: { now?: Date } = {})
     notAfter: new Date(now.getTime() + 10 * 365 * DAY),
     spki: foreignSpki,
     issuerKey: foreignKey,
-    extensions: [x.basicConstraintsExt(true), x.keyUsageExt(['keyCertSign', 'cRLSign']), x.skiExt(foreignSpki)],
+    extensions: [
+      x.basicConstraintsExt(true),
+      x.keyUsageExt(['keyCertSign', 'cRLSign']),
+      x.skiExt(foreignSpki),
+    ],
   })
 
   // delegated OCSP responder
@@ -221,7 +265,9 @@ export async function generateDemoPki(outDir: string, opts: { now?: Date } = {})
 
   const all: Array<DemoPerson & { bad?: BadKind }> = [...DEMO_PEOPLE, ...DEMO_BAD_PEOPLE]
   // keys in parallel (node:crypto uses the thread pool)
-  const keys = await Promise.all(all.map(async () => ({ auth: await newKey(), sign: await newKey() })))
+  const keys = await Promise.all(
+    all.map(async () => ({ auth: await newKey(), sign: await newKey() })),
+  )
 
   const passwords: Record<string, string> = {}
   const people: DemoPkiPerson[] = []
@@ -250,7 +296,8 @@ export async function generateDemoPki(outDir: string, opts: { now?: Date } = {})
       const key = keys[i]![usage]
       const spki = spkiOf(key)
       // wrong usage: each file carries the other purpose's key usage and EKU
-      const certUsage: Usage = p.bad === 'wrong_usage' ? (usage === 'auth' ? 'sign' : 'auth') : usage
+      const certUsage: Usage =
+        p.bad === 'wrong_usage' ? (usage === 'auth' ? 'sign' : 'auth') : usage
       const serial = randomBytes(20)
       serial[0] = serial[0]! & 0x7f
       const cert = x.buildCertificate({
@@ -265,11 +312,18 @@ export async function generateDemoPki(outDir: string, opts: { now?: Date } = {})
       })
       const ski = Buffer.from(x.keyIdOf(spki)).toString('hex')
       const rel = `${folder}/${p.id}/${usage === 'auth' ? 'AUTH_RSA256' : 'RSA256'}_${ski}.p12`
-      await write(rel, p12(key, [cert, ...chain], DEMO_PASSWORD, `${p.fullName} ${usage.toUpperCase()}`))
+      await write(
+        rel,
+        p12(key, [cert, ...chain], DEMO_PASSWORD, `${p.fullName} ${usage.toUpperCase()}`),
+      )
       passwords[rel] = DEMO_PASSWORD
       files[usage] = rel
-      serials[usage] = Buffer.from(serial).toString('hex').toUpperCase().replace(/^(00)+(?=.)/, '')
-      if (p.bad === 'revoked') revoked.push({ serial, revokedAt: new Date(now.getTime() - 2 * DAY), reason: 1 })
+      serials[usage] = Buffer.from(serial)
+        .toString('hex')
+        .toUpperCase()
+        .replace(/^(00)+(?=.)/, '')
+      if (p.bad === 'revoked')
+        revoked.push({ serial, revokedAt: new Date(now.getTime() - 2 * DAY), reason: 1 })
     }
     people.push({ ...p, organization: org, files, serials })
   }

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureDemoPki, type DemoPki } from '../helpers/demo-pki'
 import { Pkcs12Provider } from '../../src/eds/p12'
@@ -116,6 +119,38 @@ describe('PKCS#12 provider', () => {
       'utf8',
     )
     expect(k!.certificatePem.replace(/\s/g, '')).toBe(cer.replace(/\s/g, ''))
+    // a CMS made with the real NCA key is accepted by openssl against the NCA test CA
+    const signed = await p.sign(k!.keyId, Buffer.from('asdasd'), {
+      detached: false,
+      signingTime: new Date('2020-05-01T00:00:00Z'),
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'bq-eds-nca-'))
+    try {
+      writeFileSync(join(dir, 'nca.p7s'), signed)
+      const r = spawnSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-inform',
+          'DER',
+          '-in',
+          join(dir, 'nca.p7s'),
+          '-CAfile',
+          '../shared/nca-testdata/ca-test/nca_rsa_test.crt',
+          '-partial_chain',
+          '-purpose',
+          'any',
+          '-attime',
+          '1590000000',
+        ],
+        { encoding: 'utf8' },
+      )
+      expect(r.stderr).toContain('Verification successful')
+      expect(r.stdout).toBe('asdasd')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
     // GOST keys are reported as unsupported, not crashed on
     const gost = readFileSync(base + 'GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12')
     expect(codeOf(() => Pkcs12Provider.open(gost, Buffer.from('Qwerty12')))).toBe(

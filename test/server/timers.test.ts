@@ -104,6 +104,28 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
     expect(after - before).toBe(2)
   })
 
+  it('T1: a notified turn not used in 3 working days goes back to the queue, keeping its number', async () => {
+    const Y = year(s)
+    const parent = await parentSession(s, 'parent-smirnov')
+    const app = await fileApplication(parent, Y - 5, { queueType: 'sanatorium', language: 'ru' })
+    const clerk = await staffClient(s, 'clerk-saparova')
+    const n = await clerk.one('turn.notify', { applicationId: app.id })
+    expect(n.status).toBe('accepted')
+    const db = s.server.database.db
+    const a1 = await db.selectFrom('applications').selectAll().where('id', '=', app.id).executeTakeFirstOrThrow()
+    expect(a1.status).toBe('notified')
+    expect(new Date(a1.turn_deadline).toISOString()).toBe(n.result.deadline)
+    s.clock.set(new Date(new Date(a1.turn_deadline).getTime() + 1000))
+    expect((await s.server.sweep()).turnsLapsed).toBe(1)
+    expect((await s.server.sweep()).turnsLapsed).toBe(0)
+    const a2 = await db.selectFrom('applications').selectAll().where('id', '=', app.id).executeTakeFirstOrThrow()
+    expect(a2.status).toBe('in_queue')
+    expect(a2.number).toBe(a1.number)
+    expect(new Date(a2.registered_at).getTime()).toBe(new Date(a1.registered_at).getTime())
+    const out = await db.selectFrom('notifications_outbox').select('event').where('application_id', '=', app.id).orderBy('id').execute()
+    expect(out.map((o) => o.event)).toEqual(['queue_accepted', 'turn_came', 'turn_lapsed'])
+  })
+
   it('T7: a voucher whose interest was not confirmed in 2 working days is cancelled; the application becomes inactive', async () => {
     const Y = year(s)
     const parent = await parentSession(s, 'parent-sultanova')

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely'
 import { z } from 'zod'
+import { t1ChooseDeadline } from '../../core/timers'
 import { addWorkingDays, addCalendarDays } from '../calendar'
 import { accepted, dateText, emitApplication, emitKgRow, queuePosition, rejected, type CommandDef, type CommandEnv } from './context'
 import { releasePlace } from './shared'
@@ -199,5 +200,27 @@ export const reviewReject: CommandDef<{ decisionId: string; applicationId: strin
   },
 }
 
-export const officeCommands: CommandDef[] = [privilegeConfirm, privilegeReject, stopListPut, stopListRelease, queueRemove, voucherIssue, reviewConfirm, reviewReject]
+/**
+ * The turn of a sanatorium-queue application came (seed 000): the applicant is notified
+ * and has 3 working days to choose a kindergarten (T1, swept by the sweeper).
+ */
+export const turnNotify: CommandDef<{ applicationId: string }> = {
+  type: 'turn.notify',
+  schema: z.object({ applicationId: id }),
+  roles: CLERK,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (app.status !== 'in_queue') return rejected('invalid_state', { state: app.status })
+    const deadline = new Date(t1ChooseDeadline(env.cal, now.toISOString()))
+    await tx.updateTable('applications').set({ status: 'notified', turn_deadline: deadline, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    const full = await emitApplication(env, app.id)
+    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'turn_came', params: { deadline: dateText(deadline) } })
+    return accepted({ deadline: deadline.toISOString() })
+  },
+}
+
+export const officeCommands: CommandDef[] = [turnNotify, privilegeConfirm, privilegeReject, stopListPut, stopListRelease, queueRemove, voucherIssue, reviewConfirm, reviewReject]
 export { addCalendarDays }

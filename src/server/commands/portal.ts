@@ -116,7 +116,7 @@ export const bidSend: CommandDef<{ bidId: string; vacancyId: string; application
     const { tx, now } = env.w
     const app = await ownApp(env, p.applicationId)
     if (!app) return rejected('not_found', { what: 'application', id: p.applicationId })
-    if (app.status !== 'in_queue') return rejected('application_not_waiting', { state: app.status })
+    if (app.status !== 'in_queue' && app.status !== 'notified') return rejected('application_not_waiting', { state: app.status })
     if (app.stop_list_until && new Date(app.stop_list_until) > now) return rejected('application_on_stop_list', { until: dateText(new Date(app.stop_list_until)) })
     const v = await tx.selectFrom('vacancies').selectAll().where('id', '=', p.vacancyId).executeTakeFirst()
     if (!v || v.status !== 'published') return rejected('vacancy_not_open')

@@ -117,7 +117,7 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
     if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
     const app = await tx.selectFrom('applications').selectAll().where('id', '=', b.application_id).forUpdate().executeTakeFirst()
     if (!app) return rejected('not_found', { what: 'application', id: b.application_id })
-    if (app.status !== 'in_queue') return rejected('application_not_waiting', { state: app.status })
+    if (app.status !== 'in_queue' && app.status !== 'notified') return rejected('application_not_waiting', { state: app.status })
     if (app.stop_list_until && new Date(app.stop_list_until) > now) return rejected('application_on_stop_list', { until: dateText(new Date(app.stop_list_until)) })
     // a child enrolled elsewhere needs a departure first
     const enrolled = await tx.selectFrom('enrolments').select(['kindergarten_id']).where('child_id', '=', app.child_id).where('departed_at', 'is', null).executeTakeFirst()
@@ -163,7 +163,7 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       .executeTakeFirst()
     if (!ref) return rejected('already_exists', { what: 'referral', id: p.referralId })
     await emitKgRow(env, 'referral', ref, { queueType: app.queue_type, hidden })
-    await tx.updateTable('applications').set({ status: 'referral_issued', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await tx.updateTable('applications').set({ status: 'referral_issued', turn_deadline: null, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
     // other bids of the same application are withdrawn
     const others = await tx.updateTable('bids').set({ status: 'withdrawn', decided_at: now }).where('application_id', '=', app.id).where('status', '=', 'sent').returningAll().execute()
     for (const o of others) await emitKgRow(env, 'bid', o, { queueType: app.queue_type })

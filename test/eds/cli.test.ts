@@ -13,11 +13,13 @@ let work: string
 function bq(
   args: string[],
   env: Record<string, string> = {},
+  input?: string,
 ): { code: number; stdout: string; stderr: string } {
   const r = spawnSync('npx', ['tsx', 'src/cli/bin.ts', ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 60_000,
+    ...(input !== undefined ? { input } : {}),
   })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.replace(/npm warn.*\n/g, '') }
 }
@@ -103,6 +105,35 @@ describe('bq sign / bq verify / bq demo keys', () => {
       '--json',
     ])
     expect(JSON.parse(a.stdout).code).toBe('eds_wrong_key_usage')
+  })
+
+  it('reads the password from stdin (-) and never prints a secret', () => {
+    const out = join(work, 'stdin.p7s')
+    const r = bq(
+      [
+        'sign',
+        '--p12',
+        pki.file('parent-akhmetov', 'auth'),
+        '--password-file',
+        '-',
+        '--purpose',
+        'auth',
+        '--in',
+        join(work, 'doc.txt'),
+        '--out',
+        out,
+        '--json',
+      ],
+      {},
+      `${pki.password}\n`,
+    )
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      purpose: 'auth',
+      iin: `${pki.person('parent-akhmetov').iin.slice(0, 6)}******`,
+    })
+    expect(r.stdout + r.stderr).not.toContain(pki.password)
+    expect(r.stdout + r.stderr).not.toContain(pki.person('parent-akhmetov').iin)
   })
 
   it('a wrong password is reported in Kazakh with its code, nothing written', () => {
@@ -194,6 +225,8 @@ describe('bq sign / bq verify / bq demo keys', () => {
     )
     expect(w.code).toBe(1)
     expect(w.stderr).toContain('[eds_pin_incorrect_count_low]')
+    expect(w.stdout + w.stderr).not.toContain('999999')
+    expect(s.stdout + s.stderr).not.toContain(token.pin)
     token.resetPinCounter()
   })
 

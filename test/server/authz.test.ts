@@ -40,6 +40,27 @@ describe.each(BACKENDS)('authorisation (%s)', (backend) => {
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n)
   })
 
+  it('admins manage staff accounts; disabling one ends its sessions at once', async () => {
+    const admin = await staffClient(s, 'admin-serikbaev')
+    const teacher = s.pki.person('baldyrgan-teacher')
+    const before = await staffClient(s, 'baldyrgan-teacher')
+    const me = () => s.server.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${before.token}` } })
+    expect((await me()).statusCode).toBe(200)
+    expect((await admin.one('staff.set_disabled', { iin: teacher.iin, disabled: true })).status).toBe('accepted')
+    expect((await me()).statusCode).toBe(401)
+    const { loginAs } = await import('./helpers')
+    expect((await loginAs(s, 'baldyrgan-teacher')).body.code).toBe('auth_account_disabled')
+    expect((await admin.one('staff.set_disabled', { iin: teacher.iin, disabled: false })).status).toBe('accepted')
+    // a new clerk bound to a district
+    const parentAsClerk = s.pki.person('parent-smirnov')
+    expect(await admin.one('staff.upsert', { iin: parentAsClerk.iin, fullName: 'Смирнов Дмитрий', role: 'clerk', regionId: 'almaty', districtId: 'nowhere' })).toMatchObject({ status: 'rejected', code: 'not_found' })
+    expect((await admin.one('staff.upsert', { iin: parentAsClerk.iin, fullName: 'Смирнов Дмитрий', role: 'clerk', regionId: 'almaty', districtId: 'medeu' })).status).toBe('accepted')
+    const l = await loginAs(s, 'parent-smirnov')
+    expect(l.body.actor).toMatchObject({ role: 'clerk', districtId: 'medeu' })
+    expect(await admin.one('staff.set_disabled', { iin: s.pki.person('admin-serikbaev').iin, disabled: true })).toMatchObject({ code: 'forbidden_object' })
+    await s.server.database.db.deleteFrom('staff_accounts').where('iin', '=', parentAsClerk.iin).execute()
+  })
+
   it('parents cannot use the staff command endpoint and staff cannot use the portal', async () => {
     const p = await parentSession(s, 'parent-sultanova')
     const r = await s.server.app.inject({ method: 'POST', url: '/v1/commands', headers: { authorization: `Bearer ${p.token}` }, payload: { commands: [{ id: randomUUID(), clientId: 'x', seq: 1, type: 'bid.activate', payload: {} }] } })

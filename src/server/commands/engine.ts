@@ -21,12 +21,13 @@ import { fieldErrors } from '../errors'
 import type { KgDirectory } from '../scope'
 import { runWork } from '../work'
 import type { CommandDef, Outcome } from './context'
+import { adminCommands } from './admin'
 import { officeCommands } from './office'
 import { portalCommands } from './portal'
 import { staffCommands } from './staff'
 
 export const commandDefs: ReadonlyMap<string, CommandDef> = new Map(
-  [...staffCommands, ...officeCommands, ...portalCommands].map((d) => [d.type, d]),
+  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands].map((d) => [d.type, d]),
 )
 
 export const commandSchema = z.object({

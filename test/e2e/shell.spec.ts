@@ -18,7 +18,7 @@ async function noSeriousA11yViolations(page: import('@playwright/test').Page) {
 }
 
 test('the shell speaks Kazakh by default, switches to Russian and remembers it', async ({ page }) => {
-  await page.goto(running.host.url)
+  await page.goto(`${running.host.url}#/settings`)
   await expect(page.getByRole('heading', { name: 'Баптаулар' })).toBeVisible()
   await expect(page.locator('html')).toHaveAttribute('lang', 'kk')
   await page.screenshot({ path: 'test-results/screens/settings-kk.png', fullPage: true })
@@ -44,7 +44,7 @@ test('the shell speaks Kazakh by default, switches to Russian and remembers it',
 })
 
 test('settings validate as the user types and persist', async ({ page }) => {
-  await page.goto(running.host.url)
+  await page.goto(`${running.host.url}#/settings`)
   const url = page.getByLabel('Орталық қойма мекенжайы')
   await url.fill('ftp://example')
   await expect(page.getByText('Орталық қойма мекенжайы http:// немесе https:// деп басталуы керек.')).toBeVisible()

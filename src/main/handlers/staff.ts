@@ -322,7 +322,13 @@ function rankBids(bids: Loaded[], apps: Map<string, Row>): Map<string, number> {
 }
 
 function bidsWithRank(ctx: BackendContext, kg: string, vacancyId?: string): BidRow[] {
-  const all = load(ctx, 'bid', kg).filter((b) => !vacancyId || b.data['vacancy_id'] === vacancyId)
+  const names = namesFor(ctx, kg)
+  const all = load(ctx, 'bid', kg)
+    .filter((b) => !vacancyId || b.data['vacancy_id'] === vacancyId)
+    .map((b) => {
+      const n = names.get(String(b.data['application_id']))
+      return n && !b.data['child_name'] ? { ...b, data: { ...b.data, child_name: n.child, application_number: b.data['application_number'] ?? n.number } } : b
+    })
   const apps = applications(
     ctx,
     all.map((b) => String(b.data['application_id'])),
@@ -408,13 +414,30 @@ export const rejectBid: Handler<'staff.reject'> = async (args, ctx) => {
 
 // ---- referrals and contracts --------------------------------------------------------
 
+/**
+ * Child names by application. The store sends them with a new bid only (staff do not
+ * receive applications), and later versions of the bid row lack them, so the workstation
+ * keeps what it has seen in a small local table.
+ */
+function rememberNames(ctx: BackendContext, kg: string): void {
+  ctx.sqlite.exec('CREATE TABLE IF NOT EXISTS staff_names (application_id TEXT PRIMARY KEY, kindergarten_id TEXT, child_name TEXT, application_number TEXT, child_birth_date TEXT)')
+  const put = ctx.sqlite.prepare(
+    'INSERT INTO staff_names (application_id, kindergarten_id, child_name, application_number, child_birth_date) VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET child_name = excluded.child_name, application_number = excluded.application_number, child_birth_date = excluded.child_birth_date',
+  )
+  ctx.sqlite.transaction(() => {
+    for (const b of load(ctx, 'bid', kg)) {
+      if (!b.data['child_name']) continue
+      put.run(String(b.data['application_id']), kg, String(b.data['child_name']), (b.data['application_number'] as string | null) ?? null, dateOnly(b.data['child_birth_date']))
+    }
+  })()
+}
+
 /** Names the mirror knows for an application: from its bid or the application row. */
 function namesFor(ctx: BackendContext, kg: string): Map<string, { child: string | null; number: string | null }> {
+  rememberNames(ctx, kg)
   const out = new Map<string, { child: string | null; number: string | null }>()
-  for (const b of load(ctx, 'bid', kg)) {
-    const k = String(b.data['application_id'])
-    if (b.data['child_name'] || b.data['application_number']) out.set(k, { child: (b.data['child_name'] as string) ?? null, number: (b.data['application_number'] as string) ?? null })
-  }
+  const kept = ctx.sqlite.prepare('SELECT application_id, child_name, application_number FROM staff_names WHERE kindergarten_id = ?').all(kg) as Array<{ application_id: string; child_name: string | null; application_number: string | null }>
+  for (const r of kept) out.set(r.application_id, { child: r.child_name, number: r.application_number })
   for (const r of load(ctx, 'referral', kg)) {
     const k = String(r.data['application_id'])
     if (!out.has(k) && r.data['child_name']) out.set(k, { child: String(r.data['child_name']), number: (r.data['application_number'] as string) ?? null })
@@ -583,7 +606,7 @@ export const listChildren: Handler<'staff.children'> = async (_args, ctx) => {
         pending,
       }
     })
-    .sort((a, b) => a.groupName.localeCompare(b.groupName) || b.enrolledAt.localeCompare(a.enrolledAt))
+    .sort((a, b) => b.enrolledAt.localeCompare(a.enrolledAt) || a.groupName.localeCompare(b.groupName))
 }
 
 export const departChild: Handler<'staff.depart'> = async (args, ctx) => {

@@ -26,6 +26,7 @@ import { UpdateBanner } from './components/UpdateBanner'
 const THEME = {
   token: {
     colorPrimary: '#0f6cbd',
+    colorError: '#b42318',
     // antd derives a lighter hover (#3087c9): white text on it is 3.9:1, below WCAG AA
     colorPrimaryHover: '#0b5ea6',
     colorTextDescription: 'rgba(0, 0, 0, 0.68)',
@@ -35,7 +36,7 @@ const THEME = {
 }
 
 const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
-const PAGES = [...STAFF_PAGES, 'problems', 'settings', 'about'] as const
+const PAGES = [...STAFF_PAGES, 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
 
 function pageFromHash(): Page {
@@ -81,7 +82,7 @@ export function App(): React.JSX.Element {
     setLocked(true)
     signOut.mutate({})
   })
-  const menuPages: readonly Page[] = !signedIn ? ['settings', 'about'] : staff ? PAGES : ['problems', 'settings', 'about']
+  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : staff ? [...STAFF_PAGES, 'problems', 'settings', 'about'] : ['problems', 'settings', 'about']
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash())
@@ -104,7 +105,8 @@ export function App(): React.JSX.Element {
     window.location.hash = `/${next}`
     setPage(next)
   }
-  const staffPage = (STAFF_PAGES as readonly string[]).includes(page)
+  const staffPage = (STAFF_PAGES as readonly string[]).includes(page) || page === 'signin'
+  const shown: Page = page === 'signin' ? (signedIn ? 'today' : 'signin') : staffPage && !signedIn ? 'signin' : page
 
   return (
     <ConfigProvider locale={language === 'ru' ? ruRU : kkKZ} theme={THEME}>
@@ -143,7 +145,7 @@ export function App(): React.JSX.Element {
               <nav aria-label={t('nav.menu')}>
                 <Menu
                   mode="inline"
-                  selectedKeys={[page]}
+                  selectedKeys={[shown]}
                   onClick={(e) => go(e.key as Page)}
                   items={menuPages.map((p) => ({ key: p, label: t(`nav.${p}`) }))}
                 />
@@ -163,7 +165,7 @@ export function App(): React.JSX.Element {
                   <SignInPage />
                 ) : staffPage && !staff ? (
                   <Alert type="warning" showIcon title={t('signin.notStaff')} />
-                ) : page === 'today' ? (
+                ) : shown === 'today' ? (
                   <TodayPage />
                 ) : page === 'groups' ? (
                   <GroupsPage />

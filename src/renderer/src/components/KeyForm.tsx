@@ -64,9 +64,11 @@ export interface KeyFormProps {
   error?: ApiError | null
   onSubmit: (source: KeySource) => void
   onCancel?: () => void
+  /** the user changed a field: stale errors go */
+  onEdit?: () => void
 }
 
-export function KeyForm({ purpose, submitLabel, busy, error, onSubmit, onCancel }: KeyFormProps): React.JSX.Element {
+export function KeyForm({ purpose, submitLabel, busy, error, onSubmit, onCancel, onEdit }: KeyFormProps): React.JSX.Element {
   const { t } = useTranslation()
   const text = useViolationText()
   const [form] = Form.useForm<Values>()
@@ -100,7 +102,11 @@ export function KeyForm({ purpose, submitLabel, busy, error, onSubmit, onCancel 
       layout="vertical"
       initialValues={{ storage: 'pkcs12' }}
       onFinish={(v) => onSubmit(toSource(v))}
-      onValuesChange={() => setDetails(null)}
+      onValuesChange={() => {
+        setDetails(null)
+        setDetailsError(null)
+        onEdit?.()
+      }}
       data-testid={`key-form-${purpose}`}
     >
       <Form.Item name="storage" label={t('keys.storage')}>

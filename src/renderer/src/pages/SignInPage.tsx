@@ -10,7 +10,7 @@ export function SignInPage(): React.JSX.Element {
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('signin.title')}</h1>} style={{ maxWidth: 760, margin: '0 auto' }}>
       <Typography.Paragraph>{t('signin.explain')}</Typography.Paragraph>
-      <KeyForm purpose="auth" submitLabel={t('signin.submit')} busy={signIn.isPending} error={signIn.error} onSubmit={(key) => signIn.mutate({ key })} />
+      <KeyForm purpose="auth" submitLabel={t('signin.submit')} busy={signIn.isPending} error={signIn.error} onSubmit={(key) => signIn.mutate({ key })} onEdit={() => signIn.reset()} />
     </Card>
   )
 }

@@ -1,0 +1,305 @@
+/**
+ * The kindergarten staff workstation end to end, in Chromium through the web host, with a
+ * real central store (PGlite) running and the demo PKI's PKCS#12 keys:
+ * sign-in → publish → a parent bids (portal API) → activate (SIGN key) → referral →
+ * arrival → contract → the parent signs (portal API) → the kindergarten signs → enrolled,
+ * notification queued → departure → place free. Then the same activation with the network
+ * cut (outbox, reconnect), and the refusals: place taken by another workstation, wrong
+ * password, expired key. Every screen is captured in Kazakh and Russian and checked with axe.
+ */
+import { expect, test, type Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import { startCentral, until, type Central } from '../sync/helpers'
+import { parentSession, staffClient, type Parent } from '../server/helpers'
+import { bid, fileApplication, year } from '../server/fixtures'
+import { startTestHost, type RunningHost } from '../helpers/web-host'
+
+let central: Central
+let running: RunningHost
+let parent: Parent
+let Y: number
+
+const GROUP = 'kg-baldyrgan-g3'
+const GROUP_NAME = 'Екінші кіші топ №3'
+
+test.describe.configure({ mode: 'serial' })
+
+test.beforeAll(async () => {
+  central = await startCentral('pglite')
+  running = await startTestHost({ trustDirs: [central.store.pki.ca.trustDir] })
+  await running.backend.invoke('settings.update', { serverUrl: central.url })
+  parent = await parentSession({ ...central.store, server: central.server() }, 'parent-akhmetov')
+  Y = year(central.store)
+})
+test.afterAll(async () => {
+  await running?.stop()
+  await central?.close()
+})
+
+const pki = () => central.store.pki
+const keyFile = (person: string, purpose: 'auth' | 'sign') => pki().file(person, purpose)
+
+async function noSeriousA11yViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze()
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+/** Screenshot and axe in Kazakh, then in Russian, back to Kazakh. */
+async function screen(page: Page, name: string, ruHeading?: string) {
+  await page.screenshot({ path: `test-results/screens/${name}-kk.png`, fullPage: true })
+  await noSeriousA11yViolations(page)
+  await page.getByText('Русский', { exact: true }).first().click()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru')
+  if (ruHeading) await expect(page.getByRole('heading', { name: ruHeading, exact: true }).first()).toBeVisible()
+  await page.screenshot({ path: `test-results/screens/${name}-ru.png`, fullPage: true })
+  await noSeriousA11yViolations(page)
+  await page.getByText('Қазақша', { exact: true }).first().click()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'kk')
+}
+
+async function go(page: Page, route: string) {
+  await page.evaluate((r) => (window.location.hash = r), `/${route}`)
+}
+
+async function fillKey(page: Page, scope: ReturnType<Page['locator']> | Page, file: string, password: string) {
+  await scope.getByLabel('Кілт файлының жолы (.p12)').fill(file)
+  await scope.getByLabel('Кілт құпиясөзі').fill(password)
+}
+
+async function synced() {
+  await until(async () => running.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.state === 'online', 30_000)
+}
+
+async function pullNow() {
+  await running.backend.invoke('sync.now', {})
+}
+
+test('the general path: sign-in, publish, bid, activate, referral, contract, enrolment, departure', async ({ page }) => {
+  test.setTimeout(240_000)
+  await page.goto(running.host.url)
+  await expect(page.getByRole('heading', { name: 'ЭЦҚ арқылы кіру', exact: true })).toBeVisible()
+
+  // a wrong password: refused with a translated message, nothing else happens
+  await fillKey(page, page, keyFile('baldyrgan-head', 'auth'), 'wrong-password')
+  await page.getByTestId('key-submit').click()
+  await expect(page.getByTestId('key-error')).toHaveText('Кілт файлының құпиясөзі қате.')
+
+  // the key's details as the portals show them
+  await fillKey(page, page, keyFile('baldyrgan-head', 'auth'), pki().password)
+  await page.getByRole('button', { name: 'Кілт туралы мәліметтерді көрсету' }).click()
+  const details = page.getByTestId('key-details')
+  await expect(details).toContainText('Аутентификация кілті (AUTH)')
+  await expect(details).toContainText('ЖСН')
+  await expect(details).toContainText('БСН')
+  await screen(page, 'signin', 'Вход по ЭЦП')
+  await fillKey(page, page, keyFile('baldyrgan-head', 'auth'), pki().password)
+  await page.getByTestId('key-submit').click()
+  await expect(page.getByTestId('signed-in-as')).toBeVisible({ timeout: 20_000 })
+  await expect(page.getByRole('heading', { name: 'Бүгін', exact: true })).toBeVisible()
+  await synced()
+  await screen(page, 'today', 'Сегодня')
+
+  // groups and places
+  await go(page, 'groups')
+  await expect(page.getByRole('heading', { name: 'Топтар мен орындар (МДҰ паспорты)', exact: true })).toBeVisible()
+  await expect(page.getByTestId('groups-table').getByText(GROUP_NAME)).toBeVisible()
+  await screen(page, 'groups', 'Группы и места (паспорт ДО)')
+  const before = await running.backend.invoke('groups.list', {})
+  if (!before.ok) throw new Error('groups')
+  const g0 = before.value.find((g) => g.id === GROUP)!
+
+  // publish a vacancy: the form validates against the free places as the user types
+  await go(page, `bulletin?group=${GROUP}`)
+  await expect(page.getByRole('heading', { name: 'Бос орындар бюллетені', exact: true })).toBeVisible()
+  await page.getByRole('spinbutton', { name: 'Орын саны' }).fill('99')
+  await expect(page.getByText(/Топта тек \d+ бос орын бар/)).toBeVisible()
+  await page.getByRole('spinbutton', { name: 'Орын саны' }).fill('1')
+  await expect(page.getByText(/Топта тек \d+ бос орын бар/)).toHaveCount(0)
+  await page.getByTestId('publish-submit').click()
+  await expect(page.getByText('Орын жарияланды')).toBeVisible()
+  await synced()
+  const vacancies = await running.backend.invoke('staff.vacancies', {})
+  if (!vacancies.ok) throw new Error('vacancies')
+  const vac = vacancies.value.find((v) => v.groupId === GROUP && v.status === 'published' && v.places === 1 && v.publishedBy !== null && v.newBids === 0 && Date.now() - Date.parse(v.publishedAt ?? '0') < 120_000)!
+  expect(vac).toBeDefined()
+  await screen(page, 'bulletin', 'Бюллетень свободных мест')
+
+  // a parent bids through the portal
+  const app = await fileApplication(parent, Y - 3)
+  await bid(parent, vac.id, app.id)
+  await pullNow()
+  await go(page, `bids?vacancy=${vac.id}`)
+  const row = page.getByTestId('bids-table').getByRole('row', { name: /Ахметов Әли/ })
+  await expect(row).toBeVisible({ timeout: 20_000 })
+  await screen(page, 'bids', 'Заявки на бюллетень')
+
+  // activate: the confirmation names child, group and kindergarten; signed with the SIGN key
+  await row.getByRole('button', { name: 'Активтендіру' }).click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog.getByTestId('sign-summary')).toContainText('Ахметов Әли')
+  await expect(dialog.getByTestId('sign-summary')).toContainText(GROUP_NAME)
+  await expect(dialog.getByTestId('sign-summary')).toContainText('Балдырған')
+  await page.screenshot({ path: 'test-results/screens/activate-dialog-kk.png', fullPage: true })
+  await noSeriousA11yViolations(page)
+  await fillKey(page, dialog, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await dialog.getByTestId('key-submit').click()
+  await expect(page.getByText('Өтінім активтендірілді, жолдама берілді')).toBeVisible({ timeout: 20_000 })
+  await synced()
+
+  // the referral and its document
+  await go(page, 'referrals')
+  const ref = page.getByTestId('referrals-table').getByRole('row', { name: /Ахметов Әли/ })
+  await expect(ref).toBeVisible()
+  await expect(ref.getByText('Қолданыстағы')).toBeVisible()
+  await screen(page, 'referrals', 'Направления')
+  await ref.getByRole('button', { name: 'Жолдама' }).click()
+  await expect(page.getByTestId('referral-document')).toContainText('Ахметов Әли')
+  await page.screenshot({ path: 'test-results/screens/referral-document-kk.png', fullPage: true })
+  await noSeriousA11yViolations(page)
+  await page.getByRole('button', { name: 'Жабу' }).first().click()
+
+  // arrived with documents → the contract opens
+  await ref.getByRole('button', { name: 'Құжаттарымен келді' }).click()
+  await expect(page.getByTestId('contract-detail')).toContainText('Ахметов Әли')
+  await page.getByRole('button', { name: 'Ата-анаға жіберу' }).click()
+  await expect(page.getByText('Шарт ата-анаға жіберілді')).toBeVisible()
+  await synced()
+  const contracts = await running.backend.invoke('staff.contracts', {})
+  if (!contracts.ok) throw new Error('contracts')
+  const contract = contracts.value.find((c) => c.applicationId === app.id)!
+  expect(contract.status).toBe('sent')
+
+  // the parent signs through the portal
+  const ps = await parent.post(`/v1/portal/contracts/${contract.id}/sign`, { contractId: contract.id }, { sign: { type: 'contract.parent_sign', payload: { contractId: contract.id } } })
+  expect(ps.status).toBe(200)
+  await pullNow()
+  await expect(page.getByTestId('contract-detail')).toContainText('Ата-ана қол қойды', { timeout: 20_000 })
+  await expect(page.getByTestId('contract-sign')).toBeDisabled()
+  for (const label of ['Ата-ананың жеке куәлігі', 'Баланың туу туралы куәлігі', /Баланың денсаулық паспорты/, /Денсаулық жағдайы туралы анықтама/, /Екпе картасы/]) {
+    await page.getByTestId('documents-checklist').getByLabel(label).check()
+  }
+  await expect(page.getByTestId('contract-text')).toContainText('Ахметов Әли')
+  await screen(page, 'contract', 'Договоры')
+  await page.getByTestId('contract-sign').click()
+  const signDialog = page.getByRole('dialog')
+  await fillKey(page, signDialog, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await signDialog.getByTestId('key-submit').click()
+  await expect(page.getByText('Шартқа қол қойылды, бала қабылданды')).toBeVisible({ timeout: 20_000 })
+  await synced()
+  const sp = await running.backend.invoke('sync.status', {})
+  expect(sp.ok && sp.value.problems).toBe(0)
+
+  // the child is in the group, the place count updated, the parent notified (store's outbox)
+  const after = await running.backend.invoke('groups.list', {})
+  if (!after.ok) throw new Error('groups')
+  expect(after.value.find((g) => g.id === GROUP)!.enrolled).toBe(g0.enrolled + 1)
+  const notes = await central.query<{ event: string }>('select event from notifications_outbox where application_id = $1 order by id', [app.id])
+  // the store names its notice events; the last one tells the parent about the enrolment
+  expect(notes.at(-1)?.event).toMatch(/enrol/)
+  await go(page, 'children')
+  const child = page.getByTestId('children-table').getByRole('row', { name: /Ахметов Әли/ })
+  await expect(child).toBeVisible()
+  await screen(page, 'children', 'Дети и выбытие')
+
+  // departure: signed, frees the place and offers to publish it
+  await child.getByRole('button', { name: 'Кетуін белгілеу' }).click()
+  const dep = page.getByRole('dialog')
+  await dep.getByTestId('departure-reason').click()
+  await page.locator('.ant-select-item-option', { hasText: 'Тұрғылықты жерін ауыстыру' }).click()
+  await fillKey(page, dep, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await dep.getByTestId('key-submit').click()
+  await expect(page.locator('.ant-modal-confirm-title', { hasText: 'Кету белгіленді' })).toBeVisible({ timeout: 20_000 })
+  await page.getByRole('button', { name: 'Орынды жариялау' }).click()
+  await expect(page.getByRole('heading', { name: 'Бос орындар бюллетені', exact: true })).toBeVisible()
+  await synced()
+  const final = await running.backend.invoke('groups.list', {})
+  if (!final.ok) throw new Error('groups')
+  expect(final.value.find((g) => g.id === GROUP)!.enrolled).toBe(g0.enrolled)
+
+  // the journal lists the signed acts
+  await go(page, 'journal')
+  await expect(page.getByTestId('journal-table').getByText('Өтінімді активтендіру').first()).toBeVisible()
+  await screen(page, 'journal', 'Журнал действий')
+  await go(page, 'problems')
+  await screen(page, 'problems-staff', 'Проблемы синхронизации')
+})
+
+test('offline: an activation waits in the outbox while the store is unreachable and goes through on reconnect', async ({ page }) => {
+  test.setTimeout(180_000)
+  // a fresh vacancy with a bid, published by another workstation of the same kindergarten
+  const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
+  const vacancyId = `V-off-${Date.now()}`
+  expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3] })).status).toBe('accepted')
+  const app = await fileApplication(parent, Y - 3)
+  await bid(parent, vacancyId, app.id)
+  await page.goto(`${running.host.url}#/bids?vacancy=${vacancyId}`)
+  await pullNow()
+  const row = page.getByTestId('bids-table').getByRole('row', { name: /Ахметов Әли/ })
+  await expect(row).toBeVisible({ timeout: 20_000 })
+
+  await central.stop()
+  await row.getByRole('button', { name: 'Активтендіру' }).click()
+  const dialog = page.getByRole('dialog')
+  await fillKey(page, dialog, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await dialog.getByTestId('key-submit').click()
+  await expect(page.getByText('Өтінім активтендірілді, жолдама берілді')).toBeVisible({ timeout: 20_000 })
+  await expect(page.getByTestId('status-pending')).toHaveText('Жіберілмеген әрекеттер: 1', { timeout: 20_000 })
+  await expect(page.getByTestId('status-bar').getByText('Желіден тыс')).toBeVisible({ timeout: 30_000 })
+  await expect(row.getByTestId('pending-mark')).toBeVisible()
+  await page.screenshot({ path: 'test-results/screens/offline-pending-kk.png', fullPage: true })
+
+  await central.restart()
+  await expect(page.getByTestId('status-pending')).toHaveText('Жіберілмеген әрекеттер: 0', { timeout: 90_000 })
+  await synced()
+  const refs = await central.query<{ status: string }>('select status from referrals where application_id = $1', [app.id])
+  expect(refs.map((r) => r.status)).toEqual(['active'])
+})
+
+test('refusals: the place was just taken by another workstation; an expired key cannot sign in', async ({ page }) => {
+  test.setTimeout(180_000)
+  const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
+  const vacancyId = `V-race-${Date.now()}`
+  expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3] })).status).toBe('accepted')
+  const a1 = await fileApplication(parent, Y - 3)
+  const a2 = await fileApplication(parent, Y - 3)
+  const b1 = await bid(parent, vacancyId, a1.id)
+  await bid(parent, vacancyId, a2.id)
+  await page.goto(`${running.host.url}#/bids?vacancy=${vacancyId}`)
+  await pullNow()
+  const rows = page.getByTestId('bids-table').getByRole('row', { name: /Ахметов Әли/ })
+  await expect(rows).toHaveCount(2, { timeout: 20_000 })
+  // the user opens the activation of the first-ranked bid ...
+  const ours = (await running.backend.invoke('staff.bids', { vacancyId })) as { ok: true; value: Array<{ id: string; rank: number | null }> }
+  const first = ours.value.find((b) => b.rank === 1)!
+  const theirs = ours.value.find((b) => b.id !== first.id)!
+  await rows.nth(0).getByRole('button', { name: 'Активтендіру' }).click()
+  // ... while another workstation activates the other bid and takes the last place
+  expect((await other.one('bid.activate', { bidId: theirs.id, referralId: `R-${Date.now()}` }, { sign: true })).status).toBe('accepted')
+  const dialog = page.getByRole('dialog')
+  await fillKey(page, dialog, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await dialog.getByTestId('key-submit').click()
+  const refused = 'Бос орын қалмады: соңғы орынды басқа өтініш алды.'
+  // refused at once when the mirror already knows, otherwise by the store (a sync problem)
+  const inDialog = page.getByTestId('key-error').filter({ hasText: refused })
+  const asProblem = page.getByTestId('status-problems').filter({ hasText: 'Мәселелер: 1' })
+  await expect(inDialog.or(asProblem)).toBeVisible({ timeout: 30_000 })
+  if (await asProblem.isVisible()) {
+    await asProblem.click()
+    await expect(page.getByText(refused)).toBeVisible()
+  } else {
+    await dialog.getByRole('button', { name: 'Болдырмау' }).click()
+  }
+  void b1
+  const taken = await central.query<{ taken: number }>('select taken from vacancies where id = $1', [vacancyId])
+  expect(taken[0]!.taken).toBe(1)
+
+  // an expired key: signed out, the sign-in refuses it with a translated reason
+  await page.getByRole('button', { name: 'Шығу' }).click()
+  await go(page, 'today')
+  await expect(page.getByRole('heading', { name: 'ЭЦҚ арқылы кіру', exact: true })).toBeVisible()
+  await fillKey(page, page, keyFile('expired', 'auth'), pki().password)
+  await page.getByTestId('key-submit').click()
+  await expect(page.getByTestId('key-error')).toContainText('мерзімі өтіп кеткен')
+  await page.screenshot({ path: 'test-results/screens/signin-expired-kk.png', fullPage: true })
+})

@@ -96,14 +96,39 @@ async function loop(c, k) {
 
 function pgbench(url: string): number {
   const u = new URL(url)
-  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')]
+  const args = [
+    '-h',
+    u.hostname,
+    '-p',
+    u.port || '5432',
+    '-U',
+    decodeURIComponent(u.username || 'postgres'),
+  ]
   const db = u.pathname.slice(1)
-  const env = { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) }
+  const env = {
+    ...process.env,
+    ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}),
+  }
   execFileSync('pgbench', [...args, '-i', '-q', '-s', '10', db], { env, stdio: 'pipe' })
-  const out = execFileSync('pgbench', [...args, '-c', '8', '-j', '2', '-T', String(Math.round(DURATION_MS / 1000)), db], { env, encoding: 'utf8', stdio: 'pipe' })
+  const out = execFileSync(
+    'pgbench',
+    [...args, '-c', '8', '-j', '2', '-T', String(Math.round(DURATION_MS / 1000)), db],
+    { env, encoding: 'utf8', stdio: 'pipe' },
+  )
   const m = /tps = ([\d.]+)/.exec(out)
   if (!m) throw new Error(`pgbench output not understood:\n${out}`)
-  execFileSync('psql', [...args, '-q', '-d', db, '-c', 'drop table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers'], { env, stdio: 'pipe' })
+  execFileSync(
+    'psql',
+    [
+      ...args,
+      '-q',
+      '-d',
+      db,
+      '-c',
+      'drop table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers',
+    ],
+    { env, stdio: 'pipe' },
+  )
   return Number(m[1])
 }
 
@@ -113,7 +138,14 @@ export async function run(): Promise<boolean> {
   try {
     scratch = await createScratchDatabase(base, 'bq_bench')
   } catch (e) {
-    report({ bench: 'server', metric: 'skipped', value: 0, unit: 'none', reason: `no PostgreSQL at ${new URL(base).host}: ${(e as Error).message}`, pass: false })
+    report({
+      bench: 'server',
+      metric: 'skipped',
+      value: 0,
+      unit: 'none',
+      reason: `no PostgreSQL at ${new URL(base).host}: ${(e as Error).message}`,
+      pass: false,
+    })
     return false
   }
   try {
@@ -127,20 +159,53 @@ export async function run(): Promise<boolean> {
     const db = server.database.db
     await seedDemoCity(db, { scale: 40_000, seed: 1 })
     // one kindergarten staff session per client (sign-in is measured elsewhere)
-    const kgs = await sql<{ id: string }>`select id from kindergartens order by id limit ${CLIENTS}`.execute(db)
+    const kgs = await sql<{
+      id: string
+    }>`select id from kindergartens order by id limit ${CLIENTS}`.execute(db)
     // room in every group, so the workload's commands are accepted (rejections are tested elsewhere)
-    await sql`update groups set capacity = 60 where kindergarten_id in (select id from kindergartens order by id limit ${CLIENTS})`.execute(db)
+    await sql`update groups set capacity = 60 where kindergarten_id in (select id from kindergartens order by id limit ${CLIENTS})`.execute(
+      db,
+    )
     const now = new Date()
-    const clients: { token: string; groups: { id: string; capacity: number; birth_years: number[] }[]; clientId: string; seq: number }[] = []
+    const clients: {
+      token: string
+      groups: { id: string; capacity: number; birth_years: number[] }[]
+      clientId: string
+      seq: number
+    }[] = []
     for (const [i, kg] of kgs.rows.entries()) {
       const iin = `99${String(i).padStart(10, '0')}`
-      await db.insertInto('staff_accounts').values({ iin, full_name: `Bench ${i}`, role: 'kindergarten_staff', kindergarten_id: kg.id }).execute()
+      await db
+        .insertInto('staff_accounts')
+        .values({
+          iin,
+          full_name: `Bench ${i}`,
+          role: 'kindergarten_staff',
+          kindergarten_id: kg.id,
+        })
+        .execute()
       const token = randomBytes(32).toString('base64url')
       await db
         .insertInto('sessions')
-        .values({ token_hash: createHash('sha256').update(token).digest('hex'), kind: 'staff', iin, full_name: `Bench ${i}`, role: 'kindergarten_staff', kindergarten_id: kg.id, created_at: now, last_seen_at: now, expires_at: new Date(now.getTime() + 3600_000) })
+        .values({
+          token_hash: createHash('sha256').update(token).digest('hex'),
+          kind: 'staff',
+          iin,
+          full_name: `Bench ${i}`,
+          role: 'kindergarten_staff',
+          kindergarten_id: kg.id,
+          created_at: now,
+          last_seen_at: now,
+          expires_at: new Date(now.getTime() + 3600_000),
+        })
         .execute()
-      const groups = await sql<{ id: string; capacity: number; birth_years: number[] }>`select id, capacity, birth_years from groups where kindergarten_id = ${kg.id} order by id`.execute(db)
+      const groups = await sql<{
+        id: string
+        capacity: number
+        birth_years: number[]
+      }>`select id, capacity, birth_years from groups where kindergarten_id = ${kg.id} order by id`.execute(
+        db,
+      )
       clients.push({ token, groups: groups.rows, clientId: `bench-${i}`, seq: 0 })
     }
     const url = await server.listen(0)
@@ -148,14 +213,28 @@ export async function run(): Promise<boolean> {
     // the 50 clients run in a worker thread, so their HTTP and JSON work does not share the
     // server's event loop (it still shares the machine's 2 cores with the server and PostgreSQL)
     const phase = async (batch: number, rate = 0) => {
-      const r = await new Promise<{ accepted: number; other: number; latencies: number[]; secs: number; seqs: number[] }>((resolve, reject) => {
-        const w = new Worker(LOADGEN, { eval: true, workerData: { port, clients, batch, rate, durationMs: DURATION_MS, warmupMs: 2000 } })
+      const r = await new Promise<{
+        accepted: number
+        other: number
+        latencies: number[]
+        secs: number
+        seqs: number[]
+      }>((resolve, reject) => {
+        const w = new Worker(LOADGEN, {
+          eval: true,
+          workerData: { port, clients, batch, rate, durationMs: DURATION_MS, warmupMs: 2000 },
+        })
         w.once('message', resolve)
         w.once('error', reject)
       })
       r.seqs.forEach((q, i) => (clients[i]!.seq = q))
       const latencies = r.latencies.sort((a, b) => a - b)
-      return { cps: r.accepted / r.secs, p99: percentile(latencies, 99), p50: percentile(latencies, 50), other: r.other }
+      return {
+        cps: r.accepted / r.secs,
+        p99: percentile(latencies, 99),
+        p50: percentile(latencies, 50),
+        other: r.other,
+      }
     }
     const single = await phase(1)
     const synced = await phase(SYNC_BATCH)
@@ -164,11 +243,49 @@ export async function run(): Promise<boolean> {
     const paced = await phase(SYNC_BATCH, target / SYNC_BATCH)
     await server.close()
     const base = { metric: 'pgbench_tpcb_c8_tps', value: +tps.toFixed(1), unit: 'tps' }
-    report({ bench: 'server', metric: 'accepted_commands_per_s_batch1', value: +single.cps.toFixed(1), unit: 'cmd/s', baseline: base, ratio: +(single.cps / tps).toFixed(3), clients: CLIENTS, batch: 1, p99_ms: +single.p99.toFixed(1), p50_ms: +single.p50.toFixed(1), rejectedOrRetry: single.other, note: 'closed loop, one command per request; informational' })
+    report({
+      bench: 'server',
+      metric: 'accepted_commands_per_s_batch1',
+      value: +single.cps.toFixed(1),
+      unit: 'cmd/s',
+      baseline: base,
+      ratio: +(single.cps / tps).toFixed(3),
+      clients: CLIENTS,
+      batch: 1,
+      p99_ms: +single.p99.toFixed(1),
+      p50_ms: +single.p50.toFixed(1),
+      rejectedOrRetry: single.other,
+      note: 'closed loop, one command per request; informational',
+    })
     const ratio = synced.cps / tps
-    report({ bench: 'server', metric: 'accepted_commands_per_s', value: +synced.cps.toFixed(1), unit: 'cmd/s', baseline: base, ratio: +ratio.toFixed(3), goal: '>= 0.3 x pgbench tps', pass: ratio >= 0.3, clients: CLIENTS, batch: SYNC_BATCH, p99_ms: +synced.p99.toFixed(1), rejectedOrRetry: synced.other, note: `closed loop, ${SYNC_BATCH} commands per request (a workstation pushing its queue)` })
+    report({
+      bench: 'server',
+      metric: 'accepted_commands_per_s',
+      value: +synced.cps.toFixed(1),
+      unit: 'cmd/s',
+      baseline: base,
+      ratio: +ratio.toFixed(3),
+      goal: '>= 0.3 x pgbench tps',
+      pass: ratio >= 0.3,
+      clients: CLIENTS,
+      batch: SYNC_BATCH,
+      p99_ms: +synced.p99.toFixed(1),
+      rejectedOrRetry: synced.other,
+      note: `closed loop, ${SYNC_BATCH} commands per request (a workstation pushing its queue)`,
+    })
     const p99 = paced.p99
-    report({ bench: 'server', metric: 'p99_latency', value: +p99.toFixed(1), unit: 'ms', p50: +paced.p50.toFixed(1), offered_cmd_per_s: +target.toFixed(1), achieved_cmd_per_s: +paced.cps.toFixed(1), batch: SYNC_BATCH, goal: '<= 100 ms at 0.3 x pgbench tps offered by 50 clients', pass: p99 <= 100 })
+    report({
+      bench: 'server',
+      metric: 'p99_latency',
+      value: +p99.toFixed(1),
+      unit: 'ms',
+      p50: +paced.p50.toFixed(1),
+      offered_cmd_per_s: +target.toFixed(1),
+      achieved_cmd_per_s: +paced.cps.toFixed(1),
+      batch: SYNC_BATCH,
+      goal: '<= 100 ms at 0.3 x pgbench tps offered by 50 clients',
+      pass: p99 <= 100,
+    })
     return ratio >= 0.3 && p99 <= 100
   } finally {
     await scratch.drop()

@@ -12,10 +12,16 @@ export const demoSeedCommand: CliCommand = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { data: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' } },
+      options: {
+        data: { type: 'string' },
+        scale: { type: 'string' },
+        seed: { type: 'string' },
+        now: { type: 'string' },
+      },
     })
     const scale = values.scale === undefined ? 40_000 : Number(values.scale)
-    if (!Number.isInteger(scale) || scale < 10 || scale > 2_000_000) throw new UsageError('--scale must be 10..2000000')
+    if (!Number.isInteger(scale) || scale < 10 || scale > 2_000_000)
+      throw new UsageError('--scale must be 10..2000000')
     const seed = values.seed === undefined ? 1 : Number(values.seed)
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer')
     const now = values.now ? new Date(values.now) : new Date()

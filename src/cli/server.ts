@@ -38,21 +38,31 @@ export const serverCommand: CliCommand = {
       },
     })
     const port = values.port === undefined ? 8787 : Number(values.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535')
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError('--port must be 0..65535')
     const mode = (values.revocation ?? 'auto') as RevocationOptions['mode']
-    if (!['auto', 'ocsp', 'crl', 'none'].includes(mode ?? '')) throw new UsageError('--revocation must be auto, ocsp, crl or none')
+    if (!['auto', 'ocsp', 'crl', 'none'].includes(mode ?? ''))
+      throw new UsageError('--revocation must be auto, ocsp, crl or none')
     const trustDir = values.trust ?? process.env['BQ_TRUST_DIR'] ?? 'resources/trust'
     if (!existsSync(trustDir)) throw new UsageError(`trust folder not found: ${trustDir}`)
     let delivery: DeliveryAdapter
-    if (values.smtp) delivery = await smtpAdapter(values.smtp, values['smtp-from'] ?? 'noreply@balabaqsha.kz')
-    else if (values['sms-url']) delivery = httpSmsAdapter(values['sms-url'], process.env['BQ_SMS_TOKEN'])
+    if (values.smtp)
+      delivery = await smtpAdapter(values.smtp, values['smtp-from'] ?? 'noreply@balabaqsha.kz')
+    else if (values['sms-url'])
+      delivery = httpSmsAdapter(values['sms-url'], process.env['BQ_SMS_TOKEN'])
     else delivery = logFileAdapter(resolve(values['notify-log'] ?? 'notifications.log'))
-    const revocation: RevocationOptions = { mode, ...(values.crl?.length ? { crls: values.crl } : {}) }
+    const revocation: RevocationOptions = {
+      mode,
+      ...(values.crl?.length ? { crls: values.crl } : {}),
+    }
     const server = await createServer({
       db: storeDbConfig(values.data),
       trust: { trust: loadTrustStore(trustDir), revocation, requireRevocation: mode !== 'none' },
       delivery,
-      onError: (err) => process.stderr.write(`bq server: ${err instanceof Error ? err.name + ': ' + err.message.slice(0, 200) : 'error'}\n`),
+      onError: (err) =>
+        process.stderr.write(
+          `bq server: ${err instanceof Error ? err.name + ': ' + err.message.slice(0, 200) : 'error'}\n`,
+        ),
     })
     const url = await server.listen(port, values.host ?? '127.0.0.1')
     process.stdout.write(`Balabaqsha central store (${server.database.kind}): ${url}\n`)

@@ -9,7 +9,13 @@ import { z } from 'zod'
 import { authenticate, login, logout, newChallenge, rateLimit, type Actor } from './auth'
 import { loadCalendar, type CalendarData } from './calendar'
 import { systemClock, type Clock } from './clock'
-import { batchSchema, commandDefs, executeBatch, type Answer, type EngineDeps } from './commands/engine'
+import {
+  batchSchema,
+  commandDefs,
+  executeBatch,
+  type Answer,
+  type EngineDeps,
+} from './commands/engine'
 import { openDatabase, type Database, type DbConfig } from './db/database'
 import type { EdsAdapter } from './eds-adapter'
 import { edsAdapter, type EdsOptions } from './eds-default'
@@ -53,7 +59,10 @@ const cursorQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(500),
 })
-const loginBody = z.object({ nonce: z.string().min(16).max(100), cms: z.string().min(16).max(64_000) })
+const loginBody = z.object({
+  nonce: z.string().min(16).max(100),
+  cms: z.string().min(16).max(64_000),
+})
 
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization
@@ -79,9 +88,15 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   }
   const onError = opts.onError ?? (() => {})
   const deps: EngineDeps = { db, eds, kgs, calendar, onError }
-  const delivery = opts.delivery ?? logFileAdapter(process.env['BQ_NOTIFY_LOG'] ?? 'notifications.log')
+  const delivery =
+    opts.delivery ?? logFileAdapter(process.env['BQ_NOTIFY_LOG'] ?? 'notifications.log')
 
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: opts.bodyLimit ?? 1024 * 1024, trustProxy: false, forceCloseConnections: true })
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    forceCloseConnections: true,
+  })
 
   // the API speaks JSON only
   app.removeContentTypeParser('text/plain')
@@ -89,8 +104,10 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof HttpError) return reply.status(err.status).send(err.body())
     const e = err as { statusCode?: number; code?: string }
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ code: 'payload_too_large' })
-    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send({ code: 'unsupported_media_type' })
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.status(413).send({ code: 'payload_too_large' })
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.status(415).send({ code: 'unsupported_media_type' })
     if (e.statusCode === 400) return reply.status(400).send({ code: 'invalid_json' })
     onError(err)
     // never a stack trace or a value from the request
@@ -98,7 +115,8 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   })
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ code: 'not_found_route' }))
 
-  const actorOf = (req: FastifyRequest): Promise<Actor> => authenticate(db, bearer(req), clock.now())
+  const actorOf = (req: FastifyRequest): Promise<Actor> =>
+    authenticate(db, bearer(req), clock.now())
   const staffOf = async (req: FastifyRequest): Promise<Actor> => {
     const a = await actorOf(req)
     if (a.kind !== 'staff') throw new HttpError(403, 'forbidden_command', { type: 'staff' })
@@ -134,7 +152,11 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
     return { answers }
   })
   app.get('/v1/commands/types', async () => ({
-    types: [...commandDefs.values()].map((d) => ({ type: d.type, roles: d.roles, legalAct: d.legalAct })),
+    types: [...commandDefs.values()].map((d) => ({
+      type: d.type,
+      roles: d.roles,
+      legalAct: d.legalAct,
+    })),
   }))
 
   app.get('/v1/changes', async (req) => {
@@ -158,9 +180,17 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
     const actor = await actorOf(req)
     reply.hijack()
     const res = reply.raw
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    })
     res.write(`event: hello\ndata: {}\n\n`)
-    const sub = { actor, send: (cursor: number) => res.write(`event: changes\ndata: ${JSON.stringify({ cursor })}\n\n`) }
+    const sub = {
+      actor,
+      send: (cursor: number) =>
+        res.write(`event: changes\ndata: ${JSON.stringify({ cursor })}\n\n`),
+    }
     subscribers.add(sub)
     const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000)
     req.raw.on('close', () => {
@@ -183,7 +213,9 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
     const t = setInterval(() => {
       if (busy) return
       busy = true
-      fn().catch(onError).finally(() => (busy = false))
+      fn()
+        .catch(onError)
+        .finally(() => (busy = false))
     }, ms)
     t.unref()
     timers.push(t)

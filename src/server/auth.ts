@@ -13,7 +13,8 @@ export const IDLE_MS = 30 * 60_000
 export const ABSOLUTE_MS = 12 * 3600_000
 export const CHALLENGE_MS = 5 * 60_000
 
-export type StaffRole = 'kindergarten_staff' | 'clerk' | 'reviewer_phthisiatrician' | 'reviewer_pmpk' | 'admin'
+export type StaffRole =
+  'kindergarten_staff' | 'clerk' | 'reviewer_phthisiatrician' | 'reviewer_pmpk' | 'admin'
 export type Role = StaffRole | 'parent'
 
 export interface Actor {
@@ -26,12 +27,17 @@ export interface Actor {
   districtId: string | null
 }
 
-export async function newChallenge(db: Kysely<any>, now: Date): Promise<{ nonce: string; expiresAt: string }> {
+export async function newChallenge(
+  db: Kysely<any>,
+  now: Date,
+): Promise<{ nonce: string; expiresAt: string }> {
   const nonce = randomBytes(32).toString('base64url')
   const expires = new Date(now.getTime() + CHALLENGE_MS)
   await db.insertInto('auth_challenges').values({ nonce, expires_at: expires }).execute()
   // keep the table small
-  await sql`delete from auth_challenges where expires_at < ${new Date(now.getTime() - 3600_000)}`.execute(db)
+  await sql`delete from auth_challenges where expires_at < ${new Date(now.getTime() - 3600_000)}`.execute(
+    db,
+  )
   return { nonce, expiresAt: expires.toISOString() }
 }
 
@@ -45,7 +51,9 @@ export async function login(
 ): Promise<{ token: string; actor: Actor; expiresAt: string }> {
   // the nonce is single use whatever the outcome
   const used = await sql<{ nonce: string }>`update auth_challenges set used_at = ${now}
-      where nonce = ${body.nonce} and used_at is null and expires_at > ${now} returning nonce`.execute(db)
+      where nonce = ${body.nonce} and used_at is null and expires_at > ${now} returning nonce`.execute(
+    db,
+  )
   if (!used.rows.length) throw new HttpError(401, 'auth_challenge_invalid')
   const cms = Buffer.from(body.cms, 'base64')
   const v = await eds.verify(cms, new TextEncoder().encode(body.nonce), 'auth', now)
@@ -54,14 +62,34 @@ export async function login(
   let actor: Actor
   if (kind === 'parent') {
     if (!s.individual) throw new HttpError(403, 'auth_parent_individual_key')
-    const ap = await db.selectFrom('applicants').select(['full_name']).where('iin', '=', s.iin).executeTakeFirst()
-    actor = { kind, iin: s.iin, fullName: (ap?.full_name as string | undefined) ?? s.fullName, role: 'parent', kindergartenId: null, regionId: null, districtId: null }
+    const ap = await db
+      .selectFrom('applicants')
+      .select(['full_name'])
+      .where('iin', '=', s.iin)
+      .executeTakeFirst()
+    actor = {
+      kind,
+      iin: s.iin,
+      fullName: (ap?.full_name as string | undefined) ?? s.fullName,
+      role: 'parent',
+      kindergartenId: null,
+      regionId: null,
+      districtId: null,
+    }
   } else {
-    const acc = await db.selectFrom('staff_accounts').selectAll().where('iin', '=', s.iin).executeTakeFirst()
+    const acc = await db
+      .selectFrom('staff_accounts')
+      .selectAll()
+      .where('iin', '=', s.iin)
+      .executeTakeFirst()
     if (!acc) throw new HttpError(403, 'auth_unknown_person')
     if (acc.disabled) throw new HttpError(403, 'auth_account_disabled')
     if (acc.role === 'kindergarten_staff') {
-      const kg = await db.selectFrom('kindergartens').select(['bin']).where('id', '=', acc.kindergarten_id).executeTakeFirst()
+      const kg = await db
+        .selectFrom('kindergartens')
+        .select(['bin'])
+        .where('id', '=', acc.kindergarten_id)
+        .executeTakeFirst()
       if (!kg || !s.bin || kg.bin !== s.bin) throw new HttpError(403, 'auth_bin_mismatch')
     }
     actor = {
@@ -102,7 +130,11 @@ export const TOUCH_MS = 60_000
  * Resolve a bearer token to its actor, sliding the idle timeout. The slide is written at
  * most once a minute per session, so most requests only read.
  */
-export async function authenticate(db: Kysely<any>, token: string | undefined, now: Date): Promise<Actor> {
+export async function authenticate(
+  db: Kysely<any>,
+  token: string | undefined,
+  now: Date,
+): Promise<Actor> {
   if (!token || token.length > 200) throw new HttpError(401, 'unauthorized')
   const hash = sha256Hex(token)
   const r = await sql<{
@@ -120,7 +152,9 @@ export async function authenticate(db: Kysely<any>, token: string | undefined, n
   const s = r.rows[0]
   if (!s) throw new HttpError(401, 'unauthorized')
   if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_MS) {
-    await sql`update sessions set last_seen_at = ${now} where token_hash = ${hash} and last_seen_at < ${now}`.execute(db)
+    await sql`update sessions set last_seen_at = ${now} where token_hash = ${hash} and last_seen_at < ${now}`.execute(
+      db,
+    )
   }
   return {
     kind: s.kind,
@@ -134,17 +168,33 @@ export async function authenticate(db: Kysely<any>, token: string | undefined, n
 }
 
 export async function logout(db: Kysely<any>, token: string, now: Date): Promise<void> {
-  await sql`update sessions set revoked_at = ${now} where token_hash = ${sha256Hex(token)} and revoked_at is null`.execute(db)
+  await sql`update sessions set revoked_at = ${now} where token_hash = ${sha256Hex(token)} and revoked_at is null`.execute(
+    db,
+  )
 }
 
 /**
  * Fixed-window rate limit kept in PostgreSQL, so every instance counts the same hits.
  * Throws 429 once `max` hits per `windowMs` are used.
  */
-export async function rateLimit(db: Kysely<any>, key: string, max: number, windowMs: number, now: Date): Promise<void> {
+export async function rateLimit(
+  db: Kysely<any>,
+  key: string,
+  max: number,
+  windowMs: number,
+  now: Date,
+): Promise<void> {
   const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs)
-  const r = await sql<{ hits: number }>`insert into rate_limits (key, window_start, hits) values (${key}, ${start}, 1)
-      on conflict (key, window_start) do update set hits = rate_limits.hits + 1 returning hits`.execute(db)
-  if (Math.random() < 0.01) await sql`delete from rate_limits where window_start < ${new Date(now.getTime() - 10 * windowMs)}`.execute(db)
-  if ((r.rows[0]?.hits ?? 0) > max) throw new HttpError(429, 'rate_limited', { seconds: Math.ceil(windowMs / 1000) })
+  const r = await sql<{
+    hits: number
+  }>`insert into rate_limits (key, window_start, hits) values (${key}, ${start}, 1)
+      on conflict (key, window_start) do update set hits = rate_limits.hits + 1 returning hits`.execute(
+    db,
+  )
+  if (Math.random() < 0.01)
+    await sql`delete from rate_limits where window_start < ${new Date(now.getTime() - 10 * windowMs)}`.execute(
+      db,
+    )
+  if ((r.rows[0]?.hits ?? 0) > max)
+    throw new HttpError(429, 'rate_limited', { seconds: Math.ceil(windowMs / 1000) })
 }

@@ -22,5 +22,10 @@ export type Verified = { ok: true; signer: Signer } | { ok: false; error: Violat
 
 export interface EdsAdapter {
   /** Verify `cms` (DER) over `content` (detached, or attached content must equal it). */
-  verify(cms: Uint8Array, content: Uint8Array, purpose: 'auth' | 'sign', at: Date): Promise<Verified>
+  verify(
+    cms: Uint8Array,
+    content: Uint8Array,
+    purpose: 'auth' | 'sign',
+    at: Date,
+  ): Promise<Verified>
 }

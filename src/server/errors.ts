@@ -24,7 +24,11 @@ export function fieldErrors(err: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   for (const i of err.issues) {
     const k = i.path.map(String).join('.') || '(body)'
-    ;(out[k] ??= []).push(i.code === 'invalid_type' ? `invalid_type: expected ${String((i as { expected?: unknown }).expected)}` : i.message)
+    ;(out[k] ??= []).push(
+      i.code === 'invalid_type'
+        ? `invalid_type: expected ${String((i as { expected?: unknown }).expected)}`
+        : i.message,
+    )
   }
   return out
 }

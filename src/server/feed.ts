@@ -18,9 +18,21 @@ export interface ChangeRow {
   at: string
 }
 
-export async function readChanges(db: Kysely<any>, actor: Actor, after: number, limit: number): Promise<{ changes: ChangeRow[]; cursor: number; more: boolean }> {
+export async function readChanges(
+  db: Kysely<any>,
+  actor: Actor,
+  after: number,
+  limit: number,
+): Promise<{ changes: ChangeRow[]; cursor: number; more: boolean }> {
   const n = Math.max(1, Math.min(MAX_PAGE, limit))
-  const r = await sql<{ cursor: number; entity: string; entity_id: string; op: 'upsert' | 'delete'; data: unknown; at: Date }>`
+  const r = await sql<{
+    cursor: number
+    entity: string
+    entity_id: string
+    op: 'upsert' | 'delete'
+    data: unknown
+    at: Date
+  }>`
     select cursor::int8 as cursor, entity, entity_id, op, data, at from change_log
      where cursor > ${after} and ${scopePredicate(actor)}
      order by cursor limit ${n + 1}`.execute(db)

@@ -13,7 +13,10 @@ const storeOnly: Record<string, { kk: string; ru: string }> = {
   },
 }
 
-export function renderNotice(event: string, params: Record<string, string | number>): { kk: string; ru: string } {
+export function renderNotice(
+  event: string,
+  params: Record<string, string | number>,
+): { kk: string; ru: string } {
   if (event in NOTICE_TEXTS) {
     const n = { kind: event as NoticeKind, applicationId: '', params }
     return { kk: coreRender(n, 'kk'), ru: coreRender(n, 'ru') }

@@ -12,10 +12,18 @@ import type { Clock } from './clock'
 import { executeBatch, type EngineDeps } from './commands/engine'
 import { HttpError, parseOr400 } from './errors'
 
-export const portalEnvelope = z.object({ id: z.uuid(), signature: z.string().max(64_000).optional() })
+export const portalEnvelope = z.object({
+  id: z.uuid(),
+  signature: z.string().max(64_000).optional(),
+})
 
 /** path → command type; path params are merged into the payload */
-export const PORTAL_ROUTES: { method: 'post'; path: string; type: string; params?: Record<string, string> }[] = [
+export const PORTAL_ROUTES: {
+  method: 'post'
+  path: string
+  type: string
+  params?: Record<string, string>
+}[] = [
   { method: 'post', path: '/v1/portal/applications', type: 'application.file' },
   { method: 'post', path: '/v1/portal/bids', type: 'bid.send' },
   { method: 'post', path: '/v1/portal/referrals/:referralId/revoke', type: 'referral.revoke' },
@@ -29,7 +37,12 @@ export const PORTAL_ROUTES: { method: 'post'; path: string; type: string; params
 
 export function portalRoutes(
   app: FastifyInstance,
-  ctx: { deps: EngineDeps; clock: Clock; db: Kysely<any>; actorOf: (req: FastifyRequest) => Promise<Actor> },
+  ctx: {
+    deps: EngineDeps
+    clock: Clock
+    db: Kysely<any>
+    actorOf: (req: FastifyRequest) => Promise<Actor>
+  },
 ): void {
   const parentOf = async (req: FastifyRequest): Promise<Actor> => {
     const a = await ctx.actorOf(req)
@@ -43,7 +56,14 @@ export function portalRoutes(
       const env = parseOr400(portalEnvelope, body)
       const { id: _id, signature: _sig, ...rest } = body
       const payload = { ...rest, ...(req.params as Record<string, string>) }
-      const cmd = { id: env.id, clientId: `portal:${actor.iin}`, seq: 1, type: r.type, payload, ...(env.signature ? { signature: env.signature } : {}) }
+      const cmd = {
+        id: env.id,
+        clientId: `portal:${actor.iin}`,
+        seq: 1,
+        type: r.type,
+        payload,
+        ...(env.signature ? { signature: env.signature } : {}),
+      }
       const [answer] = await executeBatch(ctx.deps, actor, [cmd], ctx.clock.now(), false)
       if (!answer) throw new HttpError(500, 'internal')
       if (answer.status === 'accepted') return reply.send(answer)
@@ -55,15 +75,29 @@ export function portalRoutes(
   /** The parent's own applications with their referrals, vouchers and contracts. */
   app.get('/v1/portal/applications', async (req) => {
     const actor = await parentOf(req)
-    const apps = await sql<Record<string, any>>`select a.id, a.number, a.queue_type, a.status, a.registered_at, a.birth_year, a.language,
+    const apps = await sql<
+      Record<string, any>
+    >`select a.id, a.number, a.queue_type, a.status, a.registered_at, a.birth_year, a.language,
           a.region_id, a.district_id, a.privilege, a.privilege_status, a.stop_list_until, c.full_name as child_name
         from applications a join applicants p on p.id = a.applicant_id join children c on c.id = a.child_id
        where p.iin = ${actor.iin} order by a.registered_at`.execute(ctx.db)
     const ids = apps.rows.map((a) => a.id as string)
     if (!ids.length) return { applications: [] }
-    const refs = await ctx.db.selectFrom('referrals').selectAll().where('application_id', 'in', ids).execute()
-    const vouchers = await ctx.db.selectFrom('vouchers').selectAll().where('application_id', 'in', ids).execute()
-    const contracts = await ctx.db.selectFrom('contracts').selectAll().where('application_id', 'in', ids).execute()
+    const refs = await ctx.db
+      .selectFrom('referrals')
+      .selectAll()
+      .where('application_id', 'in', ids)
+      .execute()
+    const vouchers = await ctx.db
+      .selectFrom('vouchers')
+      .selectAll()
+      .where('application_id', 'in', ids)
+      .execute()
+    const contracts = await ctx.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('application_id', 'in', ids)
+      .execute()
     return {
       applications: apps.rows.map((a) => ({
         ...a,
@@ -78,11 +112,15 @@ export function portalRoutes(
   app.get('/v1/portal/vacancies', async (req) => {
     const actor = await parentOf(req)
     const q = parseOr400(z.object({ applicationId: z.string().min(1).max(64) }), req.query)
-    const app = await sql<Record<string, any>>`select a.* from applications a join applicants p on p.id = a.applicant_id
+    const app = await sql<
+      Record<string, any>
+    >`select a.* from applications a join applicants p on p.id = a.applicant_id
         where a.id = ${q.applicationId} and p.iin = ${actor.iin}`.execute(ctx.db)
     const a = app.rows[0]
     if (!a) throw new HttpError(404, 'not_found', { what: 'application', id: q.applicationId })
-    const v = await sql<Record<string, any>>`select v.*, k.name_kk as kindergarten_kk, k.name_ru as kindergarten_ru, k.phone
+    const v = await sql<
+      Record<string, any>
+    >`select v.*, k.name_kk as kindergarten_kk, k.name_ru as kindergarten_ru, k.phone
         from vacancies v join kindergartens k on k.id = v.kindergarten_id
        where v.status = 'published' and k.region_id = ${a.region_id} and v.language = ${a.language}
          and ${a.birth_year} = any(v.birth_years) order by v.published_at limit 200`.execute(ctx.db)

@@ -17,9 +17,18 @@ export class KgDirectory {
   async get(db: Kysely<any>, id: string): Promise<KgPlace | null> {
     const hit = this.cache.get(id)
     if (hit) return hit
-    const r = await db.selectFrom('kindergartens').select(['region_id', 'district_id', 'bin', 'name_ru']).where('id', '=', id).executeTakeFirst()
+    const r = await db
+      .selectFrom('kindergartens')
+      .select(['region_id', 'district_id', 'bin', 'name_ru'])
+      .where('id', '=', id)
+      .executeTakeFirst()
     if (!r) return null
-    const p = { regionId: r.region_id as string, districtId: r.district_id as string, bin: r.bin as string, name: r.name_ru as string }
+    const p = {
+      regionId: r.region_id as string,
+      districtId: r.district_id as string,
+      bin: r.bin as string,
+      name: r.name_ru as string,
+    }
     this.cache.set(id, p)
     return p
   }
@@ -48,9 +57,13 @@ export function scopePredicate(actor: Actor): RawBuilder<boolean> {
 }
 
 /** Does a NOTIFY poke `{k:[...], r:[...]}` concern this actor? (cheap pre-filter) */
-export function pokeConcerns(actor: Actor, poke: { all?: boolean; k?: string[]; r?: string[] }): boolean {
+export function pokeConcerns(
+  actor: Actor,
+  poke: { all?: boolean; k?: string[]; r?: string[] },
+): boolean {
   if (poke.all || actor.role === 'admin') return true
-  if (actor.role === 'kindergarten_staff') return !!actor.kindergartenId && (poke.k ?? []).includes(actor.kindergartenId)
+  if (actor.role === 'kindergarten_staff')
+    return !!actor.kindergartenId && (poke.k ?? []).includes(actor.kindergartenId)
   if (actor.regionId) return (poke.r ?? []).includes(actor.regionId)
   // district-scoped clerks: districts belong to a region; poke by region is close enough
   return true

@@ -15,7 +15,15 @@ import type { KgDirectory } from './scope'
 import { runWork, type Work } from './work'
 import type { Actor } from './auth'
 
-const SYSTEM: Actor = { kind: 'staff', iin: '000000000000', fullName: 'system', role: 'admin', kindergartenId: null, regionId: null, districtId: null }
+const SYSTEM: Actor = {
+  kind: 'staff',
+  iin: '000000000000',
+  fullName: 'system',
+  role: 'admin',
+  kindergartenId: null,
+  regionId: null,
+  districtId: null,
+}
 const BATCH = 200
 
 export interface SweepResult {
@@ -32,37 +40,108 @@ function env(w: Work, cal: CalendarData, kgs: KgDirectory, id: string): CommandE
 }
 
 function timerAudit(w: Work, type: string, id: string): void {
-  w.audit({ actorIin: SYSTEM.iin, commandId: `timer:${type}:${id}`, type: `timer.${type}`, payloadHash: '', signature: null })
+  w.audit({
+    actorIin: SYSTEM.iin,
+    commandId: `timer:${type}:${id}`,
+    type: `timer.${type}`,
+    payloadHash: '',
+    signature: null,
+  })
 }
 
-async function notifyApp(w: Work, app: Record<string, any> | null, event: string, params: Record<string, string | number>): Promise<void> {
-  if (app) w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event, params })
+async function notifyApp(
+  w: Work,
+  app: Record<string, any> | null,
+  event: string,
+  params: Record<string, string | number>,
+): Promise<void> {
+  if (app)
+    w.notify({
+      applicationId: app.id,
+      recipientIin: app.applicant_iin,
+      phone: app.applicant_phone,
+      email: app.applicant_email,
+      event,
+      params,
+    })
 }
 
-export async function sweep(db: Kysely<any>, now: Date, cal: CalendarData, kgs: KgDirectory): Promise<SweepResult> {
-  const res: SweepResult = { referralsLapsed: 0, removedFromQueue: 0, stopListReleased: 0, vouchersCancelled: 0, vouchersExpired: 0, turnsLapsed: 0 }
+export async function sweep(
+  db: Kysely<any>,
+  now: Date,
+  cal: CalendarData,
+  kgs: KgDirectory,
+): Promise<SweepResult> {
+  const res: SweepResult = {
+    referralsLapsed: 0,
+    removedFromQueue: 0,
+    stopListReleased: 0,
+    vouchersCancelled: 0,
+    vouchersExpired: 0,
+    turnsLapsed: 0,
+  }
   // T2/T3: referrals not used within their validity lapse
   for (;;) {
     const n = await runWork(db, now, async (w) => {
-      const due = await sql<Record<string, any>>`select * from referrals where status = 'active' and expires_at < ${now}
+      const due = await sql<
+        Record<string, any>
+      >`select * from referrals where status = 'active' and expires_at < ${now}
           order by expires_at limit ${BATCH} for update skip locked`.execute(w.tx)
       for (const r of due.rows) {
         const e = env(w, cal, kgs, r.id)
-        const ref = await w.tx.updateTable('referrals').set({ status: 'lapsed', updated_at: now }).where('id', '=', r.id).where('status', '=', 'active').returningAll().executeTakeFirst()
+        const ref = await w.tx
+          .updateTable('referrals')
+          .set({ status: 'lapsed', updated_at: now })
+          .where('id', '=', r.id)
+          .where('status', '=', 'active')
+          .returningAll()
+          .executeTakeFirst()
         if (!ref) continue
         await emitKgRow(e, 'referral', ref, { hidden: ref.hidden })
         await releasePlace(e, ref.vacancy_id)
-        const a = await w.tx.selectFrom('applications').select(['lapsed_referrals', 'number']).where('id', '=', r.application_id).forUpdate().executeTakeFirstOrThrow()
+        const a = await w.tx
+          .selectFrom('applications')
+          .select(['lapsed_referrals', 'number'])
+          .where('id', '=', r.application_id)
+          .forUpdate()
+          .executeTakeFirstOrThrow()
         const lapsed = a.lapsed_referrals + 1
         if (lapsed >= 2) {
-          await w.tx.updateTable('applications').set({ lapsed_referrals: lapsed, status: 'removed', updated_at: now, version: sql`version + 1` }).where('id', '=', r.application_id).execute()
-          await notifyApp(w, await emitApplication(e, r.application_id), 'removed_from_queue', { number: a.number, reason: 'second_lapse' })
+          await w.tx
+            .updateTable('applications')
+            .set({
+              lapsed_referrals: lapsed,
+              status: 'removed',
+              updated_at: now,
+              version: sql`version + 1`,
+            })
+            .where('id', '=', r.application_id)
+            .execute()
+          await notifyApp(w, await emitApplication(e, r.application_id), 'removed_from_queue', {
+            number: a.number,
+            reason: 'second_lapse',
+          })
           res.removedFromQueue++
         } else {
           // counted from the referral's last valid day, so a late sweep gives the same date
           const until = new Date(t2StopListUntil(cal, new Date(ref.expires_at).toISOString()))
-          await w.tx.updateTable('applications').set({ lapsed_referrals: lapsed, status: 'in_queue', stop_list_until: until, updated_at: now, version: sql`version + 1` }).where('id', '=', r.application_id).execute()
-          await notifyApp(w, await emitApplication(e, r.application_id), 'referral_lapsed_stop_list', { number: a.number, until: dateText(until), days: 10 })
+          await w.tx
+            .updateTable('applications')
+            .set({
+              lapsed_referrals: lapsed,
+              status: 'in_queue',
+              stop_list_until: until,
+              updated_at: now,
+              version: sql`version + 1`,
+            })
+            .where('id', '=', r.application_id)
+            .execute()
+          await notifyApp(
+            w,
+            await emitApplication(e, r.application_id),
+            'referral_lapsed_stop_list',
+            { number: a.number, until: dateText(until), days: 10 },
+          )
         }
         timerAudit(w, 'referral_lapsed', r.id)
         res.referralsLapsed++
@@ -74,10 +153,21 @@ export async function sweep(db: Kysely<any>, now: Date, cal: CalendarData, kgs: 
   // the stop-list ends
   for (;;) {
     const n = await runWork(db, now, async (w) => {
-      const due = await sql<Record<string, any>>`select id from applications where stop_list_until < ${now}
+      const due = await sql<
+        Record<string, any>
+      >`select id from applications where stop_list_until < ${now}
           limit ${BATCH} for update skip locked`.execute(w.tx)
       for (const r of due.rows) {
-        await w.tx.updateTable('applications').set({ stop_list_until: null, status: sql`case when status = 'inactive' then 'in_queue' else status end`, updated_at: now, version: sql`version + 1` }).where('id', '=', r.id).execute()
+        await w.tx
+          .updateTable('applications')
+          .set({
+            stop_list_until: null,
+            status: sql`case when status = 'inactive' then 'in_queue' else status end`,
+            updated_at: now,
+            version: sql`version + 1`,
+          })
+          .where('id', '=', r.id)
+          .execute()
         await emitApplication(env(w, cal, kgs, r.id), r.id)
         timerAudit(w, 'stop_list_ended', r.id)
         res.stopListReleased++
@@ -96,18 +186,54 @@ export async function sweep(db: Kysely<any>, now: Date, cal: CalendarData, kgs: 
           limit ${BATCH} for update skip locked`.execute(w.tx)
       for (const v of due.rows) {
         const e = env(w, cal, kgs, v.id)
-        const row = await w.tx.updateTable('vouchers').set({ status: 'cancelled', updated_at: now }).where('id', '=', v.id).where('status', '=', v.status).returningAll().executeTakeFirst()
+        const row = await w.tx
+          .updateTable('vouchers')
+          .set({ status: 'cancelled', updated_at: now })
+          .where('id', '=', v.id)
+          .where('status', '=', v.status)
+          .returningAll()
+          .executeTakeFirst()
         if (!row) continue
-        const app = await w.tx.selectFrom('applications').select(['region_id', 'district_id', 'number']).where('id', '=', v.application_id).executeTakeFirstOrThrow()
-        w.change({ entity: 'voucher', entityId: v.id, op: 'upsert', data: row, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
+        const app = await w.tx
+          .selectFrom('applications')
+          .select(['region_id', 'district_id', 'number'])
+          .where('id', '=', v.application_id)
+          .executeTakeFirstOrThrow()
+        w.change({
+          entity: 'voucher',
+          entityId: v.id,
+          op: 'upsert',
+          data: row,
+          regionId: app.region_id,
+          districtId: app.district_id,
+          queueType: 'special_voucher',
+        })
         if (v.status === 'issued') {
-          await w.tx.updateTable('applications').set({ status: 'inactive', stop_list_until: addCalendarDays(now, 28), updated_at: now, version: sql`version + 1` }).where('id', '=', v.application_id).execute()
+          await w.tx
+            .updateTable('applications')
+            .set({
+              status: 'inactive',
+              stop_list_until: addCalendarDays(now, 28),
+              updated_at: now,
+              version: sql`version + 1`,
+            })
+            .where('id', '=', v.application_id)
+            .execute()
           res.vouchersCancelled++
         } else {
-          await w.tx.updateTable('applications').set({ status: 'archived', updated_at: now, version: sql`version + 1` }).where('id', '=', v.application_id).execute()
+          await w.tx
+            .updateTable('applications')
+            .set({ status: 'archived', updated_at: now, version: sql`version + 1` })
+            .where('id', '=', v.application_id)
+            .execute()
           res.vouchersExpired++
         }
-        await notifyApp(w, await emitApplication(e, v.application_id), v.status === 'issued' ? 'voucher_interest_missed' : 'voucher_expired', { number: app.number, until: dateText(addCalendarDays(now, 28)) })
+        await notifyApp(
+          w,
+          await emitApplication(e, v.application_id),
+          v.status === 'issued' ? 'voucher_interest_missed' : 'voucher_expired',
+          { number: app.number, until: dateText(addCalendarDays(now, 28)) },
+        )
         timerAudit(w, v.status === 'issued' ? 'voucher_unconfirmed' : 'voucher_unused', v.id)
       }
       return due.rows.length
@@ -118,11 +244,24 @@ export async function sweep(db: Kysely<any>, now: Date, cal: CalendarData, kgs: 
   // to everyone in the cohort, the applicant keeps the queue number
   for (;;) {
     const n = await runWork(db, now, async (w) => {
-      const due = await sql<Record<string, any>>`select id, number from applications where turn_deadline < ${now}
+      const due = await sql<
+        Record<string, any>
+      >`select id, number from applications where turn_deadline < ${now}
           limit ${BATCH} for update skip locked`.execute(w.tx)
       for (const a of due.rows) {
-        await w.tx.updateTable('applications').set({ turn_deadline: null, status: 'in_queue', updated_at: now, version: sql`version + 1` }).where('id', '=', a.id).execute()
-        await notifyApp(w, await emitApplication(env(w, cal, kgs, a.id), a.id), 'turn_lapsed', { number: a.number })
+        await w.tx
+          .updateTable('applications')
+          .set({
+            turn_deadline: null,
+            status: 'in_queue',
+            updated_at: now,
+            version: sql`version + 1`,
+          })
+          .where('id', '=', a.id)
+          .execute()
+        await notifyApp(w, await emitApplication(env(w, cal, kgs, a.id), a.id), 'turn_lapsed', {
+          number: a.number,
+        })
         timerAudit(w, 'turn_lapsed', a.id)
         res.turnsLapsed++
       }

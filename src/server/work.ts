@@ -89,7 +89,11 @@ export class Work {
  * Run `fn` in a transaction and write its tail (outbox, change-feed rows, audit entries);
  * after the commit, give the committed rows their cursors and chain positions.
  */
-export async function runWork<T>(db: Kysely<any>, now: Date, fn: (w: Work) => Promise<T>): Promise<T> {
+export async function runWork<T>(
+  db: Kysely<any>,
+  now: Date,
+  fn: (w: Work) => Promise<T>,
+): Promise<T> {
   let wrote = false
   const out = await db.transaction().execute(async (tx) => {
     const w = new Work(tx, now)
@@ -143,7 +147,14 @@ export function sequence(db: Kysely<any>): Promise<number> {
 }
 
 /** Digest of an audit entry's own fields (computed by the store, chained in SQL). */
-export function auditDigest(e: { at: string; actorIin: string; commandId: string; type: string; payloadHash: string; signature: string | null }): string {
+export function auditDigest(e: {
+  at: string
+  actorIin: string
+  commandId: string
+  type: string
+  payloadHash: string
+  signature: string | null
+}): string {
   return sha256Hex(canonicalJson(e))
 }
 
@@ -167,31 +178,60 @@ async function writeTail(w: Work): Promise<boolean> {
   if (w.processed.length) {
     parts.push(sql`insert into processed_commands (id, client_id, seq, type, actor_iin, answer, processed_at)
       select x.id, x.client_id, x.seq, x.type, x.actor_iin, x.answer, ${now} from jsonb_to_recordset(${json(
-        w.processed.map((p) => ({ id: p.id, client_id: p.clientId, seq: p.seq, type: p.type, actor_iin: p.actorIin, answer: p.answer })),
+        w.processed.map((p) => ({
+          id: p.id,
+          client_id: p.clientId,
+          seq: p.seq,
+          type: p.type,
+          actor_iin: p.actorIin,
+          answer: p.answer,
+        })),
       )}) as x(id uuid, client_id text, seq bigint, type text, actor_iin text, answer jsonb)`)
   }
   if (w.clientSeqs.size) {
-    parts.push(sql`update client_seqs set last_seq = x.last_seq from jsonb_to_recordset(${json(
-      [...w.clientSeqs].map(([client_id, last_seq]) => ({ client_id, last_seq })),
-    )}) as x(client_id text, last_seq bigint) where client_seqs.client_id = x.client_id`)
+    parts.push(
+      sql`update client_seqs set last_seq = x.last_seq from jsonb_to_recordset(${json(
+        [...w.clientSeqs].map(([client_id, last_seq]) => ({ client_id, last_seq })),
+      )}) as x(client_id text, last_seq bigint) where client_seqs.client_id = x.client_id`,
+    )
   }
   if (w.legalActs.length) {
     parts.push(sql`insert into legal_acts (command_id, type, actor_iin, payload_hash, cms, signed_at)
       select x.command_id, x.type, x.actor_iin, x.payload_hash, decode(x.cms, 'base64'), ${now} from jsonb_to_recordset(${json(
-        w.legalActs.map((a) => ({ command_id: a.commandId, type: a.type, actor_iin: a.actorIin, payload_hash: a.payloadHash, cms: a.cms })),
+        w.legalActs.map((a) => ({
+          command_id: a.commandId,
+          type: a.type,
+          actor_iin: a.actorIin,
+          payload_hash: a.payloadHash,
+          cms: a.cms,
+        })),
       )}) as x(command_id uuid, type text, actor_iin text, payload_hash text, cms text)`)
     const cs = w.legalActs.filter((a) => a.contract)
     if (cs.length) {
       parts.push(sql`insert into contract_signatures (contract_id, signer_role, signer_iin, cms, signed_at)
         select x.contract_id, x.signer_role, x.signer_iin, decode(x.cms, 'base64'), ${now} from jsonb_to_recordset(${json(
-          cs.map((a) => ({ contract_id: a.contract!.contractId, signer_role: a.contract!.role, signer_iin: a.actorIin, cms: a.cms })),
+          cs.map((a) => ({
+            contract_id: a.contract!.contractId,
+            signer_role: a.contract!.role,
+            signer_iin: a.actorIin,
+            cms: a.cms,
+          })),
         )}) as x(contract_id text, signer_role text, signer_iin text, cms text)`)
     }
   }
   if (w.notices.length) {
     const rows = w.notices.map((n) => {
       const t = renderNotice(n.event, n.params)
-      return { application_id: n.applicationId, recipient_iin: n.recipientIin, phone: n.phone ?? null, email: n.email ?? null, event: n.event, params: n.params, text_kk: t.kk, text_ru: t.ru }
+      return {
+        application_id: n.applicationId,
+        recipient_iin: n.recipientIin,
+        phone: n.phone ?? null,
+        email: n.email ?? null,
+        event: n.event,
+        params: n.params,
+        text_kk: t.kk,
+        text_ru: t.ru,
+      }
     })
     parts.push(sql`insert into notifications_outbox (application_id, recipient_iin, phone, email, event, params, text_kk, text_ru, next_attempt_at, created_at)
       select x.application_id, x.recipient_iin, x.phone, x.email, x.event, x.params, x.text_kk, x.text_ru, ${now}, ${now}
@@ -217,7 +257,15 @@ async function writeTail(w: Work): Promise<boolean> {
   }
   if (w.audits.length) {
     const at = now.toISOString()
-    const rows = w.audits.map((a, n) => ({ n, actor_iin: a.actorIin, command_id: a.commandId, type: a.type, payload_hash: a.payloadHash, signature: a.signature, digest: auditDigest({ at, ...a }) }))
+    const rows = w.audits.map((a, n) => ({
+      n,
+      actor_iin: a.actorIin,
+      command_id: a.commandId,
+      type: a.type,
+      payload_hash: a.payloadHash,
+      signature: a.signature,
+      digest: auditDigest({ at, ...a }),
+    }))
     parts.push(sql`insert into audit_log (at, actor_iin, command_id, type, payload_hash, signature, digest)
       select ${now}, x.actor_iin, x.command_id, x.type, x.payload_hash, x.signature, x.digest
         from jsonb_to_recordset(${json(rows)}) as x(actor_iin text, command_id text, type text, payload_hash text, signature text, digest text, n bigint)

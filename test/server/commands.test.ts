@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { randomUUID } from 'node:crypto'
 import { verifyAuditChain } from '../../src/server/audit'
-import { allChanges, BACKENDS, parentSession, staffClient, startStore, type Client, type Parent, type TestStore } from './helpers'
+import {
+  allChanges,
+  BACKENDS,
+  parentSession,
+  staffClient,
+  startStore,
+  type Client,
+  type Parent,
+  type TestStore,
+} from './helpers'
 import { bid, fileApplication, publish, year } from './fixtures'
 
 describe.each(BACKENDS)('commands (%s)', (backend) => {
@@ -29,29 +38,61 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     expect((await staff.one('referral.mark_arrived', { referralId })).status).toBe('accepted')
     const contractId = `K-${randomUUID().slice(0, 8)}`
     expect((await staff.one('contract.create', { contractId, referralId })).status).toBe('accepted')
-    expect((await staff.one('contract.sign', { contractId }, { sign: true })).status).toBe('accepted')
+    expect((await staff.one('contract.sign', { contractId }, { sign: true })).status).toBe(
+      'accepted',
+    )
     const enrolmentId = `E-${randomUUID().slice(0, 8)}`
-    expect((await staff.one('enrolment.enrol', { enrolmentId, contractId }, { sign: true })).status).toBe('accepted')
+    expect(
+      (await staff.one('enrolment.enrol', { enrolmentId, contractId }, { sign: true })).status,
+    ).toBe('accepted')
     const mine = await parent.get('/v1/portal/applications')
     expect(mine.applications.find((a: any) => a.id === app.id).status).toBe('enrolled')
-    expect((await staff.one('enrolment.depart', { enrolmentId, reason: 'moved' }, { sign: true })).status).toBe('accepted')
+    expect(
+      (await staff.one('enrolment.depart', { enrolmentId, reason: 'moved' }, { sign: true }))
+        .status,
+    ).toBe('accepted')
 
     // legal acts are stored with their CMS; the contract signature too
     const acts = await sql<{ type: string }>`select type from legal_acts order by id`.execute(db())
-    expect(acts.rows.map((r) => r.type)).toEqual(['bid.activate', 'contract.sign', 'enrolment.enrol', 'enrolment.depart'])
-    const cs = await db().selectFrom('contract_signatures').selectAll().where('contract_id', '=', contractId).execute()
+    expect(acts.rows.map((r) => r.type)).toEqual([
+      'bid.activate',
+      'contract.sign',
+      'enrolment.enrol',
+      'enrolment.depart',
+    ])
+    const cs = await db()
+      .selectFrom('contract_signatures')
+      .selectAll()
+      .where('contract_id', '=', contractId)
+      .execute()
     expect(cs).toHaveLength(1)
     expect(cs[0]!.signer_role).toBe('kindergarten')
     // the parent was told, in both languages, in the same transactions
-    const out = await db().selectFrom('notifications_outbox').selectAll().where('application_id', '=', app.id).orderBy('id').execute()
-    expect(out.map((o) => o.event)).toEqual(['queue_accepted', 'bid_activated', 'contract_signed_enrolled'])
+    const out = await db()
+      .selectFrom('notifications_outbox')
+      .selectAll()
+      .where('application_id', '=', app.id)
+      .orderBy('id')
+      .execute()
+    expect(out.map((o) => o.event)).toEqual([
+      'queue_accepted',
+      'bid_activated',
+      'contract_signed_enrolled',
+    ])
     expect(out[1]!.text_kk.toLowerCase()).toContain('жолдама')
     expect(out[1]!.text_ru).toContain('направление')
     expect(out[2]!.text_ru).toContain('Ахметов Әли')
     // the staff feed shows the referral, contract, enrolment of their kindergarten
     const feed = await allChanges(s, staff.token)
     const ents = new Set(feed.rows.map((r) => `${r.entity}:${r.id}`))
-    for (const k of [`referral:${referralId}`, `contract:${contractId}`, `enrolment:${enrolmentId}`, `vacancy:${vac}`, `bid:${bidId}`]) expect(ents.has(k), k).toBe(true)
+    for (const k of [
+      `referral:${referralId}`,
+      `contract:${contractId}`,
+      `enrolment:${enrolmentId}`,
+      `vacancy:${vac}`,
+      `bid:${bidId}`,
+    ])
+      expect(ents.has(k), k).toBe(true)
     expect(feed.rows.every((r) => r.entity !== 'application' || false)).toBe(true)
     // every accepted command is in the audit chain
     const v = await verifyAuditChain(db())
@@ -60,7 +101,12 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
 
   it('a replayed command id gets the same answer and changes nothing', async () => {
     const vacancyId = `V-${randomUUID().slice(0, 8)}`
-    const c = await staff.cmd('vacancy.publish', { vacancyId, groupId: 'kg-baldyrgan-g4', places: 1, birthYears: [Y - 4] })
+    const c = await staff.cmd('vacancy.publish', {
+      vacancyId,
+      groupId: 'kg-baldyrgan-g4',
+      places: 1,
+      birthYears: [Y - 4],
+    })
     const [a1] = await staff.send([c])
     const before = await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(db())
     const audit = await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db())
@@ -68,10 +114,20 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     const [a3] = await staff.send([c])
     expect(a2).toEqual(a1)
     expect(a3).toEqual(a1)
-    expect((await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(db())).rows[0]!.n).toBe(before.rows[0]!.n)
-    expect((await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db())).rows[0]!.n).toBe(audit.rows[0]!.n)
+    expect(
+      (await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(db())).rows[0]!
+        .n,
+    ).toBe(before.rows[0]!.n)
+    expect(
+      (await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db())).rows[0]!.n,
+    ).toBe(audit.rows[0]!.n)
     // a rejected answer is final too
-    const bad = await staff.cmd('vacancy.publish', { vacancyId, groupId: 'kg-baldyrgan-g4', places: 1, birthYears: [Y - 4] })
+    const bad = await staff.cmd('vacancy.publish', {
+      vacancyId,
+      groupId: 'kg-baldyrgan-g4',
+      places: 1,
+      birthYears: [Y - 4],
+    })
     const [r1] = await staff.send([bad])
     expect(r1).toMatchObject({ status: 'rejected', code: 'already_exists' })
     const [r2] = await staff.send([bad])
@@ -80,8 +136,21 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
 
   it('per-client order: duplicates are skipped, a gap stops the batch until the missing seq arrives', async () => {
     const c = await staffClient(s, 'aigolek-head')
-    const mk = (n: number) => c.cmd('vacancy.publish', { vacancyId: `V-${randomUUID().slice(0, 8)}`, groupId: 'kg-aigolek-g2', places: 1, birthYears: [Y - 2] }, { seq: n })
-    const c1 = await mk(1), c2 = await mk(2), c3 = await mk(3), c4 = await mk(4)
+    const mk = (n: number) =>
+      c.cmd(
+        'vacancy.publish',
+        {
+          vacancyId: `V-${randomUUID().slice(0, 8)}`,
+          groupId: 'kg-aigolek-g2',
+          places: 1,
+          birthYears: [Y - 2],
+        },
+        { seq: n },
+      )
+    const c1 = await mk(1),
+      c2 = await mk(2),
+      c3 = await mk(3),
+      c4 = await mk(4)
     // out of order: 1, 3, 4 → 1 accepted, 3 and 4 wait
     const a = await c.send([c1, c3, c4])
     expect(a.map((x) => x.status)).toEqual(['accepted', 'retry', 'retry'])
@@ -94,7 +163,11 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     // replaying the whole earlier batch answers the same
     const again = await c.send([c1, c2, c3, c4])
     expect(again.map((x) => x.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted'])
-    const vacs = await sql<{ n: number }>`select count(*)::int as n from vacancies where group_id = 'kg-aigolek-g2' and published_by = ${c.s.pki.person('aigolek-head').iin}`.execute(db())
+    const vacs = await sql<{
+      n: number
+    }>`select count(*)::int as n from vacancies where group_id = 'kg-aigolek-g2' and published_by = ${c.s.pki.person('aigolek-head').iin}`.execute(
+      db(),
+    )
     expect(vacs.rows[0]!.n).toBe(4)
   })
 
@@ -103,23 +176,56 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     const vac = await publish(staff, 'kg-baldyrgan-g3', Y - 3, 1)
     const bidId = await bid(parent, vac, app.id)
     const payload = { bidId, referralId: `R-${randomUUID().slice(0, 8)}` }
-    expect(await staff.one('bid.activate', payload)).toMatchObject({ status: 'rejected', code: 'signature_required' })
-    expect(await staff.one('bid.activate', payload, { sign: 'baldyrgan-methodist' })).toMatchObject({ status: 'rejected', code: 'signature_wrong_person' })
-    expect(await staff.one('bid.activate', payload, { sign: 'expired' })).toMatchObject({ status: 'rejected', code: 'eds_cert_expired' })
-    expect(await staff.one('bid.activate', payload, { sign: 'revoked' })).toMatchObject({ status: 'rejected', code: 'eds_revoked' })
-    expect(await staff.one('bid.activate', payload, { sign: 'foreign-ca' })).toMatchObject({ status: 'rejected', code: 'eds_chain_untrusted' })
+    expect(await staff.one('bid.activate', payload)).toMatchObject({
+      status: 'rejected',
+      code: 'signature_required',
+    })
+    expect(await staff.one('bid.activate', payload, { sign: 'baldyrgan-methodist' })).toMatchObject(
+      { status: 'rejected', code: 'signature_wrong_person' },
+    )
+    expect(await staff.one('bid.activate', payload, { sign: 'expired' })).toMatchObject({
+      status: 'rejected',
+      code: 'eds_cert_expired',
+    })
+    expect(await staff.one('bid.activate', payload, { sign: 'revoked' })).toMatchObject({
+      status: 'rejected',
+      code: 'eds_revoked',
+    })
+    expect(await staff.one('bid.activate', payload, { sign: 'foreign-ca' })).toMatchObject({
+      status: 'rejected',
+      code: 'eds_chain_untrusted',
+    })
     // signed over another payload (the signature does not cover this command)
-    const other = await staff.cmd('bid.activate', { ...payload, referralId: 'R-other' }, { sign: true })
+    const other = await staff.cmd(
+      'bid.activate',
+      { ...payload, referralId: 'R-other' },
+      { sign: true },
+    )
     const forged = { ...other, payload }
-    expect((await staff.send([forged]))[0]).toMatchObject({ status: 'rejected', code: 'eds_digest_mismatch' })
+    expect((await staff.send([forged]))[0]).toMatchObject({
+      status: 'rejected',
+      code: 'eds_digest_mismatch',
+    })
     // signed with the AUTH key
     const { signAs } = await import('./helpers')
     const { legalActContent } = await import('../../src/server/canonical')
     const authSigned = await staff.cmd('bid.activate', payload)
-    authSigned.signature = await signAs(s.pki, 'baldyrgan-head', 'auth', legalActContent(authSigned))
-    expect((await staff.send([authSigned]))[0]).toMatchObject({ status: 'rejected', code: 'eds_wrong_key_usage' })
+    authSigned.signature = await signAs(
+      s.pki,
+      'baldyrgan-head',
+      'auth',
+      legalActContent(authSigned),
+    )
+    expect((await staff.send([authSigned]))[0]).toMatchObject({
+      status: 'rejected',
+      code: 'eds_wrong_key_usage',
+    })
     // none of this changed the bid
-    const b = await db().selectFrom('bids').select('status').where('id', '=', bidId).executeTakeFirstOrThrow()
+    const b = await db()
+      .selectFrom('bids')
+      .select('status')
+      .where('id', '=', bidId)
+      .executeTakeFirstOrThrow()
     expect(b.status).toBe('sent')
     expect((await staff.one('bid.activate', payload, { sign: true })).status).toBe('accepted')
   })
@@ -130,7 +236,12 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     expect(typeof a.params.occupied).toBe('number')
     const u = await staff.one('no.such.command', {})
     expect(u).toMatchObject({ status: 'rejected', code: 'command_unknown' })
-    const bad = await staff.one('vacancy.publish', { vacancyId: 'x', groupId: 'kg-baldyrgan-g1', places: -1, birthYears: [] })
+    const bad = await staff.one('vacancy.publish', {
+      vacancyId: 'x',
+      groupId: 'kg-baldyrgan-g1',
+      places: -1,
+      birthYears: [],
+    })
     expect(bad).toMatchObject({ status: 'rejected', code: 'invalid_args' })
     expect(String(bad.params.details)).toContain('places')
   })

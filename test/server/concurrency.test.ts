@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import http from 'node:http'
 import { createServer, type StoreServer } from '../../src/server/app'
-import { allChanges, BACKENDS, Client, parentSession, staffClient, startStore, type TestStore } from './helpers'
+import {
+  allChanges,
+  BACKENDS,
+  Client,
+  parentSession,
+  staffClient,
+  startStore,
+  type TestStore,
+} from './helpers'
 import { bid, fileApplication, publish, year } from './fixtures'
 
 describe.each(BACKENDS)('concurrency (%s)', (backend) => {
@@ -11,7 +19,13 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
   beforeAll(async () => {
     s = await startStore(backend, { scale: 100 })
     // a second instance on the same database (PGlite: the same embedded database handle)
-    second = await createServer({ db: backend === 'pg' ? s.dbConfig : { kind: 'shared', database: s.server.database }, clock: s.clock, eds: s.eds, sweepEveryMs: 0, deliverEveryMs: 0 })
+    second = await createServer({
+      db: backend === 'pg' ? s.dbConfig : { kind: 'shared', database: s.server.database },
+      clock: s.clock,
+      eds: s.eds,
+      sweepEveryMs: 0,
+      deliverEveryMs: 0,
+    })
   })
   afterAll(async () => {
     await second?.close()
@@ -21,26 +35,40 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
   it('50 concurrent activations race for 10 places: exactly 10 win, across two instances', async () => {
     const Y = year(s)
     const staff = await staffClient(s, 'solnyshko-head')
-    expect((await staff.one('group.set_capacity', { groupId: 'kg-solnyshko-g3', capacity: 60 })).status).toBe('accepted')
+    expect(
+      (await staff.one('group.set_capacity', { groupId: 'kg-solnyshko-g3', capacity: 60 })).status,
+    ).toBe('accepted')
     const vac = await publish(staff, 'kg-solnyshko-g3', Y - 3, 10)
     const parent = await parentSession(s, 'parent-kuznetsova')
     const bids: string[] = []
     for (let i = 0; i < 50; i++) {
-      const app = await fileApplication(parent, Y - 3, { language: 'kk', queueType: 'private_state_order' })
+      const app = await fileApplication(parent, Y - 3, {
+        language: 'kk',
+        queueType: 'private_state_order',
+      })
       bids.push(await bid(parent, vac, app.id))
     }
     // 50 workstations (own client ids), half talk to each instance
     const cmds = await Promise.all(
       bids.map(async (bidId, i) => {
         const c = new Client(s, staff.token, 'solnyshko-head')
-        const cmd = await c.cmd('bid.activate', { bidId, referralId: `R-race-${i}` }, { sign: true })
+        const cmd = await c.cmd(
+          'bid.activate',
+          { bidId, referralId: `R-race-${i}` },
+          { sign: true },
+        )
         return { i, cmd }
       }),
     )
     const answers = await Promise.all(
       cmds.map(async ({ i, cmd }) => {
         const app = i % 2 ? second.app : s.server.app
-        const r = await app.inject({ method: 'POST', url: '/v1/commands', headers: { authorization: `Bearer ${staff.token}` }, payload: { commands: [cmd] } })
+        const r = await app.inject({
+          method: 'POST',
+          url: '/v1/commands',
+          headers: { authorization: `Bearer ${staff.token}` },
+          payload: { commands: [cmd] },
+        })
         return r.json().answers[0]
       }),
     )
@@ -49,10 +77,18 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     expect(won).toHaveLength(10)
     expect(lost).toHaveLength(40)
     expect(new Set(lost.map((a) => a.code))).toEqual(new Set(['no_free_place']))
-    const v = await s.server.database.db.selectFrom('vacancies').selectAll().where('id', '=', vac).executeTakeFirstOrThrow()
+    const v = await s.server.database.db
+      .selectFrom('vacancies')
+      .selectAll()
+      .where('id', '=', vac)
+      .executeTakeFirstOrThrow()
     expect(v.taken).toBe(10)
     expect(v.status).toBe('filled')
-    const refs = await sql<{ n: number }>`select count(*)::int as n from referrals where vacancy_id = ${vac}`.execute(s.server.database.db)
+    const refs = await sql<{
+      n: number
+    }>`select count(*)::int as n from referrals where vacancy_id = ${vac}`.execute(
+      s.server.database.db,
+    )
     expect(refs.rows[0]!.n).toBe(10)
   })
 
@@ -67,7 +103,11 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     let stop = false
     const reader = (async () => {
       while (!stop) {
-        const r = await second.app.inject({ method: 'GET', url: `/v1/changes?cursor=${cursor}&limit=7`, headers: { authorization: `Bearer ${admin.token}` } })
+        const r = await second.app.inject({
+          method: 'GET',
+          url: `/v1/changes?cursor=${cursor}&limit=7`,
+          headers: { authorization: `Bearer ${admin.token}` },
+        })
         const page = r.json()
         for (const c of page.changes) seen.push(c.cursor)
         cursor = page.cursor
@@ -77,10 +117,30 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     const writes: Promise<unknown>[] = []
     for (let i = 0; i < 20; i++) {
       // each command from its own workstation: one workstation sends its seqs in order
-      const ca = await new Client(s, a.token, a.personId).cmd('group.set_capacity', { groupId: 'kg-baldyrgan-g5', capacity: 40 + (i % 7) })
-      const cb = await new Client(s, b.token, b.personId).cmd('group.set_capacity', { groupId: 'kg-aigolek-g5', capacity: 30 + (i % 5) })
-      writes.push(s.server.app.inject({ method: 'POST', url: '/v1/commands', headers: { authorization: `Bearer ${a.token}` }, payload: { commands: [ca] } }))
-      writes.push(second.app.inject({ method: 'POST', url: '/v1/commands', headers: { authorization: `Bearer ${b.token}` }, payload: { commands: [cb] } }))
+      const ca = await new Client(s, a.token, a.personId).cmd('group.set_capacity', {
+        groupId: 'kg-baldyrgan-g5',
+        capacity: 40 + (i % 7),
+      })
+      const cb = await new Client(s, b.token, b.personId).cmd('group.set_capacity', {
+        groupId: 'kg-aigolek-g5',
+        capacity: 30 + (i % 5),
+      })
+      writes.push(
+        s.server.app.inject({
+          method: 'POST',
+          url: '/v1/commands',
+          headers: { authorization: `Bearer ${a.token}` },
+          payload: { commands: [ca] },
+        }),
+      )
+      writes.push(
+        second.app.inject({
+          method: 'POST',
+          url: '/v1/commands',
+          headers: { authorization: `Bearer ${b.token}` },
+          payload: { commands: [cb] },
+        }),
+      )
       if (i % 5 === 4) await Promise.all(writes.splice(0))
     }
     await Promise.all(writes)
@@ -89,24 +149,34 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     await reader
     // drain
     for (;;) {
-      const page = (await second.app.inject({ method: 'GET', url: `/v1/changes?cursor=${cursor}`, headers: { authorization: `Bearer ${admin.token}` } })).json()
+      const page = (
+        await second.app.inject({
+          method: 'GET',
+          url: `/v1/changes?cursor=${cursor}`,
+          headers: { authorization: `Bearer ${admin.token}` },
+        })
+      ).json()
       for (const c of page.changes) seen.push(c.cursor)
       cursor = page.cursor
       if (!page.changes.length) break
     }
     const full1 = (await allChanges(s, admin.token, start)).rows.map((r) => r.cursor)
-    const full2 = (
-      await (async () => {
-        const out: number[] = []
-        let c = start
-        for (;;) {
-          const p = (await second.app.inject({ method: 'GET', url: `/v1/changes?cursor=${c}&limit=1000`, headers: { authorization: `Bearer ${admin.token}` } })).json()
-          out.push(...p.changes.map((x: any) => x.cursor))
-          c = p.cursor
-          if (!p.more) return out
-        }
-      })()
-    )
+    const full2 = await (async () => {
+      const out: number[] = []
+      let c = start
+      for (;;) {
+        const p = (
+          await second.app.inject({
+            method: 'GET',
+            url: `/v1/changes?cursor=${c}&limit=1000`,
+            headers: { authorization: `Bearer ${admin.token}` },
+          })
+        ).json()
+        out.push(...p.changes.map((x: any) => x.cursor))
+        c = p.cursor
+        if (!p.more) return out
+      }
+    })()
     expect(full1.length).toBeGreaterThanOrEqual(40)
     expect(full2).toEqual(full1)
     expect(seen).toEqual(full1)
@@ -118,7 +188,9 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     const staff = await staffClient(s, 'baldyrgan-head')
     const url = await second.listen(0)
     const events: string[] = []
-    const req = http.get(`${url}/v1/events`, { headers: { authorization: `Bearer ${staff.token}` } })
+    const req = http.get(`${url}/v1/events`, {
+      headers: { authorization: `Bearer ${staff.token}` },
+    })
     const got = new Promise<string>((resolve, reject) => {
       req.on('response', (res) => {
         expect(res.statusCode).toBe(200)
@@ -137,8 +209,15 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     await other.one('group.set_capacity', { groupId: 'kg-aigolek-g6', capacity: 40 })
     await new Promise((res) => setTimeout(res, 300))
     expect(events.join('')).not.toContain('event: changes')
-    await publish(staff, 'kg-baldyrgan-g6', Y - 6 + 0, 1).catch(async () => publish(staff, 'kg-baldyrgan-g2', Y - 2, 1))
-    const data = JSON.parse(await Promise.race([got, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no SSE poke')), 5000))]))
+    await publish(staff, 'kg-baldyrgan-g6', Y - 6 + 0, 1).catch(async () =>
+      publish(staff, 'kg-baldyrgan-g2', Y - 2, 1),
+    )
+    const data = JSON.parse(
+      await Promise.race([
+        got,
+        new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no SSE poke')), 5000)),
+      ]),
+    )
     expect(data.cursor).toBeGreaterThan(0)
     req.destroy()
   })

@@ -2,17 +2,33 @@ import { randomUUID } from 'node:crypto'
 import { makeIin } from '../../src/core/iin'
 import type { Client, Parent, TestStore } from './helpers'
 
-export const year = (s: TestStore): number => Number(new Date(s.clock.now().getTime() + 5 * 3600_000).toISOString().slice(0, 4))
+export const year = (s: TestStore): number =>
+  Number(new Date(s.clock.now().getTime() + 5 * 3600_000).toISOString().slice(0, 4))
 
 let serial = 9000
 /** A parent files a general-queue application for a new child born in `birthYear`. */
-export async function fileApplication(p: Parent, birthYear: number, o: { language?: 'kk' | 'ru'; queueType?: string; privilege?: string; docsIssuedOn?: string; correctionType?: string; districtId?: string } = {}): Promise<{ id: string; number: string; childIin: string }> {
+export async function fileApplication(
+  p: Parent,
+  birthYear: number,
+  o: {
+    language?: 'kk' | 'ru'
+    queueType?: string
+    privilege?: string
+    docsIssuedOn?: string
+    correctionType?: string
+    districtId?: string
+  } = {},
+): Promise<{ id: string; number: string; childIin: string }> {
   const birthDate = `${birthYear}-03-1${serial % 9}`
   const childIin = makeIin(birthDate, serial % 2 ? 'male' : 'female', serial++)
   const id = `T-${randomUUID().slice(0, 12)}`
   const body: Record<string, unknown> = {
     applicationId: id,
-    applicant: { fullName: 'Ахметов Бауыржан Қанатұлы', phone: '+7 701 000 0000', email: 'parent@example.kz' },
+    applicant: {
+      fullName: 'Ахметов Бауыржан Қанатұлы',
+      phone: '+7 701 000 0000',
+      email: 'parent@example.kz',
+    },
     child: { iin: childIin, fullName: 'Ахметов Әли', birthDate },
     queueType: o.queueType ?? 'general',
     regionId: 'almaty',
@@ -21,7 +37,9 @@ export async function fileApplication(p: Parent, birthYear: number, o: { languag
   }
   if (o.privilege) {
     body['privilege'] = o.privilege
-    body['privilegeDocuments'] = [{ kind: 'large_family', issuedOn: o.docsIssuedOn ?? new Date().toISOString().slice(0, 10) }]
+    body['privilegeDocuments'] = [
+      { kind: 'large_family', issuedOn: o.docsIssuedOn ?? new Date().toISOString().slice(0, 10) },
+    ]
   }
   if (o.correctionType) body['correctionType'] = o.correctionType
   const r = await p.post('/v1/portal/applications', body)
@@ -30,7 +48,12 @@ export async function fileApplication(p: Parent, birthYear: number, o: { languag
 }
 
 /** Staff publish a vacancy of `places` in a group; returns its id. */
-export async function publish(c: Client, groupId: string, birthYear: number, places: number): Promise<string> {
+export async function publish(
+  c: Client,
+  groupId: string,
+  birthYear: number,
+  places: number,
+): Promise<string> {
   const vacancyId = `V-${randomUUID().slice(0, 12)}`
   const a = await c.one('vacancy.publish', { vacancyId, groupId, places, birthYears: [birthYear] })
   if (a.status !== 'accepted') throw new Error(`publish: ${JSON.stringify(a)}`)

@@ -35,14 +35,20 @@ let pkiEds: Promise<{ pki: DemoPki; eds: EdsAdapter }> | null = null
 export function demoEds(): Promise<{ pki: DemoPki; eds: EdsAdapter }> {
   pkiEds ??= (async () => {
     const pki = await ensureDemoPki()
-    const eds = edsAdapter({ trust: loadTrustStore(pki.ca.trustDir), revocation: { mode: 'crl', crls: [pki.ca.crlDer] } })
+    const eds = edsAdapter({
+      trust: loadTrustStore(pki.ca.trustDir),
+      revocation: { mode: 'crl', crls: [pki.ca.crlDer] },
+    })
     return { pki, eds }
   })()
   return pkiEds
 }
 
 /** A store with the demo city (small scale) at the real current time (certificates are real). */
-export async function startStore(backend: Backend, o: { scale?: number; seedCity?: boolean; extra?: Partial<ServerOptions> } = {}): Promise<TestStore> {
+export async function startStore(
+  backend: Backend,
+  o: { scale?: number; seedCity?: boolean; extra?: Partial<ServerOptions> } = {},
+): Promise<TestStore> {
   const { pki, eds } = await demoEds()
   const clock = new ManualClock(new Date())
   let drop: (() => Promise<void>) | null = null
@@ -56,9 +62,21 @@ export async function startStore(backend: Backend, o: { scale?: number; seedCity
     shared = await openDatabase({ kind: 'pglite' })
     dbConfig = { kind: 'shared', database: shared }
   }
-  const onError = process.env['BQ_TEST_DEBUG'] ? (e: unknown) => console.error('store error:', e) : undefined
-  const server = await createServer({ db: dbConfig, clock, eds, sweepEveryMs: 0, deliverEveryMs: 0, loginRateLimit: 1000, ...(onError ? { onError } : {}), ...o.extra })
-  if (o.seedCity !== false) await seedDemoCity(server.database.db, { scale: o.scale ?? 300, seed: 7, now: clock.now() })
+  const onError = process.env['BQ_TEST_DEBUG']
+    ? (e: unknown) => console.error('store error:', e)
+    : undefined
+  const server = await createServer({
+    db: dbConfig,
+    clock,
+    eds,
+    sweepEveryMs: 0,
+    deliverEveryMs: 0,
+    loginRateLimit: 1000,
+    ...(onError ? { onError } : {}),
+    ...o.extra,
+  })
+  if (o.seedCity !== false)
+    await seedDemoCity(server.database.db, { scale: o.scale ?? 300, seed: 7, now: clock.now() })
   return {
     server,
     clock,
@@ -74,7 +92,11 @@ export async function startStore(backend: Backend, o: { scale?: number; seedCity
 }
 
 const providers = new Map<string, Pkcs12Provider>()
-async function provider(pki: DemoPki, personId: string, purpose: 'auth' | 'sign'): Promise<Pkcs12Provider> {
+async function provider(
+  pki: DemoPki,
+  personId: string,
+  purpose: 'auth' | 'sign',
+): Promise<Pkcs12Provider> {
   const k = `${personId}/${purpose}`
   let p = providers.get(k)
   if (!p) {
@@ -85,19 +107,32 @@ async function provider(pki: DemoPki, personId: string, purpose: 'auth' | 'sign'
 }
 
 /** CMS (base64) by a demo person's key over `content`. */
-export async function signAs(pki: DemoPki, personId: string, purpose: 'auth' | 'sign', content: Uint8Array): Promise<string> {
+export async function signAs(
+  pki: DemoPki,
+  personId: string,
+  purpose: 'auth' | 'sign',
+  content: Uint8Array,
+): Promise<string> {
   const p = await provider(pki, personId, purpose)
   const key = await keyForPurpose(p, purpose).catch(async () => (await p.listKeys())[0]!)
   const cms = await p.sign(key.keyId, content, { detached: true })
   return Buffer.from(cms).toString('base64')
 }
 
-export async function loginAs(s: TestStore, personId: string, portal = false): Promise<{ status: number; token: string; body: any }> {
+export async function loginAs(
+  s: TestStore,
+  personId: string,
+  portal = false,
+): Promise<{ status: number; token: string; body: any }> {
   const app = s.server.app
   const ch = await app.inject({ method: 'POST', url: '/v1/auth/challenge' })
   const { nonce } = ch.json() as { nonce: string }
   const cms = await signAs(s.pki, personId, 'auth', new TextEncoder().encode(nonce))
-  const r = await app.inject({ method: 'POST', url: portal ? '/v1/portal/auth/login' : '/v1/auth/login', payload: { nonce, cms } })
+  const r = await app.inject({
+    method: 'POST',
+    url: portal ? '/v1/portal/auth/login' : '/v1/auth/login',
+    payload: { nonce, cms },
+  })
   const body = r.json()
   return { status: r.statusCode, token: body.token, body }
 }
@@ -120,13 +155,34 @@ export class Client {
     readonly token: string,
     readonly personId: string,
   ) {}
-  async cmd(type: string, payload: unknown, o: { sign?: boolean | string; seq?: number } = {}): Promise<Cmd> {
-    const c: Cmd = { id: randomUUID(), clientId: this.clientId, seq: o.seq ?? ++this.seq, type, payload }
-    if (o.sign) c.signature = await signAs(this.s.pki, typeof o.sign === 'string' ? o.sign : this.personId, 'sign', legalActContent(c))
+  async cmd(
+    type: string,
+    payload: unknown,
+    o: { sign?: boolean | string; seq?: number } = {},
+  ): Promise<Cmd> {
+    const c: Cmd = {
+      id: randomUUID(),
+      clientId: this.clientId,
+      seq: o.seq ?? ++this.seq,
+      type,
+      payload,
+    }
+    if (o.sign)
+      c.signature = await signAs(
+        this.s.pki,
+        typeof o.sign === 'string' ? o.sign : this.personId,
+        'sign',
+        legalActContent(c),
+      )
     return c
   }
   async send(cmds: Cmd[]): Promise<any[]> {
-    const r = await this.s.server.app.inject({ method: 'POST', url: '/v1/commands', headers: { authorization: `Bearer ${this.token}` }, payload: { commands: cmds } })
+    const r = await this.s.server.app.inject({
+      method: 'POST',
+      url: '/v1/commands',
+      headers: { authorization: `Bearer ${this.token}` },
+      payload: { commands: cmds },
+    })
     if (r.statusCode !== 200) throw new Error(`commands: ${r.statusCode} ${r.body}`)
     return (r.json() as { answers: any[] }).answers
   }
@@ -149,31 +205,59 @@ export class Parent {
     readonly token: string,
     readonly personId: string,
   ) {}
-  async post(path: string, body: Record<string, unknown>, o: { sign?: { type: string; payload: unknown } } = {}): Promise<{ status: number; body: any }> {
+  async post(
+    path: string,
+    body: Record<string, unknown>,
+    o: { sign?: { type: string; payload: unknown } } = {},
+  ): Promise<{ status: number; body: any }> {
     const id = (body['id'] as string | undefined) ?? randomUUID()
     const full: Record<string, unknown> = { ...body, id }
-    if (o.sign) full['signature'] = await signAs(this.s.pki, this.personId, 'sign', legalActContent({ id, type: o.sign.type, payload: o.sign.payload }))
-    const r = await this.s.server.app.inject({ method: 'POST', url: path, headers: { authorization: `Bearer ${this.token}` }, payload: full })
+    if (o.sign)
+      full['signature'] = await signAs(
+        this.s.pki,
+        this.personId,
+        'sign',
+        legalActContent({ id, type: o.sign.type, payload: o.sign.payload }),
+      )
+    const r = await this.s.server.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { authorization: `Bearer ${this.token}` },
+      payload: full,
+    })
     return { status: r.statusCode, body: r.json() }
   }
   async get(path: string): Promise<any> {
-    const r = await this.s.server.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${this.token}` } })
+    const r = await this.s.server.app.inject({
+      method: 'GET',
+      url: path,
+      headers: { authorization: `Bearer ${this.token}` },
+    })
     return r.json()
   }
 }
 
 export async function parentSession(s: TestStore, personId: string): Promise<Parent> {
   const l = await loginAs(s, personId, true)
-  if (l.status !== 200) throw new Error(`portal login ${personId}: ${l.status} ${JSON.stringify(l.body)}`)
+  if (l.status !== 200)
+    throw new Error(`portal login ${personId}: ${l.status} ${JSON.stringify(l.body)}`)
   return new Parent(s, l.token, personId)
 }
 
 export async function changes(s: TestStore, token: string, cursor = 0, limit = 1000): Promise<any> {
-  const r = await s.server.app.inject({ method: 'GET', url: `/v1/changes?cursor=${cursor}&limit=${limit}`, headers: { authorization: `Bearer ${token}` } })
+  const r = await s.server.app.inject({
+    method: 'GET',
+    url: `/v1/changes?cursor=${cursor}&limit=${limit}`,
+    headers: { authorization: `Bearer ${token}` },
+  })
   return r.json()
 }
 
-export async function allChanges(s: TestStore, token: string, from = 0): Promise<{ rows: any[]; cursor: number }> {
+export async function allChanges(
+  s: TestStore,
+  token: string,
+  from = 0,
+): Promise<{ rows: any[]; cursor: number }> {
   const rows: any[] = []
   let cursor = from
   for (;;) {

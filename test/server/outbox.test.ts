@@ -4,7 +4,13 @@ import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { deliverDue, httpSmsAdapter, logFileAdapter, smtpAdapter, type DeliveryAdapter } from '../../src/server/outbox'
+import {
+  deliverDue,
+  httpSmsAdapter,
+  logFileAdapter,
+  smtpAdapter,
+  type DeliveryAdapter,
+} from '../../src/server/outbox'
 import { BACKENDS, parentSession, startStore, type TestStore } from './helpers'
 import { fileApplication, year } from './fixtures'
 import net from 'node:net'
@@ -35,18 +41,35 @@ describe.each(BACKENDS)('notifications outbox (%s)', (backend) => {
     // not due again right away
     expect((await deliverDue(db(), failing, now)).failed).toBe(0)
     const rows = await db().selectFrom('notifications_outbox').selectAll().execute()
-    expect(rows.every((r) => r.status === 'pending' && r.attempts === 1 && r.last_error === 'gateway down')).toBe(true)
+    expect(
+      rows.every(
+        (r) => r.status === 'pending' && r.attempts === 1 && r.last_error === 'gateway down',
+      ),
+    ).toBe(true)
     const t2 = new Date(now.getTime() + 31_000)
     expect((await deliverDue(db(), failing, t2)).failed).toBe(3)
-    const after2 = await db().selectFrom('notifications_outbox').select(['attempts', 'next_attempt_at']).execute()
-    expect(after2.every((r) => r.attempts === 2 && new Date(r.next_attempt_at).getTime() >= t2.getTime() + 60_000)).toBe(true)
+    const after2 = await db()
+      .selectFrom('notifications_outbox')
+      .select(['attempts', 'next_attempt_at'])
+      .execute()
+    expect(
+      after2.every(
+        (r) => r.attempts === 2 && new Date(r.next_attempt_at).getTime() >= t2.getTime() + 60_000,
+      ),
+    ).toBe(true)
     // the log channel delivers them later, with masked IINs, in both languages
     const dir = mkdtempSync(join(tmpdir(), 'bq-outbox-'))
     const log = join(dir, 'n.log')
     const t3 = new Date(t2.getTime() + 61_000)
-    const [a, b] = await Promise.all([deliverDue(db(), logFileAdapter(log), t3), deliverDue(db(), logFileAdapter(log), t3)])
+    const [a, b] = await Promise.all([
+      deliverDue(db(), logFileAdapter(log), t3),
+      deliverDue(db(), logFileAdapter(log), t3),
+    ])
     expect(a.sent + b.sent).toBe(3)
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines).toHaveLength(3)
     for (const l of lines) {
       expect(l.to).toMatch(/^\d{6}\*{6}$/)
@@ -54,11 +77,15 @@ describe.each(BACKENDS)('notifications outbox (%s)', (backend) => {
       expect(l.ru.toLowerCase()).toContain('очеред')
     }
     expect(calls).toBe(6)
-    expect((await deliverDue(db(), logFileAdapter(log), new Date(t3.getTime() + 3600_000))).sent).toBe(0)
+    expect(
+      (await deliverDue(db(), logFileAdapter(log), new Date(t3.getTime() + 3600_000))).sent,
+    ).toBe(0)
   })
 
   it('the HTTP SMS gateway and SMTP adapters deliver to real sockets', async () => {
-    await sql`update notifications_outbox set status = 'pending', next_attempt_at = ${s.clock.now()}`.execute(db())
+    await sql`update notifications_outbox set status = 'pending', next_attempt_at = ${s.clock.now()}`.execute(
+      db(),
+    )
     const got: any[] = []
     const gw = http.createServer((req, res) => {
       let b = ''
@@ -77,7 +104,9 @@ describe.each(BACKENDS)('notifications outbox (%s)', (backend) => {
     gw.close()
 
     // a minimal SMTP server
-    await sql`update notifications_outbox set status = 'pending', next_attempt_at = ${s.clock.now()}`.execute(db())
+    await sql`update notifications_outbox set status = 'pending', next_attempt_at = ${s.clock.now()}`.execute(
+      db(),
+    )
     const mails: string[] = []
     const smtp = net.createServer((sock) => {
       sock.write('220 test ESMTP\r\n')
@@ -109,7 +138,11 @@ describe.each(BACKENDS)('notifications outbox (%s)', (backend) => {
     })
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
     const port = (smtp.address() as net.AddressInfo).port
-    const m = await deliverDue(db(), await smtpAdapter(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'noreply@balabaqsha.kz'), s.clock.now())
+    const m = await deliverDue(
+      db(),
+      await smtpAdapter(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'noreply@balabaqsha.kz'),
+      s.clock.now(),
+    )
     expect(m.failed).toBe(0)
     expect(m.sent).toBe(3)
     expect(mails.length).toBe(3)

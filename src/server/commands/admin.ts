@@ -8,7 +8,10 @@ import { isValidIin } from '../../core/iin'
 import { accepted, rejected, type CommandDef } from './context'
 
 const ADMIN = ['admin'] as const
-const iin = z.string().regex(/^\d{12}$/).refine(isValidIin, 'invalid IIN')
+const iin = z
+  .string()
+  .regex(/^\d{12}$/)
+  .refine(isValidIin, 'invalid IIN')
 
 export const staffUpsert: CommandDef<{
   iin: string
@@ -22,7 +25,13 @@ export const staffUpsert: CommandDef<{
   schema: z.object({
     iin,
     fullName: z.string().min(3).max(200),
-    role: z.enum(['kindergarten_staff', 'clerk', 'reviewer_phthisiatrician', 'reviewer_pmpk', 'admin']),
+    role: z.enum([
+      'kindergarten_staff',
+      'clerk',
+      'reviewer_phthisiatrician',
+      'reviewer_pmpk',
+      'admin',
+    ]),
     kindergartenId: z.string().min(1).max(64).optional(),
     regionId: z.string().min(1).max(64).optional(),
     districtId: z.string().min(1).max(64).optional(),
@@ -33,12 +42,22 @@ export const staffUpsert: CommandDef<{
     const { tx } = env.w
     if (p.role === 'kindergarten_staff') {
       if (!p.kindergartenId) return rejected('invalid_args', { details: 'kindergartenId' })
-      const kg = await tx.selectFrom('kindergartens').select('id').where('id', '=', p.kindergartenId).executeTakeFirst()
+      const kg = await tx
+        .selectFrom('kindergartens')
+        .select('id')
+        .where('id', '=', p.kindergartenId)
+        .executeTakeFirst()
       if (!kg) return rejected('not_found', { what: 'kindergarten', id: p.kindergartenId })
-    } else if (p.role !== 'admin' && !p.regionId) return rejected('invalid_args', { details: 'regionId' })
+    } else if (p.role !== 'admin' && !p.regionId)
+      return rejected('invalid_args', { details: 'regionId' })
     if (p.districtId) {
-      const d = await tx.selectFrom('districts').select('region_id').where('id', '=', p.districtId).executeTakeFirst()
-      if (!d || d.region_id !== p.regionId) return rejected('not_found', { what: 'district', id: p.districtId })
+      const d = await tx
+        .selectFrom('districts')
+        .select('region_id')
+        .where('id', '=', p.districtId)
+        .executeTakeFirst()
+      if (!d || d.region_id !== p.regionId)
+        return rejected('not_found', { what: 'district', id: p.districtId })
     }
     const row = {
       full_name: p.fullName,
@@ -53,7 +72,9 @@ export const staffUpsert: CommandDef<{
       .onConflict((oc) => oc.column('iin').doUpdateSet(row))
       .execute()
     // a changed role or scope applies from the next sign-in
-    await sql`update sessions set revoked_at = ${env.w.now} where iin = ${p.iin} and revoked_at is null`.execute(tx)
+    await sql`update sessions set revoked_at = ${env.w.now} where iin = ${p.iin} and revoked_at is null`.execute(
+      tx,
+    )
     return accepted()
   },
 }
@@ -66,9 +87,17 @@ export const staffSetDisabled: CommandDef<{ iin: string; disabled: boolean }> = 
   async run(env, p) {
     const { tx, now } = env.w
     if (p.iin === env.actor.iin) return rejected('forbidden_object')
-    const r = await tx.updateTable('staff_accounts').set({ disabled: p.disabled }).where('iin', '=', p.iin).returning('iin').executeTakeFirst()
+    const r = await tx
+      .updateTable('staff_accounts')
+      .set({ disabled: p.disabled })
+      .where('iin', '=', p.iin)
+      .returning('iin')
+      .executeTakeFirst()
     if (!r) return rejected('not_found', { what: 'staff', id: `${p.iin.slice(0, 6)}******` })
-    if (p.disabled) await sql`update sessions set revoked_at = ${now} where iin = ${p.iin} and revoked_at is null`.execute(tx)
+    if (p.disabled)
+      await sql`update sessions set revoked_at = ${now} where iin = ${p.iin} and revoked_at is null`.execute(
+        tx,
+      )
     return accepted()
   },
 }

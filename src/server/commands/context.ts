@@ -17,7 +17,8 @@ export interface CommandEnv {
   commandId: string
 }
 
-export type Outcome = { ok: true; result?: Record<string, unknown> } | { ok: false; error: Violation }
+export type Outcome =
+  { ok: true; result?: Record<string, unknown> } | { ok: false; error: Violation }
 
 export interface CommandDef<P = any> {
   type: string
@@ -28,12 +29,16 @@ export interface CommandDef<P = any> {
   run(env: CommandEnv, p: P): Promise<Outcome>
 }
 
-export const accepted = (result?: Record<string, unknown>): Outcome => (result ? { ok: true, result } : { ok: true })
+export const accepted = (result?: Record<string, unknown>): Outcome =>
+  result ? { ok: true, result } : { ok: true }
 export const rejected = (code: string, params?: Violation['params']): Outcome =>
   params ? { ok: false, error: { code, params } } : { ok: false, error: { code } }
 
 /** Row helpers: emit the changed rows to the feed with their scope. */
-export async function emitApplication(env: CommandEnv, id: string): Promise<Record<string, any> | null> {
+export async function emitApplication(
+  env: CommandEnv,
+  id: string,
+): Promise<Record<string, any> | null> {
   const r = await sql<Record<string, any>>`
     select a.*, c.full_name as child_name, c.iin as child_iin, c.birth_date as child_birth_date,
            p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email
@@ -41,11 +46,24 @@ export async function emitApplication(env: CommandEnv, id: string): Promise<Reco
      where a.id = ${id}`.execute(env.w.tx)
   const row = r.rows[0]
   if (!row) return null
-  env.w.change({ entity: 'application', entityId: id, op: 'upsert', data: row, regionId: row.region_id, districtId: row.district_id, queueType: row.queue_type })
+  env.w.change({
+    entity: 'application',
+    entityId: id,
+    op: 'upsert',
+    data: row,
+    regionId: row.region_id,
+    districtId: row.district_id,
+    queueType: row.queue_type,
+  })
   return row
 }
 
-export async function emitKgRow(env: CommandEnv, entity: string, row: Record<string, any>, extra: { queueType?: string | null; hidden?: boolean } = {}): Promise<void> {
+export async function emitKgRow(
+  env: CommandEnv,
+  entity: string,
+  row: Record<string, any>,
+  extra: { queueType?: string | null; hidden?: boolean } = {},
+): Promise<void> {
   const kg = await env.kgs.get(env.w.tx, row.kindergarten_id)
   env.w.change({
     entity,
@@ -66,4 +84,5 @@ export async function queuePosition(env: CommandEnv, app: Record<string, any>): 
   return (r.rows[0]?.n ?? 0) + 1
 }
 
-export const dateText = (d: Date): string => new Date(d.getTime() + 5 * 3600_000).toISOString().slice(0, 10)
+export const dateText = (d: Date): string =>
+  new Date(d.getTime() + 5 * 3600_000).toISOString().slice(0, 10)

@@ -27,7 +27,10 @@ import { portalCommands } from './portal'
 import { staffCommands } from './staff'
 
 export const commandDefs: ReadonlyMap<string, CommandDef> = new Map(
-  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands].map((d) => [d.type, d]),
+  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands].map((d) => [
+    d.type,
+    d,
+  ]),
 )
 
 export const commandSchema = z.object({
@@ -64,11 +67,25 @@ interface Prepared {
 }
 
 function rejectedAnswer(id: string, v: Violation): Answer {
-  return v.params ? { id, status: 'rejected', code: v.code, params: v.params } : { id, status: 'rejected', code: v.code }
+  return v.params
+    ? { id, status: 'rejected', code: v.code, params: v.params }
+    : { id, status: 'rejected', code: v.code }
 }
 
-async function prepare(deps: EngineDeps, actor: Actor, cmd: CommandInput, now: Date): Promise<Prepared> {
-  const p: Prepared = { cmd, def: commandDefs.get(cmd.type) ?? null, payload: cmd.payload, pre: null, signer: null, cms: null }
+async function prepare(
+  deps: EngineDeps,
+  actor: Actor,
+  cmd: CommandInput,
+  now: Date,
+): Promise<Prepared> {
+  const p: Prepared = {
+    cmd,
+    def: commandDefs.get(cmd.type) ?? null,
+    payload: cmd.payload,
+    pre: null,
+    signer: null,
+    cms: null,
+  }
   if (!p.def) {
     p.pre = { code: 'command_unknown', params: { type: cmd.type } }
     return p
@@ -79,7 +96,10 @@ async function prepare(deps: EngineDeps, actor: Actor, cmd: CommandInput, now: D
   }
   const parsed = p.def.schema.safeParse(cmd.payload)
   if (!parsed.success) {
-    p.pre = { code: 'invalid_args', params: { details: Object.keys(fieldErrors(parsed.error)).join(', ') } }
+    p.pre = {
+      code: 'invalid_args',
+      params: { details: Object.keys(fieldErrors(parsed.error)).join(', ') },
+    }
     return p
   }
   p.payload = parsed.data
@@ -92,7 +112,8 @@ async function prepare(deps: EngineDeps, actor: Actor, cmd: CommandInput, now: D
     const v = await deps.eds.verify(p.cms, legalActContent(cmd), 'sign', now)
     if (!v.ok) p.pre = v.error
     else if (v.signer.iin !== actor.iin) p.pre = { code: 'signature_wrong_person' }
-    else if (actor.kind === 'staff' && actor.role === 'kindergarten_staff' && v.signer.individual) p.pre = { code: 'signature_wrong_role' }
+    else if (actor.kind === 'staff' && actor.role === 'kindergarten_staff' && v.signer.individual)
+      p.pre = { code: 'signature_wrong_role' }
     else p.signer = v.signer
   }
   return p
@@ -108,7 +129,8 @@ class Abort {
   ) {}
 }
 
-const parseAnswer = (a: Answer | string): Answer => (typeof a === 'string' ? (JSON.parse(a) as Answer) : a)
+const parseAnswer = (a: Answer | string): Answer =>
+  typeof a === 'string' ? (JSON.parse(a) as Answer) : a
 
 /**
  * Run a batch in one transaction, without savepoints: when a command is rejected (or fails
@@ -118,7 +140,13 @@ const parseAnswer = (a: Answer | string): Answer => (typeof a === 'string' ? (JS
  * `ordered: false` (the portal) skips the per-client seq check: portal calls are single
  * commands made exactly-once by their id alone.
  */
-export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: CommandInput[], now: Date, ordered = true): Promise<Answer[]> {
+export async function executeBatch(
+  deps: EngineDeps,
+  actor: Actor,
+  cmds: CommandInput[],
+  now: Date,
+  ordered = true,
+): Promise<Answer[]> {
   const prepared: Prepared[] = []
   for (const c of cmds) prepared.push(await prepare(deps, actor, c, now))
   const cal = await deps.calendar()
@@ -138,7 +166,9 @@ export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: Command
             returning client_id, last_seq, actor_iin)
           select 'c' as k, client_id as id, last_seq::text as v, actor_iin::text as x from c
           union all
-          select 'p', id::text, answer::text, null from processed_commands where id = any(${ids}::uuid[])`.execute(w.tx)
+          select 'p', id::text, answer::text, null from processed_commands where id = any(${ids}::uuid[])`.execute(
+          w.tx,
+        )
         const stored = new Map<string, Answer>()
         const clients = new Map<string, { last: number; foreign: boolean }>()
         for (const r of pre.rows) {
@@ -149,7 +179,11 @@ export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: Command
         for (const p of prepared) {
           const { cmd } = p
           if (stopped) {
-            answers.push({ id: cmd.id, status: 'retry', code: failedAt ? 'internal' : 'command_seq_gap' })
+            answers.push({
+              id: cmd.id,
+              status: 'retry',
+              code: failedAt ? 'internal' : 'command_seq_gap',
+            })
             continue
           }
           const replay = stored.get(cmd.id)
@@ -157,20 +191,35 @@ export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: Command
             answers.push(replay)
             continue
           }
-          const client = ordered ? clients.get(cmd.clientId)! : { last: cmd.seq - 1, foreign: false }
+          const client = ordered
+            ? clients.get(cmd.clientId)!
+            : { last: cmd.seq - 1, foreign: false }
           if (client.foreign) {
             answers.push({ id: cmd.id, status: 'rejected', code: 'command_client_foreign' })
             continue
           }
           if (cmd.seq <= client.last) {
             // the same command may have been committed by a concurrent request meanwhile
-            const late = await sql<{ answer: Answer | string }>`select answer from processed_commands where id = ${cmd.id}`.execute(w.tx)
+            const late = await sql<{
+              answer: Answer | string
+            }>`select answer from processed_commands where id = ${cmd.id}`.execute(w.tx)
             if (late.rows[0]) answers.push(parseAnswer(late.rows[0].answer))
-            else answers.push({ id: cmd.id, status: 'rejected', code: 'command_seq_duplicate', params: { seq: cmd.seq } })
+            else
+              answers.push({
+                id: cmd.id,
+                status: 'rejected',
+                code: 'command_seq_duplicate',
+                params: { seq: cmd.seq },
+              })
             continue
           }
           if (cmd.seq > client.last + 1) {
-            answers.push({ id: cmd.id, status: 'retry', code: 'command_seq_gap', params: { expected: client.last + 1 } })
+            answers.push({
+              id: cmd.id,
+              status: 'retry',
+              code: 'command_seq_gap',
+              params: { expected: client.last + 1 },
+            })
             stopped = true
             continue
           }
@@ -185,7 +234,10 @@ export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: Command
           else {
             let outcome: Outcome
             try {
-              outcome = await p.def!.run({ w, actor, cal, kgs: deps.kgs, signer: p.signer, commandId: cmd.id }, p.payload)
+              outcome = await p.def!.run(
+                { w, actor, cal, kgs: deps.kgs, signer: p.signer, commandId: cmd.id },
+                p.payload,
+              )
             } catch (err) {
               const code = (err as { code?: string }).code
               if (code && TRANSIENT.has(code)) throw err
@@ -193,10 +245,19 @@ export async function executeBatch(deps: EngineDeps, actor: Actor, cmds: Command
               throw new Abort(cmd.id, null)
             }
             if (!outcome.ok) throw new Abort(cmd.id, rejectedAnswer(cmd.id, outcome.error))
-            answer = outcome.result ? { id: cmd.id, status: 'accepted', result: outcome.result } : { id: cmd.id, status: 'accepted' }
+            answer = outcome.result
+              ? { id: cmd.id, status: 'accepted', result: outcome.result }
+              : { id: cmd.id, status: 'accepted' }
             recordAccepted(w, actor, p)
           }
-          w.processed.push({ id: cmd.id, clientId: cmd.clientId, seq: cmd.seq, type: cmd.type, actorIin: actor.iin, answer })
+          w.processed.push({
+            id: cmd.id,
+            clientId: cmd.clientId,
+            seq: cmd.seq,
+            type: cmd.type,
+            actorIin: actor.iin,
+            answer,
+          })
           client.last = cmd.seq
           if (ordered) w.clientSeqs.set(cmd.clientId, cmd.seq)
           answers.push(answer)
@@ -224,9 +285,25 @@ function recordAccepted(w: import('../work').Work, actor: Actor, p: Prepared): v
   if (p.cms) {
     const contract =
       cmd.type === 'contract.sign' || cmd.type === 'contract.parent_sign'
-        ? { contractId: (p.payload as { contractId: string }).contractId, role: cmd.type === 'contract.sign' ? ('kindergarten' as const) : ('parent' as const) }
+        ? {
+            contractId: (p.payload as { contractId: string }).contractId,
+            role: cmd.type === 'contract.sign' ? ('kindergarten' as const) : ('parent' as const),
+          }
         : undefined
-    w.legalActs.push({ commandId: cmd.id, type: cmd.type, actorIin: actor.iin, payloadHash, cms: p.cms.toString('base64'), ...(contract ? { contract } : {}) })
+    w.legalActs.push({
+      commandId: cmd.id,
+      type: cmd.type,
+      actorIin: actor.iin,
+      payloadHash,
+      cms: p.cms.toString('base64'),
+      ...(contract ? { contract } : {}),
+    })
   }
-  w.audit({ actorIin: actor.iin, commandId: cmd.id, type: cmd.type, payloadHash, signature: p.cms ? sha256Hex(p.cms) : null })
+  w.audit({
+    actorIin: actor.iin,
+    commandId: cmd.id,
+    type: cmd.type,
+    payloadHash,
+    signature: p.cms ? sha256Hex(p.cms) : null,
+  })
 }

@@ -6,7 +6,16 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { t1ChooseDeadline } from '../../core/timers'
 import { addWorkingDays, addCalendarDays } from '../calendar'
-import { accepted, dateText, emitApplication, emitKgRow, queuePosition, rejected, type CommandDef, type CommandEnv } from './context'
+import {
+  accepted,
+  dateText,
+  emitApplication,
+  emitKgRow,
+  queuePosition,
+  rejected,
+  type CommandDef,
+  type CommandEnv,
+} from './context'
 import { releasePlace } from './shared'
 
 const id = z.string().min(1).max(64)
@@ -14,7 +23,12 @@ const CLERK = ['clerk'] as const
 const REVIEWERS = ['reviewer_phthisiatrician', 'reviewer_pmpk'] as const
 
 async function clerkApp(env: CommandEnv, appId: string) {
-  const app = await env.w.tx.selectFrom('applications').selectAll().where('id', '=', appId).forUpdate().executeTakeFirst()
+  const app = await env.w.tx
+    .selectFrom('applications')
+    .selectAll()
+    .where('id', '=', appId)
+    .forUpdate()
+    .executeTakeFirst()
   if (!app) return { err: rejected('not_found', { what: 'application', id: appId }) }
   const a = env.actor
   const inScope = a.districtId ? app.district_id === a.districtId : app.region_id === a.regionId
@@ -31,11 +45,27 @@ export const privilegeConfirm: CommandDef<{ applicationId: string }> = {
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (!app.privilege || app.privilege_status !== 'pending') return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
-    await tx.updateTable('applications').set({ privilege_status: 'confirmed', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
-    await tx.updateTable('privilege_documents').set({ status: 'confirmed' }).where('application_id', '=', app.id).where('status', '=', 'pending').execute()
+    if (!app.privilege || app.privilege_status !== 'pending')
+      return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
+    await tx
+      .updateTable('applications')
+      .set({ privilege_status: 'confirmed', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
+    await tx
+      .updateTable('privilege_documents')
+      .set({ status: 'confirmed' })
+      .where('application_id', '=', app.id)
+      .where('status', '=', 'pending')
+      .execute()
     // a referral issued on an out-of-turn privilege becomes visible to the kindergarten
-    const refs = await tx.updateTable('referrals').set({ hidden: false, updated_at: now }).where('application_id', '=', app.id).where('hidden', '=', true).returningAll().execute()
+    const refs = await tx
+      .updateTable('referrals')
+      .set({ hidden: false, updated_at: now })
+      .where('application_id', '=', app.id)
+      .where('hidden', '=', true)
+      .returningAll()
+      .execute()
     for (const r of refs) await emitKgRow(env, 'referral', r, { queueType: app.queue_type })
     await emitApplication(env, app.id)
     return accepted()
@@ -51,19 +81,44 @@ export const privilegeReject: CommandDef<{ applicationId: string; reason: string
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (!app.privilege || app.privilege_status !== 'pending') return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
-    await tx.updateTable('privilege_documents').set({ status: 'rejected' }).where('application_id', '=', app.id).where('status', '=', 'pending').execute()
+    if (!app.privilege || app.privilege_status !== 'pending')
+      return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
+    await tx
+      .updateTable('privilege_documents')
+      .set({ status: 'rejected' })
+      .where('application_id', '=', app.id)
+      .where('status', '=', 'pending')
+      .execute()
     // a referral obtained on the privilege is cancelled; the application returns to the
     // general queue under its original registration time
-    const refs = await tx.updateTable('referrals').set({ status: 'cancelled', updated_at: now }).where('application_id', '=', app.id).where('status', 'in', ['active', 'arrived']).where('by_privilege', '=', true).returningAll().execute()
+    const refs = await tx
+      .updateTable('referrals')
+      .set({ status: 'cancelled', updated_at: now })
+      .where('application_id', '=', app.id)
+      .where('status', 'in', ['active', 'arrived'])
+      .where('by_privilege', '=', true)
+      .returningAll()
+      .execute()
     for (const r of refs) {
       await emitKgRow(env, 'referral', r, { queueType: app.queue_type, hidden: r.hidden })
       await releasePlace(env, r.vacancy_id)
     }
     const status = refs.length ? 'in_queue' : app.status
-    await tx.updateTable('applications').set({ privilege_status: 'rejected', status, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await tx
+      .updateTable('applications')
+      .set({ privilege_status: 'rejected', status, updated_at: now, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'privilege_rejected', params: { number: app.number, clerk: env.actor.fullName, reason: p.reason } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'privilege_rejected',
+        params: { number: app.number, clerk: env.actor.fullName, reason: p.reason },
+      })
     return accepted()
   },
 }
@@ -77,8 +132,17 @@ export const stopListPut: CommandDef<{ applicationId: string; workingDays?: numb
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (!['in_queue', 'inactive'].includes(app.status)) return rejected('invalid_state', { state: app.status })
-    await tx.updateTable('applications').set({ stop_list_until: addWorkingDays(now, p.workingDays ?? 10, env.cal), updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    if (!['in_queue', 'inactive'].includes(app.status))
+      return rejected('invalid_state', { state: app.status })
+    await tx
+      .updateTable('applications')
+      .set({
+        stop_list_until: addWorkingDays(now, p.workingDays ?? 10, env.cal),
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', app.id)
+      .execute()
     await emitApplication(env, app.id)
     return accepted()
   },
@@ -94,7 +158,16 @@ export const stopListRelease: CommandDef<{ applicationId: string }> = {
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
     if (!app.stop_list_until) return rejected('invalid_state', { state: 'not_on_stop_list' })
-    await tx.updateTable('applications').set({ stop_list_until: null, status: app.status === 'inactive' ? 'in_queue' : app.status, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await tx
+      .updateTable('applications')
+      .set({
+        stop_list_until: null,
+        status: app.status === 'inactive' ? 'in_queue' : app.status,
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', app.id)
+      .execute()
     await emitApplication(env, app.id)
     return accepted()
   },
@@ -109,10 +182,23 @@ export const queueRemove: CommandDef<{ applicationId: string; reason: string }> 
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (['removed', 'archived', 'enrolled'].includes(app.status)) return rejected('invalid_state', { state: app.status })
-    await tx.updateTable('applications').set({ status: 'removed', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    if (['removed', 'archived', 'enrolled'].includes(app.status))
+      return rejected('invalid_state', { state: app.status })
+    await tx
+      .updateTable('applications')
+      .set({ status: 'removed', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'removed_from_queue', params: { number: app.number, reason: 'clerk_decision' } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'removed_from_queue',
+        params: { number: app.number, reason: 'clerk_decision' },
+      })
     return accepted()
   },
 }
@@ -127,31 +213,66 @@ export const voucherIssue: CommandDef<{ voucherId: string; applicationId: string
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (app.queue_type !== 'special_voucher' || app.status !== 'in_queue') return rejected('invalid_state', { state: app.status })
+    if (app.queue_type !== 'special_voucher' || app.status !== 'in_queue')
+      return rejected('invalid_state', { state: app.status })
     const confirmBy = addWorkingDays(now, 2, env.cal)
     const v = await tx
       .insertInto('vouchers')
-      .values({ id: p.voucherId, application_id: app.id, status: 'issued', issued_at: now, confirm_by: confirmBy, updated_at: now })
+      .values({
+        id: p.voucherId,
+        application_id: app.id,
+        status: 'issued',
+        issued_at: now,
+        confirm_by: confirmBy,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .returningAll()
       .executeTakeFirst()
     if (!v) return rejected('already_exists', { what: 'voucher', id: p.voucherId })
-    env.w.change({ entity: 'voucher', entityId: v.id, op: 'upsert', data: v, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
-    await tx.updateTable('applications').set({ status: 'voucher_issued', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    env.w.change({
+      entity: 'voucher',
+      entityId: v.id,
+      op: 'upsert',
+      data: v,
+      regionId: app.region_id,
+      districtId: app.district_id,
+      queueType: 'special_voucher',
+    })
+    await tx
+      .updateTable('applications')
+      .set({ status: 'voucher_issued', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_issued', params: { deadline: dateText(confirmBy), days: 2 } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'voucher_issued',
+        params: { deadline: dateText(confirmBy), days: 2 },
+      })
     return accepted()
   },
 }
 
 async function reviewerApp(env: CommandEnv, appId: string) {
-  const app = await env.w.tx.selectFrom('applications').selectAll().where('id', '=', appId).forUpdate().executeTakeFirst()
+  const app = await env.w.tx
+    .selectFrom('applications')
+    .selectAll()
+    .where('id', '=', appId)
+    .forUpdate()
+    .executeTakeFirst()
   if (!app) return { err: rejected('not_found', { what: 'application', id: appId }) }
-  if (app.queue_type !== 'special_voucher' || app.region_id !== env.actor.regionId) return { err: rejected('forbidden_object') }
+  if (app.queue_type !== 'special_voucher' || app.region_id !== env.actor.regionId)
+    return { err: rejected('forbidden_object') }
   // tuberculosis-related correction goes to the phthisiatrician, the rest to the PMPK
   const mine = app.correction_type === 'tuberculosis' ? 'reviewer_phthisiatrician' : 'reviewer_pmpk'
   if (env.actor.role !== mine) return { err: rejected('forbidden_object') }
-  if (app.status !== 'awaiting_review') return { err: rejected('invalid_state', { state: app.status }) }
+  if (app.status !== 'awaiting_review')
+    return { err: rejected('invalid_state', { state: app.status }) }
   return { app }
 }
 
@@ -166,19 +287,51 @@ export const reviewConfirm: CommandDef<{ decisionId: string; applicationId: stri
     if (!app) return err
     const d = await tx
       .insertInto('reviewer_decisions')
-      .values({ id: p.decisionId, application_id: app.id, reviewer_iin: env.actor.iin, reviewer_name: env.actor.fullName, reviewer_role: env.actor.role, decision: 'confirmed', decided_at: now })
+      .values({
+        id: p.decisionId,
+        application_id: app.id,
+        reviewer_iin: env.actor.iin,
+        reviewer_name: env.actor.fullName,
+        reviewer_role: env.actor.role,
+        decision: 'confirmed',
+        decided_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow()
-    env.w.change({ entity: 'reviewer_decision', entityId: d.id, op: 'upsert', data: d, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
-    await tx.updateTable('applications').set({ status: 'in_queue', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    env.w.change({
+      entity: 'reviewer_decision',
+      entityId: d.id,
+      op: 'upsert',
+      data: d,
+      regionId: app.region_id,
+      districtId: app.district_id,
+      queueType: 'special_voucher',
+    })
+    await tx
+      .updateTable('applications')
+      .set({ status: 'in_queue', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
     const position = await queuePosition(env, app)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_confirmed', params: { position } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'voucher_confirmed',
+        params: { position },
+      })
     return accepted({ position })
   },
 }
 
-export const reviewReject: CommandDef<{ decisionId: string; applicationId: string; reason: string }> = {
+export const reviewReject: CommandDef<{
+  decisionId: string
+  applicationId: string
+  reason: string
+}> = {
   type: 'review.reject',
   schema: z.object({ decisionId: id, applicationId: id, reason: z.string().min(1).max(500) }),
   roles: REVIEWERS,
@@ -189,13 +342,42 @@ export const reviewReject: CommandDef<{ decisionId: string; applicationId: strin
     if (!app) return err
     const d = await tx
       .insertInto('reviewer_decisions')
-      .values({ id: p.decisionId, application_id: app.id, reviewer_iin: env.actor.iin, reviewer_name: env.actor.fullName, reviewer_role: env.actor.role, decision: 'rejected', reason: p.reason, decided_at: now })
+      .values({
+        id: p.decisionId,
+        application_id: app.id,
+        reviewer_iin: env.actor.iin,
+        reviewer_name: env.actor.fullName,
+        reviewer_role: env.actor.role,
+        decision: 'rejected',
+        reason: p.reason,
+        decided_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow()
-    env.w.change({ entity: 'reviewer_decision', entityId: d.id, op: 'upsert', data: d, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
-    await tx.updateTable('applications').set({ status: 'archived', updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    env.w.change({
+      entity: 'reviewer_decision',
+      entityId: d.id,
+      op: 'upsert',
+      data: d,
+      regionId: app.region_id,
+      districtId: app.district_id,
+      queueType: 'special_voucher',
+    })
+    await tx
+      .updateTable('applications')
+      .set({ status: 'archived', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'voucher_rejected', params: { reviewer: env.actor.fullName } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'voucher_rejected',
+        params: { reviewer: env.actor.fullName },
+      })
     return accepted()
   },
 }
@@ -215,12 +397,39 @@ export const turnNotify: CommandDef<{ applicationId: string }> = {
     if (!app) return err
     if (app.status !== 'in_queue') return rejected('invalid_state', { state: app.status })
     const deadline = new Date(t1ChooseDeadline(env.cal, now.toISOString()))
-    await tx.updateTable('applications').set({ status: 'notified', turn_deadline: deadline, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await tx
+      .updateTable('applications')
+      .set({
+        status: 'notified',
+        turn_deadline: deadline,
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'turn_came', params: { deadline: dateText(deadline) } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'turn_came',
+        params: { deadline: dateText(deadline) },
+      })
     return accepted({ deadline: deadline.toISOString() })
   },
 }
 
-export const officeCommands: CommandDef[] = [turnNotify, privilegeConfirm, privilegeReject, stopListPut, stopListRelease, queueRemove, voucherIssue, reviewConfirm, reviewReject]
+export const officeCommands: CommandDef[] = [
+  turnNotify,
+  privilegeConfirm,
+  privilegeReject,
+  stopListPut,
+  stopListRelease,
+  queueRemove,
+  voucherIssue,
+  reviewConfirm,
+  reviewReject,
+]
 export { addCalendarDays }

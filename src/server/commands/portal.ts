@@ -7,15 +7,29 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { isValidIin } from '../../core/iin'
 import { addCalendarDays, addWorkingDays, almatyDate } from '../calendar'
-import { accepted, dateText, emitApplication, emitKgRow, queuePosition, rejected, type CommandDef, type CommandEnv } from './context'
+import {
+  accepted,
+  dateText,
+  emitApplication,
+  emitKgRow,
+  queuePosition,
+  rejected,
+  type CommandDef,
+  type CommandEnv,
+} from './context'
 import { releasePlace } from './shared'
 
 const id = z.string().min(1).max(64)
-const iin = z.string().regex(/^\d{12}$/).refine(isValidIin, 'invalid IIN')
+const iin = z
+  .string()
+  .regex(/^\d{12}$/)
+  .refine(isValidIin, 'invalid IIN')
 const PARENT = ['parent'] as const
 
 async function ownApp(env: CommandEnv, appId: string) {
-  const r = await sql<Record<string, any>>`select a.* from applications a join applicants p on p.id = a.applicant_id
+  const r = await sql<
+    Record<string, any>
+  >`select a.* from applications a join applicants p on p.id = a.applicant_id
       where a.id = ${appId} and p.iin = ${env.actor.iin} for update of a`.execute(env.w.tx)
   return r.rows[0] ?? null
 }
@@ -37,14 +51,28 @@ export const applicationFile: CommandDef<{
   type: 'application.file',
   schema: z.object({
     applicationId: id,
-    applicant: z.object({ fullName: z.string().min(3).max(200), phone: z.string().max(20).optional(), email: z.email().optional(), address: z.string().max(300).optional() }),
+    applicant: z.object({
+      fullName: z.string().min(3).max(200),
+      phone: z.string().max(20).optional(),
+      email: z.email().optional(),
+      address: z.string().max(300).optional(),
+    }),
     child: z.object({ iin, fullName: z.string().min(3).max(200), birthDate: z.iso.date() }),
     queueType: z.enum(['general', 'sanatorium', 'private_state_order', 'special_voucher']),
     regionId: id,
     districtId: id,
     language: z.enum(['kk', 'ru']),
     privilege: z.enum(['out_of_turn', 'first_priority']).optional(),
-    privilegeDocuments: z.array(z.object({ kind: z.string().min(1).max(100), issuedOn: z.iso.date(), fileRef: z.string().max(300).optional() })).max(10).optional(),
+    privilegeDocuments: z
+      .array(
+        z.object({
+          kind: z.string().min(1).max(100),
+          issuedOn: z.iso.date(),
+          fileRef: z.string().max(300).optional(),
+        }),
+      )
+      .max(10)
+      .optional(),
     correctionType: z.string().max(60).optional(),
     desiredKindergartens: z.array(id).max(10).optional(),
   }),
@@ -53,24 +81,47 @@ export const applicationFile: CommandDef<{
   async run(env, p) {
     const { tx, now } = env.w
     if (p.privilege && !p.privilegeDocuments?.length) return rejected('privilege_documents_missing')
-    if (p.queueType === 'special_voucher' && !p.correctionType) return rejected('correction_type_missing')
-    const d = await tx.selectFrom('districts').select(['region_id']).where('id', '=', p.districtId).executeTakeFirst()
-    if (!d || d.region_id !== p.regionId) return rejected('not_found', { what: 'district', id: p.districtId })
-    const applicant = await sql<{ id: string }>`insert into applicants (id, iin, full_name, phone, email, address)
+    if (p.queueType === 'special_voucher' && !p.correctionType)
+      return rejected('correction_type_missing')
+    const d = await tx
+      .selectFrom('districts')
+      .select(['region_id'])
+      .where('id', '=', p.districtId)
+      .executeTakeFirst()
+    if (!d || d.region_id !== p.regionId)
+      return rejected('not_found', { what: 'district', id: p.districtId })
+    const applicant = await sql<{
+      id: string
+    }>`insert into applicants (id, iin, full_name, phone, email, address)
         values (${'P' + env.actor.iin}, ${env.actor.iin}, ${p.applicant.fullName}, ${p.applicant.phone ?? null}, ${p.applicant.email ?? null}, ${p.applicant.address ?? null})
         on conflict (iin) do update set full_name = excluded.full_name, phone = coalesce(excluded.phone, applicants.phone),
           email = coalesce(excluded.email, applicants.email), address = coalesce(excluded.address, applicants.address)
         returning id`.execute(tx)
     const applicantId = applicant.rows[0]!.id
-    const child = await sql<{ id: string; applicant_id: string }>`insert into children (id, iin, full_name, birth_date, applicant_id)
+    const child = await sql<{
+      id: string
+      applicant_id: string
+    }>`insert into children (id, iin, full_name, birth_date, applicant_id)
         values (${'C' + p.child.iin}, ${p.child.iin}, ${p.child.fullName}, ${p.child.birthDate}, ${applicantId})
-        on conflict (iin) do update set full_name = children.full_name returning id, applicant_id`.execute(tx)
+        on conflict (iin) do update set full_name = children.full_name returning id, applicant_id`.execute(
+      tx,
+    )
     const c = child.rows[0]!
     if (c.applicant_id !== applicantId) return rejected('child_belongs_to_other_applicant')
-    const dup = await tx.selectFrom('applications').select('id').where('child_id', '=', c.id).where('queue_type', '=', p.queueType)
-      .where('status', 'not in', ['removed', 'archived', 'enrolled']).executeTakeFirst()
+    const dup = await tx
+      .selectFrom('applications')
+      .select('id')
+      .where('child_id', '=', c.id)
+      .where('queue_type', '=', p.queueType)
+      .where('status', 'not in', ['removed', 'archived', 'enrolled'])
+      .executeTakeFirst()
     if (dup) return rejected('application_duplicate', { id: dup.id })
-    const prefix = { general: 'DDO', sanatorium: 'SDDO', private_state_order: 'UO', special_voucher: 'VDDO' }[p.queueType]
+    const prefix = {
+      general: 'DDO',
+      sanatorium: 'SDDO',
+      private_state_order: 'UO',
+      special_voucher: 'VDDO',
+    }[p.queueType]
     const number = `${prefix}.${almatyDate(now).slice(0, 4)}.${p.applicationId.replace(/[^0-9A-Za-z]/g, '').slice(-8)}.1`
     const row = await tx
       .insertInto('applications')
@@ -97,11 +148,27 @@ export const applicationFile: CommandDef<{
       .executeTakeFirst()
     if (!row) return rejected('already_exists', { what: 'application', id: p.applicationId })
     for (const [i, doc] of (p.privilegeDocuments ?? []).entries()) {
-      await tx.insertInto('privilege_documents').values({ id: `${p.applicationId}-${i + 1}`, application_id: row.id, kind: doc.kind, issued_on: doc.issuedOn, file_ref: doc.fileRef ?? null }).execute()
+      await tx
+        .insertInto('privilege_documents')
+        .values({
+          id: `${p.applicationId}-${i + 1}`,
+          application_id: row.id,
+          kind: doc.kind,
+          issued_on: doc.issuedOn,
+          file_ref: doc.fileRef ?? null,
+        })
+        .execute()
     }
     const full = await emitApplication(env, row.id)
     if (row.status === 'in_queue' && full) {
-      env.w.notify({ applicationId: row.id, recipientIin: env.actor.iin, phone: full.applicant_phone, email: full.applicant_email, event: 'queue_accepted', params: { number, position: await queuePosition(env, row) } })
+      env.w.notify({
+        applicationId: row.id,
+        recipientIin: env.actor.iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'queue_accepted',
+        params: { number, position: await queuePosition(env, row) },
+      })
     }
     return accepted({ applicationId: row.id, number })
   },
@@ -116,29 +183,65 @@ export const bidSend: CommandDef<{ bidId: string; vacancyId: string; application
     const { tx, now } = env.w
     const app = await ownApp(env, p.applicationId)
     if (!app) return rejected('not_found', { what: 'application', id: p.applicationId })
-    if (app.status !== 'in_queue' && app.status !== 'notified') return rejected('application_not_waiting', { state: app.status })
-    if (app.stop_list_until && new Date(app.stop_list_until) > now) return rejected('application_on_stop_list', { until: dateText(new Date(app.stop_list_until)) })
-    const v = await tx.selectFrom('vacancies').selectAll().where('id', '=', p.vacancyId).executeTakeFirst()
+    if (app.status !== 'in_queue' && app.status !== 'notified')
+      return rejected('application_not_waiting', { state: app.status })
+    if (app.stop_list_until && new Date(app.stop_list_until) > now)
+      return rejected('application_on_stop_list', {
+        until: dateText(new Date(app.stop_list_until)),
+      })
+    const v = await tx
+      .selectFrom('vacancies')
+      .selectAll()
+      .where('id', '=', p.vacancyId)
+      .executeTakeFirst()
     if (!v || v.status !== 'published') return rejected('vacancy_not_open')
     if (new Date(v.bids_from) > now) return rejected('vacancy_not_open')
     const kg = await env.kgs.get(tx, v.kindergarten_id)
     // the bid button appears only when birth year, language and locality match
-    if (!v.birth_years.includes(app.birth_year) || v.language !== app.language || kg?.regionId !== app.region_id) return rejected('vacancy_not_matching')
+    if (
+      !v.birth_years.includes(app.birth_year) ||
+      v.language !== app.language ||
+      kg?.regionId !== app.region_id
+    )
+      return rejected('vacancy_not_matching')
     const b = await tx
       .insertInto('bids')
-      .values({ id: p.bidId, vacancy_id: v.id, application_id: app.id, kindergarten_id: v.kindergarten_id, status: 'sent', created_at: now })
+      .values({
+        id: p.bidId,
+        vacancy_id: v.id,
+        application_id: app.id,
+        kindergarten_id: v.kindergarten_id,
+        status: 'sent',
+        created_at: now,
+      })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst()
     if (!b) return rejected('already_exists', { what: 'bid', id: p.bidId })
     const full = await emitApplication(env, app.id)
-    await emitKgRow(env, 'bid', { ...b, application_number: app.number, child_name: full?.child_name, child_birth_date: full?.child_birth_date, privilege: app.privilege }, { queueType: app.queue_type })
+    await emitKgRow(
+      env,
+      'bid',
+      {
+        ...b,
+        application_number: app.number,
+        child_name: full?.child_name,
+        child_birth_date: full?.child_birth_date,
+        privilege: app.privilege,
+      },
+      { queueType: app.queue_type },
+    )
     return accepted()
   },
 }
 
 async function parentReferral(env: CommandEnv, referralId: string) {
-  const r = await env.w.tx.selectFrom('referrals').selectAll().where('id', '=', referralId).forUpdate().executeTakeFirst()
+  const r = await env.w.tx
+    .selectFrom('referrals')
+    .selectAll()
+    .where('id', '=', referralId)
+    .forUpdate()
+    .executeTakeFirst()
   if (!r) return null
   const app = await ownApp(env, r.application_id)
   return app ? { r, app } : null
@@ -155,45 +258,78 @@ export const referralRevoke: CommandDef<{ referralId: string }> = {
     if (!x) return rejected('not_found', { what: 'referral', id: p.referralId })
     if (x.r.status !== 'active') return rejected('invalid_state', { state: x.r.status })
     // T5: within one day of issue, not later
-    if (now.getTime() - new Date(x.r.issued_at).getTime() > 86_400_000) return rejected('referral_revoke_too_late')
-    const r = await tx.updateTable('referrals').set({ status: 'revoked', updated_at: now }).where('id', '=', x.r.id).returningAll().executeTakeFirstOrThrow()
+    if (now.getTime() - new Date(x.r.issued_at).getTime() > 86_400_000)
+      return rejected('referral_revoke_too_late')
+    const r = await tx
+      .updateTable('referrals')
+      .set({ status: 'revoked', updated_at: now })
+      .where('id', '=', x.r.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'referral', r, { queueType: x.app.queue_type, hidden: r.hidden })
     await releasePlace(env, r.vacancy_id)
-    await tx.updateTable('applications').set({ status: 'in_queue', updated_at: now, version: sql`version + 1` }).where('id', '=', x.app.id).execute()
+    await tx
+      .updateTable('applications')
+      .set({ status: 'in_queue', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', x.app.id)
+      .execute()
     await emitApplication(env, x.app.id)
     return accepted()
   },
 }
 
-export const referralExtend: CommandDef<{ referralId: string; days: number; documentRef: string }> = {
-  type: 'referral.extend',
-  schema: z.object({ referralId: id, days: z.number().int().min(1).max(30), documentRef: z.string().min(1).max(300) }),
-  roles: PARENT,
-  legalAct: false,
-  async run(env, p) {
-    const { tx, now } = env.w
-    const x = await parentReferral(env, p.referralId)
-    if (!x) return rejected('not_found', { what: 'referral', id: p.referralId })
-    if (x.r.status !== 'active') return rejected('invalid_state', { state: x.r.status })
-    // T4: once, up to 30 calendar days, allowed up to and on the last day
-    if (x.r.extended) return rejected('referral_already_extended')
-    if (new Date(x.r.expires_at) < now) return rejected('referral_expired')
-    const until = addCalendarDays(new Date(x.r.expires_at), p.days)
-    const r = await tx.updateTable('referrals').set({ expires_at: until, extended: true, updated_at: now }).where('id', '=', x.r.id).returningAll().executeTakeFirstOrThrow()
-    await emitKgRow(env, 'referral', r, { queueType: x.app.queue_type, hidden: r.hidden })
-    return accepted({ expiresAt: until.toISOString() })
-  },
-}
+export const referralExtend: CommandDef<{ referralId: string; days: number; documentRef: string }> =
+  {
+    type: 'referral.extend',
+    schema: z.object({
+      referralId: id,
+      days: z.number().int().min(1).max(30),
+      documentRef: z.string().min(1).max(300),
+    }),
+    roles: PARENT,
+    legalAct: false,
+    async run(env, p) {
+      const { tx, now } = env.w
+      const x = await parentReferral(env, p.referralId)
+      if (!x) return rejected('not_found', { what: 'referral', id: p.referralId })
+      if (x.r.status !== 'active') return rejected('invalid_state', { state: x.r.status })
+      // T4: once, up to 30 calendar days, allowed up to and on the last day
+      if (x.r.extended) return rejected('referral_already_extended')
+      if (new Date(x.r.expires_at) < now) return rejected('referral_expired')
+      const until = addCalendarDays(new Date(x.r.expires_at), p.days)
+      const r = await tx
+        .updateTable('referrals')
+        .set({ expires_at: until, extended: true, updated_at: now })
+        .where('id', '=', x.r.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await emitKgRow(env, 'referral', r, { queueType: x.app.queue_type, hidden: r.hidden })
+      return accepted({ expiresAt: until.toISOString() })
+    },
+  }
 
 async function parentVoucher(env: CommandEnv, voucherId: string) {
-  const v = await env.w.tx.selectFrom('vouchers').selectAll().where('id', '=', voucherId).forUpdate().executeTakeFirst()
+  const v = await env.w.tx
+    .selectFrom('vouchers')
+    .selectAll()
+    .where('id', '=', voucherId)
+    .forUpdate()
+    .executeTakeFirst()
   if (!v) return null
   const app = await ownApp(env, v.application_id)
   return app ? { v, app } : null
 }
 
 function emitVoucher(env: CommandEnv, v: Record<string, any>, app: Record<string, any>) {
-  env.w.change({ entity: 'voucher', entityId: v.id, op: 'upsert', data: v, regionId: app.region_id, districtId: app.district_id, queueType: 'special_voucher' })
+  env.w.change({
+    entity: 'voucher',
+    entityId: v.id,
+    op: 'upsert',
+    data: v,
+    regionId: app.region_id,
+    districtId: app.district_id,
+    queueType: 'special_voucher',
+  })
 }
 
 export const voucherConfirm: CommandDef<{ voucherId: string }> = {
@@ -207,7 +343,16 @@ export const voucherConfirm: CommandDef<{ voucherId: string }> = {
     if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
     if (x.v.status !== 'issued') return rejected('invalid_state', { state: x.v.status })
     if (new Date(x.v.confirm_by) < now) return rejected('voucher_expired')
-    const v = await tx.updateTable('vouchers').set({ status: 'interest_confirmed', choose_by: addWorkingDays(now, 5, env.cal), updated_at: now }).where('id', '=', x.v.id).returningAll().executeTakeFirstOrThrow()
+    const v = await tx
+      .updateTable('vouchers')
+      .set({
+        status: 'interest_confirmed',
+        choose_by: addWorkingDays(now, 5, env.cal),
+        updated_at: now,
+      })
+      .where('id', '=', x.v.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     emitVoucher(env, v, x.app)
     return accepted({ chooseBy: new Date(v.choose_by).toISOString() })
   },
@@ -223,9 +368,20 @@ export const voucherExtend: CommandDef<{ voucherId: string }> = {
     const { tx, now } = env.w
     const x = await parentVoucher(env, p.voucherId)
     if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
-    if (x.v.status !== 'interest_confirmed' || x.v.extended) return rejected('invalid_state', { state: x.v.status })
-    if (almatyDate(now) !== almatyDate(new Date(x.v.choose_by))) return rejected('voucher_extend_last_day_only')
-    const v = await tx.updateTable('vouchers').set({ choose_by: addWorkingDays(new Date(x.v.choose_by), 2, env.cal), extended: true, updated_at: now }).where('id', '=', x.v.id).returningAll().executeTakeFirstOrThrow()
+    if (x.v.status !== 'interest_confirmed' || x.v.extended)
+      return rejected('invalid_state', { state: x.v.status })
+    if (almatyDate(now) !== almatyDate(new Date(x.v.choose_by)))
+      return rejected('voucher_extend_last_day_only')
+    const v = await tx
+      .updateTable('vouchers')
+      .set({
+        choose_by: addWorkingDays(new Date(x.v.choose_by), 2, env.cal),
+        extended: true,
+        updated_at: now,
+      })
+      .where('id', '=', x.v.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     emitVoucher(env, v, x.app)
     return accepted()
   },
@@ -240,58 +396,120 @@ export const voucherDecline: CommandDef<{ voucherId: string }> = {
     const { tx, now } = env.w
     const x = await parentVoucher(env, p.voucherId)
     if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
-    if (!['issued', 'interest_confirmed'].includes(x.v.status)) return rejected('invalid_state', { state: x.v.status })
-    const v = await tx.updateTable('vouchers').set({ status: 'declined', updated_at: now }).where('id', '=', x.v.id).returningAll().executeTakeFirstOrThrow()
+    if (!['issued', 'interest_confirmed'].includes(x.v.status))
+      return rejected('invalid_state', { state: x.v.status })
+    const v = await tx
+      .updateTable('vouchers')
+      .set({ status: 'declined', updated_at: now })
+      .where('id', '=', x.v.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     emitVoucher(env, v, x.app)
-    await tx.updateTable('applications').set({ status: 'archived', updated_at: now, version: sql`version + 1` }).where('id', '=', x.app.id).execute()
+    await tx
+      .updateTable('applications')
+      .set({ status: 'archived', updated_at: now, version: sql`version + 1` })
+      .where('id', '=', x.app.id)
+      .execute()
     await emitApplication(env, x.app.id)
     return accepted()
   },
 }
 
 /** Voucher path: the parent chooses a kindergarten, which creates the e-contract to fill. */
-export const voucherChoose: CommandDef<{ voucherId: string; contractId: string; groupId: string }> = {
-  type: 'voucher.choose',
-  schema: z.object({ voucherId: id, contractId: id, groupId: id }),
-  roles: PARENT,
-  legalAct: false,
-  async run(env, p) {
-    const { tx, now } = env.w
-    const x = await parentVoucher(env, p.voucherId)
-    if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
-    if (x.v.status !== 'interest_confirmed') return rejected('invalid_state', { state: x.v.status })
-    const g = await tx.selectFrom('groups').innerJoin('kindergartens as k', 'k.id', 'groups.kindergarten_id')
-      .select(['groups.id', 'groups.kindergarten_id', 'k.correction_types', 'k.region_id']).where('groups.id', '=', p.groupId).executeTakeFirst()
-    if (!g || g.region_id !== x.app.region_id) return rejected('not_found', { what: 'group', id: p.groupId })
-    if (x.app.correction_type && !(g.correction_types as string[]).includes(x.app.correction_type)) return rejected('vacancy_not_matching')
-    const c = await tx.insertInto('contracts').values({
-      id: p.contractId, voucher_id: x.v.id, application_id: x.app.id, kindergarten_id: g.kindergarten_id, group_id: g.id,
-      status: 'draft', body: JSON.stringify({ terms: {} }), created_at: now, updated_at: now,
-    }).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst()
-    if (!c) return rejected('already_exists', { what: 'contract', id: p.contractId })
-    await emitKgRow(env, 'contract', c, { queueType: 'special_voucher' })
-    return accepted()
-  },
-}
+export const voucherChoose: CommandDef<{ voucherId: string; contractId: string; groupId: string }> =
+  {
+    type: 'voucher.choose',
+    schema: z.object({ voucherId: id, contractId: id, groupId: id }),
+    roles: PARENT,
+    legalAct: false,
+    async run(env, p) {
+      const { tx, now } = env.w
+      const x = await parentVoucher(env, p.voucherId)
+      if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
+      if (x.v.status !== 'interest_confirmed')
+        return rejected('invalid_state', { state: x.v.status })
+      const g = await tx
+        .selectFrom('groups')
+        .innerJoin('kindergartens as k', 'k.id', 'groups.kindergarten_id')
+        .select(['groups.id', 'groups.kindergarten_id', 'k.correction_types', 'k.region_id'])
+        .where('groups.id', '=', p.groupId)
+        .executeTakeFirst()
+      if (!g || g.region_id !== x.app.region_id)
+        return rejected('not_found', { what: 'group', id: p.groupId })
+      if (
+        x.app.correction_type &&
+        !(g.correction_types as string[]).includes(x.app.correction_type)
+      )
+        return rejected('vacancy_not_matching')
+      const c = await tx
+        .insertInto('contracts')
+        .values({
+          id: p.contractId,
+          voucher_id: x.v.id,
+          application_id: x.app.id,
+          kindergarten_id: g.kindergarten_id,
+          group_id: g.id,
+          status: 'draft',
+          body: JSON.stringify({ terms: {} }),
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returningAll()
+        .executeTakeFirst()
+      if (!c) return rejected('already_exists', { what: 'contract', id: p.contractId })
+      await emitKgRow(env, 'contract', c, { queueType: 'special_voucher' })
+      return accepted()
+    },
+  }
 
 /** Legal act by the parent: signs the contract the kindergarten sent (CMS stored). */
-export const contractParentSign: CommandDef<{ contractId: string; filled?: Record<string, string> }> = {
+export const contractParentSign: CommandDef<{
+  contractId: string
+  filled?: Record<string, string>
+}> = {
   type: 'contract.parent_sign',
-  schema: z.object({ contractId: id, filled: z.record(z.string().max(40), z.string().max(2000)).optional() }),
+  schema: z.object({
+    contractId: id,
+    filled: z.record(z.string().max(40), z.string().max(2000)).optional(),
+  }),
   roles: PARENT,
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    const c = await tx
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', '=', p.contractId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     const app = await ownApp(env, c.application_id)
     if (!app) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (c.status !== 'sent') return rejected('invalid_state', { state: c.status })
-    const body = { ...(typeof c.body === 'string' ? JSON.parse(c.body) : c.body), filled: p.filled ?? {} }
-    const row = await tx.updateTable('contracts').set({ status: 'parent_signed', body: JSON.stringify(body), updated_at: now }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow()
+    const body = {
+      ...(typeof c.body === 'string' ? JSON.parse(c.body) : c.body),
+      filled: p.filled ?? {},
+    }
+    const row = await tx
+      .updateTable('contracts')
+      .set({ status: 'parent_signed', body: JSON.stringify(body), updated_at: now })
+      .where('id', '=', c.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'contract', row, { queueType: app.queue_type })
     return accepted()
   },
 }
 
-export const portalCommands: CommandDef[] = [applicationFile, bidSend, referralRevoke, referralExtend, voucherConfirm, voucherExtend, voucherDecline, voucherChoose, contractParentSign]
+export const portalCommands: CommandDef[] = [
+  applicationFile,
+  bidSend,
+  referralRevoke,
+  referralExtend,
+  voucherConfirm,
+  voucherExtend,
+  voucherDecline,
+  voucherChoose,
+  contractParentSign,
+]

@@ -6,7 +6,15 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { inPublicationPause } from '../../core/calendar'
 import { addWorkingDays, almatyDate } from '../calendar'
-import { accepted, dateText, emitApplication, emitKgRow, rejected, type CommandDef, type CommandEnv } from './context'
+import {
+  accepted,
+  dateText,
+  emitApplication,
+  emitKgRow,
+  rejected,
+  type CommandDef,
+  type CommandEnv,
+} from './context'
 
 const id = z.string().min(1).max(64)
 const STAFF = ['kindergarten_staff'] as const
@@ -39,8 +47,12 @@ export const vacancyPublish: CommandDef<{
   async run(env, p) {
     const { tx, now } = env.w
     // the group and its places already on the bulletin, in one query
-    const r = await sql<Record<string, any>>`select g.*, (select coalesce(sum(places - taken), 0)::int from vacancies
-        where group_id = g.id and status = 'published') as open_places from groups g where g.id = ${p.groupId} for update of g`.execute(tx)
+    const r = await sql<
+      Record<string, any>
+    >`select g.*, (select coalesce(sum(places - taken), 0)::int from vacancies
+        where group_id = g.id and status = 'published') as open_places from groups g where g.id = ${p.groupId} for update of g`.execute(
+      tx,
+    )
     const g = r.rows[0]
     if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
     if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
@@ -91,13 +103,23 @@ export const vacancyWithdraw: CommandDef<{ vacancyId: string }> = {
       .returningAll()
       .executeTakeFirst()
     if (!row) {
-      const v = await tx.selectFrom('vacancies').select(['kindergarten_id', 'status']).where('id', '=', p.vacancyId).executeTakeFirst()
+      const v = await tx
+        .selectFrom('vacancies')
+        .select(['kindergarten_id', 'status'])
+        .where('id', '=', p.vacancyId)
+        .executeTakeFirst()
       if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
       if (!ownKg(env, v.kindergarten_id)) return rejected('forbidden_object')
       return rejected('invalid_state', { state: v.status })
     }
     await emitKgRow(env, 'vacancy', row)
-    const bids = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('vacancy_id', '=', row.id).where('status', '=', 'sent').returningAll().execute()
+    const bids = await tx
+      .updateTable('bids')
+      .set({ status: 'rejected', decided_at: now })
+      .where('vacancy_id', '=', row.id)
+      .where('status', '=', 'sent')
+      .returningAll()
+      .execute()
     for (const b of bids) await emitKgRow(env, 'bid', b)
     return accepted()
   },
@@ -111,21 +133,49 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const b = await tx.selectFrom('bids').selectAll().where('id', '=', p.bidId).forUpdate().executeTakeFirst()
+    const b = await tx
+      .selectFrom('bids')
+      .selectAll()
+      .where('id', '=', p.bidId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!b) return rejected('not_found', { what: 'bid', id: p.bidId })
     if (!ownKg(env, b.kindergarten_id)) return rejected('forbidden_object')
     if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
-    const app = await tx.selectFrom('applications').selectAll().where('id', '=', b.application_id).forUpdate().executeTakeFirst()
+    const app = await tx
+      .selectFrom('applications')
+      .selectAll()
+      .where('id', '=', b.application_id)
+      .forUpdate()
+      .executeTakeFirst()
     if (!app) return rejected('not_found', { what: 'application', id: b.application_id })
-    if (app.status !== 'in_queue' && app.status !== 'notified') return rejected('application_not_waiting', { state: app.status })
-    if (app.stop_list_until && new Date(app.stop_list_until) > now) return rejected('application_on_stop_list', { until: dateText(new Date(app.stop_list_until)) })
+    if (app.status !== 'in_queue' && app.status !== 'notified')
+      return rejected('application_not_waiting', { state: app.status })
+    if (app.stop_list_until && new Date(app.stop_list_until) > now)
+      return rejected('application_on_stop_list', {
+        until: dateText(new Date(app.stop_list_until)),
+      })
     // a child enrolled elsewhere needs a departure first
-    const enrolled = await tx.selectFrom('enrolments').select(['kindergarten_id']).where('child_id', '=', app.child_id).where('departed_at', 'is', null).executeTakeFirst()
-    if (enrolled && enrolled.kindergarten_id !== b.kindergarten_id && app.queue_type !== 'private_state_order') return rejected('child_enrolled_elsewhere')
+    const enrolled = await tx
+      .selectFrom('enrolments')
+      .select(['kindergarten_id'])
+      .where('child_id', '=', app.child_id)
+      .where('departed_at', 'is', null)
+      .executeTakeFirst()
+    if (
+      enrolled &&
+      enrolled.kindergarten_id !== b.kindergarten_id &&
+      app.queue_type !== 'private_state_order'
+    )
+      return rejected('child_enrolled_elsewhere')
     let hidden = false
     if (app.privilege === 'out_of_turn' || app.privilege === 'first_priority') {
       // T6: privilege documents no older than 10 calendar days before the referral
-      const doc = await sql<{ d: string }>`select max(issued_on)::text as d from privilege_documents where application_id = ${app.id}`.execute(tx)
+      const doc = await sql<{
+        d: string
+      }>`select max(issued_on)::text as d from privilege_documents where application_id = ${app.id}`.execute(
+        tx,
+      )
       const issued = doc.rows[0]?.d
       if (!issued || (Date.parse(almatyDate(now)) - Date.parse(issued)) / 86_400_000 > 10)
         return rejected('privilege_documents_stale')
@@ -139,7 +189,12 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
     const vac = v.rows[0]
     if (!vac) return rejected('no_free_place')
     await emitKgRow(env, 'vacancy', vac)
-    const bid = await tx.updateTable('bids').set({ status: 'activated', decided_at: now }).where('id', '=', b.id).returningAll().executeTakeFirstOrThrow()
+    const bid = await tx
+      .updateTable('bids')
+      .set({ status: 'activated', decided_at: now })
+      .where('id', '=', b.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'bid', bid, { queueType: app.queue_type })
     const expires = addWorkingDays(now, 5, env.cal)
     const ref = await tx
@@ -163,9 +218,24 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       .executeTakeFirst()
     if (!ref) return rejected('already_exists', { what: 'referral', id: p.referralId })
     await emitKgRow(env, 'referral', ref, { queueType: app.queue_type, hidden })
-    await tx.updateTable('applications').set({ status: 'referral_issued', turn_deadline: null, updated_at: now, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    await tx
+      .updateTable('applications')
+      .set({
+        status: 'referral_issued',
+        turn_deadline: null,
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', app.id)
+      .execute()
     // other bids of the same application are withdrawn
-    const others = await tx.updateTable('bids').set({ status: 'withdrawn', decided_at: now }).where('application_id', '=', app.id).where('status', '=', 'sent').returningAll().execute()
+    const others = await tx
+      .updateTable('bids')
+      .set({ status: 'withdrawn', decided_at: now })
+      .where('application_id', '=', app.id)
+      .where('status', '=', 'sent')
+      .returningAll()
+      .execute()
     for (const o of others) await emitKgRow(env, 'bid', o, { queueType: app.queue_type })
     const full = await emitApplication(env, app.id)
     const kg = await env.kgs.get(tx, b.kindergarten_id)
@@ -175,7 +245,12 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       phone: full?.applicant_phone,
       email: full?.applicant_email,
       event: 'bid_activated',
-      params: { number: app.number, kindergarten: kg?.name ?? '', validUntil: dateText(expires), days: 5 },
+      params: {
+        number: app.number,
+        kindergarten: kg?.name ?? '',
+        validUntil: dateText(expires),
+        days: 5,
+      },
     })
     return accepted({ referralId: ref.id, expiresAt: expires.toISOString() })
   },
@@ -188,14 +263,35 @@ export const bidReject: CommandDef<{ bidId: string; reason: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const b = await tx.selectFrom('bids').selectAll().where('id', '=', p.bidId).forUpdate().executeTakeFirst()
+    const b = await tx
+      .selectFrom('bids')
+      .selectAll()
+      .where('id', '=', p.bidId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!b) return rejected('not_found', { what: 'bid', id: p.bidId })
     if (!ownKg(env, b.kindergarten_id)) return rejected('forbidden_object')
     if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
-    const bid = await tx.updateTable('bids').set({ status: 'rejected', decided_at: now }).where('id', '=', b.id).returningAll().executeTakeFirstOrThrow()
+    const bid = await tx
+      .updateTable('bids')
+      .set({ status: 'rejected', decided_at: now })
+      .where('id', '=', b.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'bid', bid)
     const app = await emitApplication(env, b.application_id)
-    if (app) env.w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event: 'bid_declined', params: { kindergarten: (await env.kgs.get(tx, b.kindergarten_id))?.name ?? '', reason: p.reason } })
+    if (app)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: app.applicant_iin,
+        phone: app.applicant_phone,
+        email: app.applicant_email,
+        event: 'bid_declined',
+        params: {
+          kindergarten: (await env.kgs.get(tx, b.kindergarten_id))?.name ?? '',
+          reason: p.reason,
+        },
+      })
     return accepted()
   },
 }
@@ -207,28 +303,51 @@ export const referralMarkArrived: CommandDef<{ referralId: string }> = {
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const r = await tx.selectFrom('referrals').selectAll().where('id', '=', p.referralId).forUpdate().executeTakeFirst()
+    const r = await tx
+      .selectFrom('referrals')
+      .selectAll()
+      .where('id', '=', p.referralId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!r || r.hidden) return rejected('not_found', { what: 'referral', id: p.referralId })
     if (!ownKg(env, r.kindergarten_id)) return rejected('forbidden_object')
     if (r.status !== 'active') return rejected('invalid_state', { state: r.status })
     if (new Date(r.expires_at) < now) return rejected('referral_expired')
-    const row = await tx.updateTable('referrals').set({ status: 'arrived', updated_at: now }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow()
+    const row = await tx
+      .updateTable('referrals')
+      .set({ status: 'arrived', updated_at: now })
+      .where('id', '=', r.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'referral', row)
     return accepted()
   },
 }
 
-export const contractCreate: CommandDef<{ contractId: string; referralId: string; terms?: Record<string, string> }> = {
+export const contractCreate: CommandDef<{
+  contractId: string
+  referralId: string
+  terms?: Record<string, string>
+}> = {
   type: 'contract.create',
-  schema: z.object({ contractId: id, referralId: id, terms: z.record(z.string().max(40), z.string().max(2000)).optional() }),
+  schema: z.object({
+    contractId: id,
+    referralId: id,
+    terms: z.record(z.string().max(40), z.string().max(2000)).optional(),
+  }),
   roles: STAFF,
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const r = await tx.selectFrom('referrals').selectAll().where('id', '=', p.referralId).executeTakeFirst()
+    const r = await tx
+      .selectFrom('referrals')
+      .selectAll()
+      .where('id', '=', p.referralId)
+      .executeTakeFirst()
     if (!r || r.hidden) return rejected('not_found', { what: 'referral', id: p.referralId })
     if (!ownKg(env, r.kindergarten_id)) return rejected('forbidden_object')
-    if (r.status !== 'arrived' && r.status !== 'active') return rejected('invalid_state', { state: r.status })
+    if (r.status !== 'arrived' && r.status !== 'active')
+      return rejected('invalid_state', { state: r.status })
     const row = await tx
       .insertInto('contracts')
       .values({
@@ -258,15 +377,33 @@ export const contractSend: CommandDef<{ contractId: string }> = {
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    const c = await tx
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', '=', p.contractId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
     if (c.status !== 'draft') return rejected('invalid_state', { state: c.status })
-    const row = await tx.updateTable('contracts').set({ status: 'sent', updated_at: now }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow()
+    const row = await tx
+      .updateTable('contracts')
+      .set({ status: 'sent', updated_at: now })
+      .where('id', '=', c.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'contract', row)
     const app = await emitApplication(env, c.application_id)
     const kg = await env.kgs.get(tx, c.kindergarten_id)
-    if (app) env.w.notify({ applicationId: app.id, recipientIin: app.applicant_iin, phone: app.applicant_phone, email: app.applicant_email, event: 'contract_sent', params: { kindergarten: kg?.name ?? '' } })
+    if (app)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: app.applicant_iin,
+        phone: app.applicant_phone,
+        email: app.applicant_email,
+        event: 'contract_sent',
+        params: { kindergarten: kg?.name ?? '' },
+      })
     return accepted()
   },
 }
@@ -279,13 +416,27 @@ export const contractSign: CommandDef<{ contractId: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    const c = await tx
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', '=', p.contractId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
     // voucher contracts are e-contracts: the parent signs first
-    if (c.voucher_id ? c.status !== 'parent_signed' : !['draft', 'sent', 'parent_signed'].includes(c.status))
+    if (
+      c.voucher_id
+        ? c.status !== 'parent_signed'
+        : !['draft', 'sent', 'parent_signed'].includes(c.status)
+    )
       return rejected('invalid_state', { state: c.status })
-    const row = await tx.updateTable('contracts').set({ status: 'signed', updated_at: now }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow()
+    const row = await tx
+      .updateTable('contracts')
+      .set({ status: 'signed', updated_at: now })
+      .where('id', '=', c.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'contract', row)
     return accepted()
   },
@@ -298,35 +449,85 @@ export const enrol: CommandDef<{ enrolmentId: string; contractId: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx.selectFrom('contracts').selectAll().where('id', '=', p.contractId).forUpdate().executeTakeFirst()
+    const c = await tx
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', '=', p.contractId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
     if (c.status !== 'signed') return rejected('contract_not_signed')
     if (!c.group_id) return rejected('invalid_state', { state: 'no_group' })
-    const app = await tx.selectFrom('applications').selectAll().where('id', '=', c.application_id).forUpdate().executeTakeFirstOrThrow()
-    const other = await tx.selectFrom('enrolments').select(['kindergarten_id']).where('child_id', '=', app.child_id).where('departed_at', 'is', null).executeTakeFirst()
+    const app = await tx
+      .selectFrom('applications')
+      .selectAll()
+      .where('id', '=', c.application_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    const other = await tx
+      .selectFrom('enrolments')
+      .select(['kindergarten_id'])
+      .where('child_id', '=', app.child_id)
+      .where('departed_at', 'is', null)
+      .executeTakeFirst()
     if (other) return rejected('child_enrolled_elsewhere')
-    const g = await sql<Record<string, any>>`update groups set enrolled = enrolled + 1, updated_at = ${now}
+    const g = await sql<
+      Record<string, any>
+    >`update groups set enrolled = enrolled + 1, updated_at = ${now}
         where id = ${c.group_id} and enrolled < capacity returning *`.execute(tx)
     if (!g.rows[0]) return rejected('group_full')
     await emitKgRow(env, 'group', g.rows[0])
     const e = await tx
       .insertInto('enrolments')
-      .values({ id: p.enrolmentId, child_id: app.child_id, application_id: app.id, kindergarten_id: c.kindergarten_id, group_id: c.group_id, enrolled_at: now })
+      .values({
+        id: p.enrolmentId,
+        child_id: app.child_id,
+        application_id: app.id,
+        kindergarten_id: c.kindergarten_id,
+        group_id: c.group_id,
+        enrolled_at: now,
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .returningAll()
       .executeTakeFirst()
     if (!e) return rejected('already_exists', { what: 'enrolment', id: p.enrolmentId })
     await emitKgRow(env, 'enrolment', e)
     if (c.referral_id) {
-      const r = await tx.updateTable('referrals').set({ status: 'used', updated_at: now }).where('id', '=', c.referral_id).returningAll().executeTakeFirst()
+      const r = await tx
+        .updateTable('referrals')
+        .set({ status: 'used', updated_at: now })
+        .where('id', '=', c.referral_id)
+        .returningAll()
+        .executeTakeFirst()
       if (r) await emitKgRow(env, 'referral', r)
     }
-    if (c.voucher_id) await tx.updateTable('vouchers').set({ status: 'used', updated_at: now }).where('id', '=', c.voucher_id).execute()
-    await tx.updateTable('applications').set({ status: 'enrolled', updated_at: now, turn_deadline: null, version: sql`version + 1` }).where('id', '=', app.id).execute()
+    if (c.voucher_id)
+      await tx
+        .updateTable('vouchers')
+        .set({ status: 'used', updated_at: now })
+        .where('id', '=', c.voucher_id)
+        .execute()
+    await tx
+      .updateTable('applications')
+      .set({ status: 'enrolled', updated_at: now, turn_deadline: null, version: sql`version + 1` })
+      .where('id', '=', app.id)
+      .execute()
     const full = await emitApplication(env, app.id)
     const kg = await env.kgs.get(tx, c.kindergarten_id)
-    if (full) env.w.notify({ applicationId: app.id, recipientIin: full.applicant_iin, phone: full.applicant_phone, email: full.applicant_email, event: 'contract_signed_enrolled', params: { kindergarten: kg?.name ?? '', child: full.child_name, group: String(g.rows[0]!.name) } })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'contract_signed_enrolled',
+        params: {
+          kindergarten: kg?.name ?? '',
+          child: full.child_name,
+          group: String(g.rows[0]!.name),
+        },
+      })
     return accepted()
   },
 }
@@ -338,13 +539,27 @@ export const depart: CommandDef<{ enrolmentId: string; reason: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const e = await tx.selectFrom('enrolments').selectAll().where('id', '=', p.enrolmentId).forUpdate().executeTakeFirst()
+    const e = await tx
+      .selectFrom('enrolments')
+      .selectAll()
+      .where('id', '=', p.enrolmentId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!e) return rejected('not_found', { what: 'enrolment', id: p.enrolmentId })
     if (!ownKg(env, e.kindergarten_id)) return rejected('forbidden_object')
     if (e.departed_at) return rejected('invalid_state', { state: 'departed' })
-    const row = await tx.updateTable('enrolments').set({ departed_at: now, departure_reason: p.reason }).where('id', '=', e.id).returningAll().executeTakeFirstOrThrow()
+    const row = await tx
+      .updateTable('enrolments')
+      .set({ departed_at: now, departure_reason: p.reason })
+      .where('id', '=', e.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await emitKgRow(env, 'enrolment', row)
-    const g = await sql<Record<string, any>>`update groups set enrolled = enrolled - 1, updated_at = ${now} where id = ${e.group_id} and enrolled > 0 returning *`.execute(tx)
+    const g = await sql<
+      Record<string, any>
+    >`update groups set enrolled = enrolled - 1, updated_at = ${now} where id = ${e.group_id} and enrolled > 0 returning *`.execute(
+      tx,
+    )
     if (g.rows[0]) await emitKgRow(env, 'group', g.rows[0])
     return accepted()
   },
@@ -358,14 +573,20 @@ export const groupSetCapacity: CommandDef<{ groupId: string; capacity: number }>
   async run(env, p) {
     const { tx, now } = env.w
     // conditional update: never below the enrolled children plus places on the bulletin
-    const r = await sql<Record<string, any>>`update groups g set capacity = ${p.capacity}, updated_at = ${now}
+    const r = await sql<
+      Record<string, any>
+    >`update groups g set capacity = ${p.capacity}, updated_at = ${now}
         where g.id = ${p.groupId} and g.kindergarten_id = ${env.actor.kindergartenId ?? ''}
           and ${p.capacity} >= g.enrolled + (select coalesce(sum(places - taken), 0) from vacancies v where v.group_id = g.id and v.status = 'published')
         returning g.*`.execute(tx)
     const row = r.rows[0]
     if (!row) {
-      const g = await sql<Record<string, any>>`select g.kindergarten_id, g.enrolled + (select coalesce(sum(places - taken), 0)::int from vacancies v
-          where v.group_id = g.id and v.status = 'published') as occupied from groups g where g.id = ${p.groupId}`.execute(tx)
+      const g = await sql<
+        Record<string, any>
+      >`select g.kindergarten_id, g.enrolled + (select coalesce(sum(places - taken), 0)::int from vacancies v
+          where v.group_id = g.id and v.status = 'published') as occupied from groups g where g.id = ${p.groupId}`.execute(
+        tx,
+      )
       const x = g.rows[0]
       if (!x) return rejected('not_found', { what: 'group', id: p.groupId })
       if (!ownKg(env, x.kindergarten_id)) return rejected('forbidden_object')

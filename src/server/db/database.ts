@@ -91,7 +91,10 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
 }
 
 /** Create a uniquely named database on the server in `url` (tests, benchmarks). */
-export async function createScratchDatabase(url: string, prefix = 'bq_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  url: string,
+  prefix = 'bq_test',
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()

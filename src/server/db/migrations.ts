@@ -383,7 +383,12 @@ $fn$`
 
 export const migrations: Migration[] = [
   { id: 1, name: 'initial schema', sql: m001 },
-  { id: 2, name: 'bq_sequence: feed cursors and audit chain for committed rows', sql: m002, whole: true },
+  {
+    id: 2,
+    name: 'bq_sequence: feed cursors and audit chain for committed rows',
+    sql: m002,
+    whole: true,
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

@@ -13,7 +13,18 @@ import { makeBin, makeIin } from '../../core/iin'
 import { kzCalendar, workingDeadline } from '../../core/calendar'
 import { DEMO_ORGANIZATIONS, DEMO_PEOPLE } from '../../eds/demo/people'
 import { SEQUENCE_LOCK, sequence } from '../work'
-import { CORRECTION_TYPES, DISTRICTS, KG_NAMES, KK_GIVEN_F, KK_GIVEN_M, KK_SURNAMES_M, RU_GIVEN_F, RU_GIVEN_M, RU_SURNAMES_M, STREETS } from './names'
+import {
+  CORRECTION_TYPES,
+  DISTRICTS,
+  KG_NAMES,
+  KK_GIVEN_F,
+  KK_GIVEN_M,
+  KK_SURNAMES_M,
+  RU_GIVEN_F,
+  RU_GIVEN_M,
+  RU_SURNAMES_M,
+  STREETS,
+} from './names'
 
 export interface SeedOptions {
   /** number of queue applications (default 40,000) */
@@ -62,19 +73,27 @@ const AGE_GROUPS = [
   { id: 'preschool', age: 6, kk: 'Мектепалды топ', ru: 'Предшкольная группа' },
 ]
 
-const feminine = (s: string): string => (s.endsWith('ов') || s.endsWith('ев') || s.endsWith('ин') ? `${s}а` : s)
+const feminine = (s: string): string =>
+  s.endsWith('ов') || s.endsWith('ев') || s.endsWith('ин') ? `${s}а` : s
 
 /**
  * Batched insert with one JSON parameter per statement (jsonb_populate_recordset): cheap
  * to bind for PGlite and PostgreSQL alike; columns absent from the rows keep their defaults.
  */
-async function insertMany(db: Kysely<any>, table: string, rows: Record<string, unknown>[], chunk = 5000): Promise<void> {
+async function insertMany(
+  db: Kysely<any>,
+  table: string,
+  rows: Record<string, unknown>[],
+  chunk = 5000,
+): Promise<void> {
   if (!rows.length) return
   const cols = Object.keys(rows[0]!)
   const list = sql.join(cols.map((c) => sql.ref(c)))
   for (let i = 0; i < rows.length; i += chunk) {
     const part = JSON.stringify(rows.slice(i, i + chunk))
-    await sql`insert into ${sql.table(table)} (${list}) select ${list} from jsonb_populate_recordset(null::${sql.table(table)}, ${part}::jsonb)`.execute(db)
+    await sql`insert into ${sql.table(table)} (${list}) select ${list} from jsonb_populate_recordset(null::${sql.table(table)}, ${part}::jsonb)`.execute(
+      db,
+    )
   }
 }
 
@@ -101,22 +120,56 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
   }
   const personName = (lang: 'kk' | 'ru', sex: 'male' | 'female'): string => {
     const sur = lang === 'kk' ? pick(KK_SURNAMES_M) : pick(RU_SURNAMES_M)
-    const given = lang === 'kk' ? pick(sex === 'male' ? KK_GIVEN_M : KK_GIVEN_F) : pick(sex === 'male' ? RU_GIVEN_M : RU_GIVEN_F)
+    const given =
+      lang === 'kk'
+        ? pick(sex === 'male' ? KK_GIVEN_M : KK_GIVEN_F)
+        : pick(sex === 'male' ? RU_GIVEN_M : RU_GIVEN_F)
     return `${sex === 'female' ? feminine(sur) : sur} ${given}`
   }
 
   const stats = await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(tx)
-    const has = await tx.selectFrom('regions').select('id').where('id', '=', DEMO_REGION).executeTakeFirst()
-    if (has) return { skipped: true, kindergartens: 0, groups: 0, applications: 0, enrolments: 0, vacancies: 0, bids: 0, referrals: 0, staff: 0, changes: 0, ms: Date.now() - t0 }
+    const has = await tx
+      .selectFrom('regions')
+      .select('id')
+      .where('id', '=', DEMO_REGION)
+      .executeTakeFirst()
+    if (has)
+      return {
+        skipped: true,
+        kindergartens: 0,
+        groups: 0,
+        applications: 0,
+        enrolments: 0,
+        vacancies: 0,
+        bids: 0,
+        referrals: 0,
+        staff: 0,
+        changes: 0,
+        ms: Date.now() - t0,
+      }
 
-    await tx.insertInto('regions').values({ id: DEMO_REGION, name_kk: 'Алматы қаласы', name_ru: 'город Алматы' }).execute()
-    await tx.insertInto('districts').values(DISTRICTS.map((d) => ({ id: d.id, region_id: DEMO_REGION, name_kk: d.kk, name_ru: d.ru }))).execute()
+    await tx
+      .insertInto('regions')
+      .values({ id: DEMO_REGION, name_kk: 'Алматы қаласы', name_ru: 'город Алматы' })
+      .execute()
+    await tx
+      .insertInto('districts')
+      .values(
+        DISTRICTS.map((d) => ({ id: d.id, region_id: DEMO_REGION, name_kk: d.kk, name_ru: d.ru })),
+      )
+      .execute()
 
     // kindergartens: the demo PKI organisations first (their BINs sign in), then the city
     const nKg = Math.max(24, Math.round((scale * 150) / 40_000))
     const usedBin = new Set<string>()
-    const kgs: { id: string; type: string; district: string; languages: string[]; correction: string[] }[] = []
+    const kgs: {
+      id: string
+      type: string
+      district: string
+      languages: string[]
+      correction: string[]
+    }[] = []
     const kgRows: Record<string, unknown>[] = []
     const demoKgs = DEMO_ORGANIZATIONS.filter((x) => x.kind === 'kindergarten')
     for (let i = 0; i < nKg; i++) {
@@ -125,12 +178,37 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
       const r = rnd()
       // every type at least once, then the city's mix
       const forced = ['private', 'sanatorium', 'special', 'private_state_order'][i - demoKgs.length]
-      const type = demo ? (demo.private ? 'private_state_order' : 'state') : forced ? forced : r < 0.6 ? 'state' : r < 0.75 ? 'private' : r < 0.88 ? 'private_state_order' : r < 0.94 ? 'sanatorium' : 'special'
-      const correction = type === 'special' ? [pick(CORRECTION_TYPES.slice(0, 6)), pick(CORRECTION_TYPES.slice(0, 6))].filter((v, j, a) => a.indexOf(v) === j) : type === 'sanatorium' ? ['tuberculosis'] : []
+      const type = demo
+        ? demo.private
+          ? 'private_state_order'
+          : 'state'
+        : forced
+          ? forced
+          : r < 0.6
+            ? 'state'
+            : r < 0.75
+              ? 'private'
+              : r < 0.88
+                ? 'private_state_order'
+                : r < 0.94
+                  ? 'sanatorium'
+                  : 'special'
+      const correction =
+        type === 'special'
+          ? [pick(CORRECTION_TYPES.slice(0, 6)), pick(CORRECTION_TYPES.slice(0, 6))].filter(
+              (v, j, a) => a.indexOf(v) === j,
+            )
+          : type === 'sanatorium'
+            ? ['tuberculosis']
+            : []
       const languages = rnd() < 0.3 ? ['kk', 'ru'] : rnd() < 0.6 ? ['kk'] : ['ru']
       if (demo) languages.splice(0, languages.length, 'kk', 'ru')
       let bin = demo?.bin ?? ''
-      while (!bin || usedBin.has(bin)) bin = makeBin(`${String(int(0, 23)).padStart(2, '0')}${String(int(1, 12)).padStart(2, '0')}`, int(0, 99999))
+      while (!bin || usedBin.has(bin))
+        bin = makeBin(
+          `${String(int(0, 23)).padStart(2, '0')}${String(int(1, 12)).padStart(2, '0')}`,
+          int(0, 99999),
+        )
       usedBin.add(bin)
       const id = demo?.id ?? `kg-${String(i + 1).padStart(4, '0')}`
       const nm = pick(KG_NAMES)
@@ -158,15 +236,34 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await insertMany(tx, 'kindergartens', kgRows)
 
     // groups: 8 per kindergarten over the age groups and languages it teaches in
-    interface G { id: string; kg: string; birthYear: number; language: string; capacity: number; enrolled: number; district: string; type: string }
+    interface G {
+      id: string
+      kg: string
+      birthYear: number
+      language: string
+      capacity: number
+      enrolled: number
+      district: string
+      type: string
+    }
     const groups: G[] = []
     const groupRows: Record<string, unknown>[] = []
     for (const kg of kgs) {
       for (let j = 0; j < 8; j++) {
         const ag = AGE_GROUPS[j % AGE_GROUPS.length]!
         const language = kg.languages[j % kg.languages.length]!
-        const capacity = kg.type === 'special' || kg.type === 'sanatorium' ? int(10, 15) : int(20, 30)
-        const g: G = { id: `${kg.id}-g${j + 1}`, kg: kg.id, birthYear: Y - ag.age, language, capacity, enrolled: 0, district: kg.district, type: kg.type }
+        const capacity =
+          kg.type === 'special' || kg.type === 'sanatorium' ? int(10, 15) : int(20, 30)
+        const g: G = {
+          id: `${kg.id}-g${j + 1}`,
+          kg: kg.id,
+          birthYear: Y - ag.age,
+          language,
+          capacity,
+          enrolled: 0,
+          district: kg.district,
+          type: kg.type,
+        }
         groups.push(g)
         groupRows.push({
           id: g.id,
@@ -175,7 +272,8 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
           age_group: ag.id,
           birth_years: [g.birthYear],
           language,
-          group_type: kg.type === 'sanatorium' ? 'sanatorium' : kg.type === 'special' ? 'special' : 'day',
+          group_type:
+            kg.type === 'sanatorium' ? 'sanatorium' : kg.type === 'special' ? 'special' : 'day',
           correction_type: kg.correction[0] ?? null,
           capacity,
           enrolled: 0,
@@ -203,7 +301,10 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     const reviewerDecisions: Record<string, unknown>[] = []
     const queuedByKey = new Map<string, string[]>()
     let applicantNo = 0
-    const newApplicant = (lang: 'kk' | 'ru', fixed?: { iin: string; name: string; birth: string }): string => {
+    const newApplicant = (
+      lang: 'kk' | 'ru',
+      fixed?: { iin: string; name: string; birth: string },
+    ): string => {
       applicantNo++
       const sex = rnd() < 0.6 ? 'female' : 'male'
       const birth = fixed?.birth ?? isoDay(Date.UTC(int(1980, 2002), int(0, 11), int(1, 28)))
@@ -222,7 +323,11 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
       return id
     }
     let appNo = 0
-    const addApplication = (applicantId: string, lang: 'kk' | 'ru', forced?: { queue: string; status: string }): void => {
+    const addApplication = (
+      applicantId: string,
+      lang: 'kk' | 'ru',
+      forced?: { queue: string; status: string },
+    ): void => {
       appNo++
       const ageYears = int(1, 5)
       const birthYear = Y - ageYears
@@ -230,28 +335,71 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
       const sex = rnd() < 0.5 ? 'female' : 'male'
       const childIin = iinFor(birth, sex)
       const childId = `C${childIin}`
-      children.push({ id: childId, iin: childIin, full_name: personName(lang, sex), birth_date: birth, applicant_id: applicantId })
+      children.push({
+        id: childId,
+        iin: childIin,
+        full_name: personName(lang, sex),
+        birth_date: birth,
+        applicant_id: applicantId,
+      })
       const r = rnd()
-      const queue = forced?.queue ?? (r < 0.8 ? 'general' : r < 0.86 ? 'sanatorium' : r < 0.92 ? 'private_state_order' : 'special_voucher')
+      const queue =
+        forced?.queue ??
+        (r < 0.8
+          ? 'general'
+          : r < 0.86
+            ? 'sanatorium'
+            : r < 0.92
+              ? 'private_state_order'
+              : 'special_voucher')
       const district = pick(DISTRICTS).id
       const s = rnd()
       let status =
         forced?.status ??
         (queue === 'special_voucher'
-          ? s < 0.3 ? 'awaiting_review' : s < 0.8 ? 'in_queue' : s < 0.9 ? 'enrolled' : 'archived'
-          : s < 0.8 ? 'in_queue' : s < 0.83 ? 'referral_issued' : s < 0.93 ? 'enrolled' : s < 0.97 ? 'removed' : 'archived')
+          ? s < 0.3
+            ? 'awaiting_review'
+            : s < 0.8
+              ? 'in_queue'
+              : s < 0.9
+                ? 'enrolled'
+                : 'archived'
+          : s < 0.8
+            ? 'in_queue'
+            : s < 0.83
+              ? 'referral_issued'
+              : s < 0.93
+                ? 'enrolled'
+                : s < 0.97
+                  ? 'removed'
+                  : 'archived')
       const p = rnd()
-      const privilege = queue === 'general' ? (p < 0.08 ? 'first_priority' : p < 0.1 ? 'out_of_turn' : null) : null
+      const privilege =
+        queue === 'general' ? (p < 0.08 ? 'first_priority' : p < 0.1 ? 'out_of_turn' : null) : null
       const birthMs = Date.parse(`${birth}T00:00:00Z`)
-      const registered = new Date(birthMs + Math.floor(rnd() * Math.max(DAY, now.getTime() - DAY - birthMs)))
+      const registered = new Date(
+        birthMs + Math.floor(rnd() * Math.max(DAY, now.getTime() - DAY - birthMs)),
+      )
       const id = `A${String(appNo).padStart(7, '0')}`
-      const prefix = { general: 'DDO', sanatorium: 'SDDO', private_state_order: 'UO', special_voucher: 'VDDO' }[queue]
-      const correction = queue === 'special_voucher' ? pick(CORRECTION_TYPES) : queue === 'sanatorium' ? 'tuberculosis' : null
+      const prefix = {
+        general: 'DDO',
+        sanatorium: 'SDDO',
+        private_state_order: 'UO',
+        special_voucher: 'VDDO',
+      }[queue]
+      const correction =
+        queue === 'special_voucher'
+          ? pick(CORRECTION_TYPES)
+          : queue === 'sanatorium'
+            ? 'tuberculosis'
+            : null
       const language = lang
       // enrolment or referral needs a group in the district with a free place
       let group: G | undefined
       if (status === 'enrolled' || status === 'referral_issued') {
-        const cands = (groupsBy.get(`${district}|${birthYear}|${language}`) ?? []).filter((g) => g.enrolled < g.capacity - 2)
+        const cands = (groupsBy.get(`${district}|${birthYear}|${language}`) ?? []).filter(
+          (g) => g.enrolled < g.capacity - 2,
+        )
         group = cands.length ? pick(cands) : undefined
         if (!group) status = 'in_queue'
       }
@@ -273,10 +421,29 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
         desired_kindergartens: [],
         updated_at: now,
       })
-      if (privilege) privDocs.push({ id: `${id}-1`, application_id: id, kind: privilege === 'out_of_turn' ? 'military_service' : 'large_family', issued_on: isoDay(now.getTime() - int(1, 9) * DAY), status: 'confirmed' })
+      if (privilege)
+        privDocs.push({
+          id: `${id}-1`,
+          application_id: id,
+          kind: privilege === 'out_of_turn' ? 'military_service' : 'large_family',
+          issued_on: isoDay(now.getTime() - int(1, 9) * DAY),
+          status: 'confirmed',
+        })
       if (queue === 'special_voucher' && status !== 'awaiting_review') {
-        const reviewer = correction === 'tuberculosis' ? DEMO_PEOPLE.find((x) => x.role === 'reviewer_phthisiatrician')! : DEMO_PEOPLE.find((x) => x.role === 'reviewer_pmpk')!
-        reviewerDecisions.push({ id: `D${id}`, application_id: id, reviewer_iin: reviewer.iin, reviewer_name: reviewer.displayName, reviewer_role: reviewer.role, decision: status === 'archived' ? 'rejected' : 'confirmed', reason: status === 'archived' ? 'ПМПК қорытындысы жоқ / нет заключения ПМПК' : null, decided_at: new Date(registered.getTime() + 2 * DAY) })
+        const reviewer =
+          correction === 'tuberculosis'
+            ? DEMO_PEOPLE.find((x) => x.role === 'reviewer_phthisiatrician')!
+            : DEMO_PEOPLE.find((x) => x.role === 'reviewer_pmpk')!
+        reviewerDecisions.push({
+          id: `D${id}`,
+          application_id: id,
+          reviewer_iin: reviewer.iin,
+          reviewer_name: reviewer.displayName,
+          reviewer_role: reviewer.role,
+          decision: status === 'archived' ? 'rejected' : 'confirmed',
+          reason: status === 'archived' ? 'ПМПК қорытындысы жоқ / нет заключения ПМПК' : null,
+          decided_at: new Date(registered.getTime() + 2 * DAY),
+        })
       }
       if (status === 'in_queue') {
         const k = `${district}|${birthYear}|${language}|${queue}`
@@ -285,19 +452,57 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
         a.push(id)
         if (queue === 'special_voucher' && rnd() < 0.05) {
           const issued = new Date(now.getTime() - int(0, 1) * DAY)
-          vouchers.push({ id: `V${id}`, application_id: id, status: 'issued', issued_at: issued, confirm_by: new Date(workingDeadline(kzCalendar, issued.toISOString(), 2)), updated_at: now })
+          vouchers.push({
+            id: `V${id}`,
+            application_id: id,
+            status: 'issued',
+            issued_at: issued,
+            confirm_by: new Date(workingDeadline(kzCalendar, issued.toISOString(), 2)),
+            updated_at: now,
+          })
           apps[apps.length - 1]!['status'] = 'voucher_issued'
         }
       }
       if (group) {
         group.enrolled++
         if (status === 'enrolled') {
-          const at = new Date(Math.min(now.getTime() - DAY, registered.getTime() + int(30, 400) * DAY))
-          contracts.push({ id: `K${id}`, application_id: id, kindergarten_id: group.kg, group_id: group.id, status: 'signed', body: JSON.stringify({ terms: {} }), created_at: at, updated_at: at })
-          enrolments.push({ id: `E${id}`, child_id: childId, application_id: id, kindergarten_id: group.kg, group_id: group.id, enrolled_at: at })
+          const at = new Date(
+            Math.min(now.getTime() - DAY, registered.getTime() + int(30, 400) * DAY),
+          )
+          contracts.push({
+            id: `K${id}`,
+            application_id: id,
+            kindergarten_id: group.kg,
+            group_id: group.id,
+            status: 'signed',
+            body: JSON.stringify({ terms: {} }),
+            created_at: at,
+            updated_at: at,
+          })
+          enrolments.push({
+            id: `E${id}`,
+            child_id: childId,
+            application_id: id,
+            kindergarten_id: group.kg,
+            group_id: group.id,
+            enrolled_at: at,
+          })
         } else {
           const issued = new Date(now.getTime() - int(0, 3) * DAY)
-          referrals.push({ id: `R${id}`, application_id: id, kindergarten_id: group.kg, group_id: group.id, issued_at: issued, expires_at: new Date(workingDeadline(kzCalendar, issued.toISOString(), 5)), status: 'active', by_privilege: !!privilege, hidden: privilege === 'out_of_turn' && apps[apps.length - 1]!['privilege_status'] !== 'confirmed', updated_at: now })
+          referrals.push({
+            id: `R${id}`,
+            application_id: id,
+            kindergarten_id: group.kg,
+            group_id: group.id,
+            issued_at: issued,
+            expires_at: new Date(workingDeadline(kzCalendar, issued.toISOString(), 5)),
+            status: 'active',
+            by_privilege: !!privilege,
+            hidden:
+              privilege === 'out_of_turn' &&
+              apps[apps.length - 1]!['privilege_status'] !== 'confirmed',
+            updated_at: now,
+          })
         }
       }
     }
@@ -324,8 +529,21 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
         const birth = isoDay(Date.UTC(g.birthYear, int(0, 11), int(1, 28)))
         const sex = rnd() < 0.5 ? 'female' : 'male'
         const iin = iinFor(birth, sex)
-        children.push({ id: `C${iin}`, iin, full_name: personName(lang, sex), birth_date: birth, applicant_id: aid })
-        enrolments.push({ id: `E${iin}`, child_id: `C${iin}`, application_id: null, kindergarten_id: g.kg, group_id: g.id, enrolled_at: new Date(now.getTime() - int(30, 700) * DAY) })
+        children.push({
+          id: `C${iin}`,
+          iin,
+          full_name: personName(lang, sex),
+          birth_date: birth,
+          applicant_id: aid,
+        })
+        enrolments.push({
+          id: `E${iin}`,
+          child_id: `C${iin}`,
+          application_id: null,
+          kindergarten_id: g.kg,
+          group_id: g.id,
+          enrolled_at: new Date(now.getTime() - int(30, 700) * DAY),
+        })
       }
     }
     for (const [i, g] of groups.entries()) groupRows[i]!['enrolled'] = g.enrolled
@@ -334,7 +552,8 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     const vacancies: Record<string, unknown>[] = []
     const bids: Record<string, unknown>[] = []
     const staffOf = new Map<string, string>()
-    for (const p of DEMO_PEOPLE) if (p.role === 'staff' && p.organizationId) staffOf.set(p.organizationId, p.iin)
+    for (const p of DEMO_PEOPLE)
+      if (p.role === 'staff' && p.organizationId) staffOf.set(p.organizationId, p.iin)
     const publisherFallback = DEMO_PEOPLE.find((x) => x.role === 'staff')!.iin
     for (const g of groups) {
       const free = g.capacity - g.enrolled
@@ -357,12 +576,24 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
         published_by: staffOf.get(g.kg) ?? publisherFallback,
         updated_at: now,
       })
-      const queue = g.type === 'private_state_order' ? 'private_state_order' : g.type === 'sanatorium' ? 'sanatorium' : 'general'
+      const queue =
+        g.type === 'private_state_order'
+          ? 'private_state_order'
+          : g.type === 'sanatorium'
+            ? 'sanatorium'
+            : 'general'
       const waiting = queuedByKey.get(`${g.district}|${g.birthYear}|${g.language}|${queue}`) ?? []
       const n = Math.min(waiting.length, int(0, 4))
       for (let k = 0; k < n; k++) {
         const appId = waiting.splice(Math.floor(rnd() * waiting.length), 1)[0]!
-        bids.push({ id: `B-${vid}-${k + 1}`, vacancy_id: vid, application_id: appId, kindergarten_id: g.kg, status: 'sent', created_at: new Date(now.getTime() - int(0, 2) * DAY) })
+        bids.push({
+          id: `B-${vid}-${k + 1}`,
+          vacancy_id: vid,
+          application_id: appId,
+          kindergarten_id: g.kg,
+          status: 'sent',
+          created_at: new Date(now.getTime() - int(0, 2) * DAY),
+        })
       }
     }
 
@@ -395,8 +626,12 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     // commits, exactly like bq_sequence), from a temporary sequence starting after the
     // highest cursor: cheaper than sequencing ~70k rows after the commit.
     await sql`select pg_advisory_xact_lock(${SEQUENCE_LOCK})`.execute(tx)
-    const top = await sql<{ c: number }>`select coalesce(max(cursor), 0)::int8 as c from change_log`.execute(tx)
-    await sql.raw(`create temporary sequence seed_cursor start with ${Number(top.rows[0]?.c ?? 0) + 1}`).execute(tx)
+    const top = await sql<{
+      c: number
+    }>`select coalesce(max(cursor), 0)::int8 as c from change_log`.execute(tx)
+    await sql
+      .raw(`create temporary sequence seed_cursor start with ${Number(top.rows[0]?.c ?? 0) + 1}`)
+      .execute(tx)
     const feed = async (q: ReturnType<typeof sql>): Promise<void> => {
       await q.execute(tx)
     }
@@ -411,7 +646,12 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
                'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email),
              null, a.region_id, a.district_id, a.queue_type, ${now}
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
-    for (const [entity, table] of [['vacancy', 'vacancies'], ['bid', 'bids'], ['contract', 'contracts'], ['enrolment', 'enrolments']] as const) {
+    for (const [entity, table] of [
+      ['vacancy', 'vacancies'],
+      ['bid', 'bids'],
+      ['contract', 'contracts'],
+      ['enrolment', 'enrolments'],
+    ] as const) {
       await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
         select nextval('seed_cursor'), ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
           from ${sql.table(table)} x join kindergartens k on k.id = x.kindergarten_id order by x.id`)

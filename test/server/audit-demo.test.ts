@@ -247,36 +247,3 @@ describe('demo city', () => {
 })
 
 it('random ids in test data do not collide', () => expect(randomUUID()).not.toBe(randomUUID()))
-
-describe('embedded store', () => {
-  it('starts on a folder, seeds the demo city once, and serves sign-in', async () => {
-    const { startEmbeddedStore } = await import('../../src/server/embedded')
-    const { pki } = await demoEds()
-    const dir = mkdtempSync(join(tmpdir(), 'bq-embedded-'))
-    try {
-      const a = await startEmbeddedStore({
-        dir: join(dir, 'store'),
-        trustDir: pki.ca.trustDir,
-        revocation: { mode: 'crl', crls: [pki.ca.crlDer] },
-        scale: 200,
-      })
-      expect(a.seeded?.applications).toBe(200)
-      const st = { server: a.store, pki } as unknown as TestStore
-      const c = await staffClient(st, 'solnyshko-head')
-      expect(
-        (await fetch(`${a.url}/v1/auth/me`, { headers: { authorization: `Bearer ${c.token}` } }))
-          .status,
-      ).toBe(200)
-      await a.close()
-      const b = await startEmbeddedStore({
-        dir: join(dir, 'store'),
-        trustDir: pki.ca.trustDir,
-        revocation: { mode: 'none' },
-      })
-      expect(b.seeded).toBeNull()
-      await b.close()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-})

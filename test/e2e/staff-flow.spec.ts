@@ -71,6 +71,15 @@ async function synced() {
   await until(async () => running.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.state === 'online', 30_000)
 }
 
+/** Later scenarios start signed in (through the handler table; the first one signs in through the UI). */
+async function ensureSignedIn() {
+  const cur = await running.backend.invoke('session.current', {})
+  if (cur.ok && cur.value) return
+  const r = await running.backend.invoke('session.signIn', { key: { storage: 'pkcs12', path: keyFile('baldyrgan-head', 'auth'), password: pki().password } })
+  if (!r.ok) throw new Error(JSON.stringify(r.error))
+  await synced()
+}
+
 async function pullNow() {
   await running.backend.invoke('sync.now', {})
 }
@@ -227,6 +236,7 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
 
 test('offline: an activation waits in the outbox while the store is unreachable and goes through on reconnect', async ({ page }) => {
   test.setTimeout(180_000)
+  await ensureSignedIn()
   // a fresh vacancy with a bid, published by another workstation of the same kindergarten
   const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
   const vacancyId = `V-off-${Date.now()}`
@@ -250,6 +260,8 @@ test('offline: an activation waits in the outbox while the store is unreachable 
   await page.screenshot({ path: 'test-results/screens/offline-pending-kk.png', fullPage: true })
 
   await central.restart()
+  // the portal session lives on the server instance now serving
+  parent = await parentSession({ ...central.store, server: central.server() }, 'parent-akhmetov')
   await expect(page.getByTestId('status-pending')).toHaveText('Жіберілмеген әрекеттер: 0', { timeout: 90_000 })
   await synced()
   const refs = await central.query<{ status: string }>('select status from referrals where application_id = $1', [app.id])
@@ -258,6 +270,7 @@ test('offline: an activation waits in the outbox while the store is unreachable 
 
 test('refusals: the place was just taken by another workstation; an expired key cannot sign in', async ({ page }) => {
   test.setTimeout(180_000)
+  await ensureSignedIn()
   const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
   const vacancyId = `V-race-${Date.now()}`
   expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3] })).status).toBe('accepted')

@@ -2,6 +2,8 @@
  * The staff handlers against a real central store (PGlite) and a real workstation
  * profile: the general path through the outbox with signed legal acts, and the refusals.
  */
+import { mkdirSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCentral, signIn, until, workstation, type Central, type Workstation } from '../sync/helpers'
 import { parentSession, type Parent } from '../server/helpers'
@@ -102,4 +104,23 @@ describe('staff workstation handlers', () => {
     expect(journal.map((j) => j.type)).toEqual(expect.arrayContaining(['vacancy.publish', 'bid.activate', 'contract.sign', 'enrolment.enrol', 'enrolment.depart']))
     expect(journal.find((j) => j.type === 'bid.activate')).toMatchObject({ signed: true, state: 'done' })
   }, 60_000)
+
+  it('demo mode lists the demo keys; keys.describe shows a storage\'s keys as the key dialog does', async () => {
+    const b = ws.backend
+    expect(await ok(b.invoke('keys.demo', {}))).toEqual([])
+    mkdirSync(join(ws.profile, 'demo'), { recursive: true })
+    symlinkSync(central.store.pki.dir, join(ws.profile, 'demo', 'demo-keys'))
+    const keys = await ok(b.invoke('keys.demo', {}))
+    const head = keys.find((k) => k.id === 'baldyrgan-head')!
+    expect(head).toMatchObject({ role: 'staff', password: central.store.pki.password })
+    expect(head.authFile).toMatch(/demo-keys\/staff\/baldyrgan-head\/AUTH_RSA256_\w+\.p12$/)
+    expect(head.signFile).toMatch(/demo-keys\/staff\/baldyrgan-head\/RSA256_\w+\.p12$/)
+    expect(keys.some((k) => k.role === 'parent' || k.id === 'expired')).toBe(false)
+    const described = await ok(b.invoke('keys.describe', { key: { storage: 'pkcs12', path: head.signFile, password: head.password } }))
+    expect(described).toHaveLength(1)
+    expect(described[0]).toMatchObject({ purpose: 'sign', storage: 'pkcs12', bin: expect.stringMatching(/^\d{12}$/), iin: expect.stringMatching(/^\d{12}$/) })
+    expect(described[0]!.issuerCommonName).toContain('ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ')
+    const wrong = await b.invoke('keys.describe', { key: { storage: 'pkcs12', path: head.signFile, password: 'x' } })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'eds_p12_wrong_password' } })
+  })
 })

@@ -192,7 +192,13 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
         res.write(`event: changes\ndata: ${JSON.stringify({ cursor })}\n\n`),
     }
     subscribers.add(sub)
-    const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000)
+    // keep proxies open, and end the stream once the session is no longer valid
+    const beat = setInterval(() => {
+      authenticate(db, bearer(req), clock.now()).then(
+        () => res.write(': keep-alive\n\n'),
+        () => res.end(),
+      )
+    }, 25_000)
     req.raw.on('close', () => {
       clearInterval(beat)
       subscribers.delete(sub)

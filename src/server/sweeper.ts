@@ -269,6 +269,13 @@ export async function sweep(
     })
     if (n < BATCH) break
   }
+  // housekeeping: sessions and sign-in challenges long past their end
+  await sql`delete from sessions where expires_at < ${new Date(now.getTime() - 86_400_000)} or revoked_at < ${new Date(now.getTime() - 86_400_000)}`.execute(
+    db,
+  )
+  await sql`delete from auth_challenges where expires_at < ${new Date(now.getTime() - 3600_000)}`.execute(
+    db,
+  )
   const total = Object.values(res).reduce((s, x) => s + x, 0)
   if (total) await db.insertInto('sweeper_runs').values({ at: now, applied: total }).execute()
   return res

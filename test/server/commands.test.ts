@@ -85,6 +85,9 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     // the staff feed shows the referral, contract, enrolment of their kindergarten
     const feed = await allChanges(s, staff.token)
     const ents = new Set(feed.rows.map((r) => `${r.entity}:${r.id}`))
+    // rows tied to an application carry what the kindergarten needs of it
+    const ref = feed.rows.filter((r) => r.entity === 'referral' && r.id === referralId).pop()
+    expect(ref.data.application).toMatchObject({ number: app.number, child_iin: app.childIin, applicant_phone: '+7 701 000 0000' })
     for (const k of [
       `referral:${referralId}`,
       `contract:${contractId}`,

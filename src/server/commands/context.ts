@@ -58,6 +58,8 @@ export async function emitApplication(
   return row
 }
 
+const APPLICATION_SUMMARY_ENTITIES = new Set(['bid', 'referral', 'contract', 'enrolment'])
+
 export async function emitKgRow(
   env: CommandEnv,
   entity: string,
@@ -65,11 +67,23 @@ export async function emitKgRow(
   extra: { queueType?: string | null; hidden?: boolean } = {},
 ): Promise<void> {
   const kg = await env.kgs.get(env.w.tx, row.kindergarten_id)
+  let data = row
+  // kindergarten staff do not see the queue: rows tied to an application carry what the
+  // kindergarten needs of it (number, child, applicant contacts)
+  if (row.application_id && APPLICATION_SUMMARY_ENTITIES.has(entity)) {
+    const r = await sql<Record<string, unknown>>`
+      select a.number, a.queue_type, a.privilege, a.privilege_status, a.language, a.birth_year,
+             c.full_name as child_name, c.iin as child_iin, c.birth_date as child_birth_date,
+             p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email
+        from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
+       where a.id = ${row.application_id}`.execute(env.w.tx)
+    if (r.rows[0]) data = { ...row, application: r.rows[0] }
+  }
   env.w.change({
     entity,
     entityId: String(row.id),
     op: 'upsert',
-    data: row,
+    data,
     kindergartenId: extra.hidden ? null : row.kindergarten_id,
     regionId: kg?.regionId ?? null,
     districtId: kg?.districtId ?? null,

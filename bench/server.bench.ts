@@ -151,7 +151,7 @@ export async function run(): Promise<boolean> {
   try {
     const tps = pgbench(scratch.url)
     const server = await createServer({
-      db: { kind: 'pg', url: scratch.url, poolSize: 24 },
+      db: { kind: 'pg', url: scratch.url, poolSize: Number(process.env['BQ_BENCH_POOL'] ?? 10) },
       eds: { verify: async () => ({ ok: false, error: { code: 'eds_signature_invalid' } }) },
       sweepEveryMs: 0,
       deliverEveryMs: 0,

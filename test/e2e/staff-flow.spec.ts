@@ -7,6 +7,8 @@
  * cut (outbox, reconnect), and the refusals: place taken by another workstation, wrong
  * password, expired key. Every screen is captured in Kazakh and Russian and checked with axe.
  */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 import { startCentral, until, type Central } from '../sync/helpers'
@@ -59,7 +61,7 @@ async function screen(page: Page, name: string, ruHeading?: string) {
 }
 
 async function go(page: Page, route: string) {
-  await page.evaluate((r) => (window.location.hash = r), `/${route}`)
+  await page.evaluate((r) => ((globalThis as unknown as { location: { hash: string } }).location.hash = r), `/${route}`)
 }
 
 async function fillKey(page: Page, scope: ReturnType<Page['locator']> | Page, file: string, password: string) {
@@ -166,6 +168,15 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   await expect(page.getByTestId('referral-document')).toContainText('Ахметов Әли')
   await page.screenshot({ path: 'test-results/screens/referral-document-kk.png', fullPage: true })
   await noSeriousA11yViolations(page)
+  // the referral as a PDF: Kazakh and Russian text, the child's name, readable by poppler
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PDF жүктеу' }).click()])
+  const pdfPath = 'test-results/referral.pdf'
+  await download.saveAs(pdfPath)
+  expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-')
+  const pdfText = execFileSync('pdftotext', [pdfPath, '-']).toString()
+  expect(pdfText).toContain('ЖОЛДАМА / НАПРАВЛЕНИЕ')
+  expect(pdfText).toContain('Ахметов Әли')
+  expect(pdfText).toContain('Балдырған')
   await page.getByRole('button', { name: 'Жабу' }).first().click()
 
   // arrived with documents → the contract opens
@@ -215,7 +226,9 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   await child.getByRole('button', { name: 'Кетуін белгілеу' }).click()
   const dep = page.getByRole('dialog')
   await dep.getByTestId('departure-reason').click()
-  await page.locator('.ant-select-item-option', { hasText: 'Тұрғылықты жерін ауыстыру' }).click()
+  await page.keyboard.type('Тұрғылықты')
+  await page.keyboard.press('Enter')
+  await expect(dep.getByTestId('departure-reason')).toContainText('Тұрғылықты жерін ауыстыру')
   await fillKey(page, dep, keyFile('baldyrgan-head', 'sign'), pki().password)
   await dep.getByTestId('key-submit').click()
   await expect(page.locator('.ant-modal-confirm-title', { hasText: 'Кету белгіленді' })).toBeVisible({ timeout: 20_000 })

@@ -348,6 +348,7 @@ export const contract = {
     input: z.object({ bidId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict(),
   },
   'staff.referrals': { write: false, input: empty },
+  'staff.referralPdf': { write: false, input: z.object({ referralId: z.string().min(1).max(64) }).strict() },
   'staff.markArrived': { write: true, input: z.object({ referralId: z.string().min(1).max(64) }).strict() },
   'staff.contracts': { write: false, input: empty },
   'staff.sendContract': { write: true, input: z.object({ contractId: z.string().min(1).max(64) }).strict() },
@@ -389,6 +390,7 @@ export interface Outputs {
   'staff.activate': { commandId: string; referralId: string }
   'staff.reject': { commandId: string }
   'staff.referrals': ReferralRow[]
+  'staff.referralPdf': { fileName: string; base64: string }
   'staff.markArrived': { commandId: string; contractId: string }
   'staff.contracts': ContractRow[]
   'staff.sendContract': { commandId: string }

@@ -5,6 +5,7 @@ import { listGroups, setGroupCapacity } from './groups'
 import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
+import { referralPdf } from './staff-pdf'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
 
 /** The workstation's handler table: one entry per name in api/contract.ts. */
@@ -36,6 +37,7 @@ export const handlers: HandlerTable = {
   'staff.activate': staff.activateBid,
   'staff.reject': staff.rejectBid,
   'staff.referrals': staff.listReferrals,
+  'staff.referralPdf': referralPdf,
   'staff.markArrived': staff.markArrived,
   'staff.contracts': staff.listContracts,
   'staff.sendContract': staff.sendContract,

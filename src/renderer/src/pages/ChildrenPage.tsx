@@ -112,6 +112,8 @@ export function ChildrenPage(): React.JSX.Element {
           </Form.Item>
           <Form.Item label={t('children.reason')} required validateStatus={reason ? '' : 'error'} help={reason ? undefined : t('children.reasonRequired')}>
             <Select<Reason>
+              showSearch
+              optionFilterProp="label"
               value={reason}
               onChange={setReason}
               options={DEPARTURE_REASONS.map((r) => ({ value: r, label: t(`departureReasons.${r}`) }))}

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { App, Button, Card, Descriptions, Modal, Segmented, Space, Table, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ReferralRow } from '../../../main/api/contract'
-import { useApi, useApiMutation } from '../api'
+import { call, useApi, useApiMutation, type ApiError } from '../api'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
 import { PendingMark, textColumn, usePaging } from '../components/tables'
@@ -30,8 +30,28 @@ export function ReferralsPage(): React.JSX.Element {
   const arrived = useApiMutation('staff.markArrived', ['staff.referrals', 'staff.contracts', 'sync.status'])
   const [filter, setFilter] = useState<'all' | Kind>('all')
   const [doc, setDoc] = useState<ReferralRow | null>(null)
+  const [pdfBusy, setPdfBusy] = useState(false)
   const paging = usePaging()
   const f = t('common.filter')
+  const downloadPdf = async (id: string) => {
+    setPdfBusy(true)
+    try {
+      const pdf = await call('staff.referralPdf', { referralId: id })
+      const bytes = Uint8Array.from(atob(pdf.base64), (c) => c.charCodeAt(0))
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }))
+      const a = document.createElement('a')
+      a.href = url
+      a.download = pdf.fileName
+      document.body.appendChild(a)
+      a.click()
+      a.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    } catch (e) {
+      void message.error(text((e as ApiError).violation))
+    } finally {
+      setPdfBusy(false)
+    }
+  }
   if (referrals.isError) return <LoadError error={referrals.error} onRetry={() => void referrals.refetch()} />
   const rows = (referrals.data ?? []).filter((r) => filter === 'all' || referralKind(r) === filter)
   const kgName = kg.data ? (i18n.language === 'ru' ? kg.data.nameRu : kg.data.nameKk) : ''
@@ -121,7 +141,10 @@ export function ReferralsPage(): React.JSX.Element {
         onCancel={() => setDoc(null)}
         width={720}
         footer={[
-          <Button key="print" type="primary" onClick={() => window.print()}>
+          <Button key="pdf" type="primary" loading={pdfBusy} onClick={() => doc && void downloadPdf(doc.id)}>
+            {t('referrals.pdf')}
+          </Button>,
+          <Button key="print" onClick={() => window.print()}>
             {t('referrals.print')}
           </Button>,
           <Button key="close" onClick={() => setDoc(null)}>

@@ -87,7 +87,11 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     const ents = new Set(feed.rows.map((r) => `${r.entity}:${r.id}`))
     // rows tied to an application carry what the kindergarten needs of it
     const ref = feed.rows.filter((r) => r.entity === 'referral' && r.id === referralId).pop()
-    expect(ref.data.application).toMatchObject({ number: app.number, child_iin: app.childIin, applicant_phone: '+7 701 000 0000' })
+    expect(ref.data.application).toMatchObject({
+      number: app.number,
+      child_iin: app.childIin,
+      applicant_phone: '+7 701 000 0000',
+    })
     for (const k of [
       `referral:${referralId}`,
       `contract:${contractId}`,
@@ -100,6 +104,42 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     // every accepted command is in the audit chain
     const v = await verifyAuditChain(db())
     expect(v.ok).toBe(true)
+  })
+
+  it("queue places follow src/core's order: out-of-turn first, then first-priority and general 1:3", async () => {
+    const cohort = Y - 5
+    const count = async (extra: ReturnType<typeof sql>) =>
+      (
+        await sql<{
+          n: number
+        }>`select count(*)::int as n from applications where queue_type = 'general' and region_id = 'almaty'
+          and birth_year = ${cohort} and status in ('in_queue', 'notified') and ${extra}`.execute(
+          db(),
+        )
+      ).rows[0]!.n
+    const queued = await count(sql`true`)
+    const oots = await count(
+      sql`privilege = 'out_of_turn' and coalesce(privilege_status, '') <> 'rejected'`,
+    )
+    const general = await fileApplication(parent, cohort)
+    const first = await fileApplication(parent, cohort, { privilege: 'first_priority' })
+    const oot = await fileApplication(parent, cohort, { privilege: 'out_of_turn' })
+    const out = await db()
+      .selectFrom('notifications_outbox')
+      .select(['application_id', 'params'])
+      .where('application_id', 'in', [general.id, first.id, oot.id])
+      .where('event', '=', 'queue_accepted')
+      .execute()
+    const pos = (id: string) => {
+      const p = out.find((o) => o.application_id === id)!.params
+      return Number((typeof p === 'string' ? JSON.parse(p) : p).position)
+    }
+    expect(queued).toBeGreaterThan(5)
+    // the newest general application is last; the out-of-turn one right after the earlier
+    // out-of-turn ones; the first-priority one ahead of the general one filed before it
+    expect(pos(general.id)).toBe(queued + 1)
+    expect(pos(oot.id)).toBe(oots + 1)
+    expect(pos(first.id)).toBeLessThan(queued + 1)
   })
 
   it('a replayed command id gets the same answer and changes nothing', async () => {

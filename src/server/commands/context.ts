@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { positionOf, type Queueable } from '../../core/queue'
 import type { Violation } from '../../core/result'
 import type { Actor, Role } from '../auth'
 import type { CalendarData } from '../calendar'
@@ -91,11 +92,32 @@ export async function emitKgRow(
   })
 }
 
+/**
+ * The application's place in its cohort (queue type, region, birth year) by src/core's
+ * queue order: out-of-turn first, then first-priority and general in 1:3 cycles, each by
+ * registration time. Returns the overall place (and the place in the privilege category).
+ */
 export async function queuePosition(env: CommandEnv, app: Record<string, any>): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from applications
-     where region_id = ${app.region_id} and queue_type = ${app.queue_type} and birth_year = ${app.birth_year}
-       and status = 'in_queue' and registered_at < ${new Date(app.registered_at)}`.execute(env.w.tx)
-  return (r.rows[0]?.n ?? 0) + 1
+  const r = await sql<
+    Record<string, any>
+  >`select a.id, a.queue_type, a.region_id, a.registered_at, a.privilege, a.privilege_status,
+        a.status, c.birth_date::text as birth_date
+      from applications a join children c on c.id = a.child_id
+     where a.region_id = ${app.region_id} and a.queue_type = ${app.queue_type} and a.birth_year = ${app.birth_year}
+       and (a.status in ('in_queue', 'notified') or a.id = ${app.id})`.execute(env.w.tx)
+  const q = r.rows.map((x): Queueable => ({
+    id: x.id,
+    queueType: x.queue_type,
+    region: x.region_id,
+    child: { birthDate: String(x.birth_date).slice(0, 10) },
+    registeredAt: new Date(x.registered_at).toISOString(),
+    privilege: x.privilege ?? 'none',
+    ...(x.privilege_status ? { privilegeStatus: x.privilege_status } : {}),
+    status: x.id === app.id ? 'in_queue' : x.status,
+  }))
+  const me = q.find((x) => x.id === app.id)
+  if (!me) return 0
+  return positionOf(me, q)?.overall ?? 0
 }
 
 export const dateText = (d: Date): string =>

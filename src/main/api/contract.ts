@@ -305,6 +305,9 @@ export const publishSchema = z
   .strict()
 export type PublishInput = z.infer<typeof publishSchema>
 
+/** The e-mail a person gives at their first sign-in on this workstation (seed 000). */
+export const emailSchema = z.string().trim().max(254).pipe(z.email())
+
 /** Reasons of a departure (the list the form offers). */
 export const DEPARTURE_REASONS = ['parents_request', 'moved', 'school', 'health', 'transfer', 'other'] as const
 export const departureReasonSchema = z.enum(DEPARTURE_REASONS)
@@ -333,6 +336,8 @@ export const contract = {
   },
   'keys.describe': { write: false, input: z.object({ key: keySourceSchema }).strict() },
   'keys.demo': { write: false, input: empty },
+  'profile.get': { write: false, input: empty },
+  'profile.setEmail': { write: true, input: z.object({ email: emailSchema }).strict() },
   'staff.today': { write: false, input: empty },
   'staff.kindergarten': { write: false, input: empty },
   'staff.vacancies': { write: false, input: empty },
@@ -381,6 +386,8 @@ export interface Outputs {
   'groups.setCapacity': { commandId: string }
   'keys.describe': KeyDescription[]
   'keys.demo': DemoKey[]
+  'profile.get': { iin: string; email: string | null }
+  'profile.setEmail': { iin: string; email: string }
   'staff.today': TodaySummary
   'staff.kindergarten': KindergartenInfo
   'staff.vacancies': VacancyRow[]

@@ -28,6 +28,8 @@ export const handlers: HandlerTable = {
   'groups.setCapacity': setGroupCapacity,
   'keys.describe': staff.describeKeys,
   'keys.demo': staff.demoKeys,
+  'profile.get': staff.getProfile,
+  'profile.setEmail': staff.setProfileEmail,
   'staff.today': staff.today,
   'staff.kindergarten': staff.kindergarten,
   'staff.vacancies': staff.listVacancies,

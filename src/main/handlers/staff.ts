@@ -642,6 +642,30 @@ export const kindergarten: Handler<'staff.kindergarten'> = async (_args, ctx) =>
   }
 }
 
+// ---- the person's profile on this workstation ----------------------------------------
+
+function ensureProfile(ctx: BackendContext): void {
+  ctx.sqlite.exec('CREATE TABLE IF NOT EXISTS staff_profile (iin TEXT PRIMARY KEY, email TEXT NOT NULL, updated_at TEXT NOT NULL)')
+}
+
+export const getProfile: Handler<'profile.get'> = async (_args, ctx) => {
+  const s = ctx.session.current()
+  if (!s) throw new AppError('signin_required')
+  ensureProfile(ctx)
+  const r = ctx.sqlite.prepare('SELECT email FROM staff_profile WHERE iin = ?').get(s.actor.iin) as { email: string } | undefined
+  return { iin: s.actor.iin, email: r?.email ?? null }
+}
+
+export const setProfileEmail: Handler<'profile.setEmail'> = async (args, ctx) => {
+  const s = ctx.session.current()
+  if (!s) throw new AppError('signin_required')
+  ensureProfile(ctx)
+  ctx.sqlite
+    .prepare('INSERT INTO staff_profile (iin, email, updated_at) VALUES (?, ?, ?) ON CONFLICT (iin) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at')
+    .run(s.actor.iin, args.email, new Date().toISOString())
+  return { iin: s.actor.iin, email: args.email }
+}
+
 // ---- today and journal -----------------------------------------------------------------
 
 export const today: Handler<'staff.today'> = async (_args, ctx) => {

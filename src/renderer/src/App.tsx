@@ -20,6 +20,7 @@ import { ContractsPage } from './pages/ContractsPage'
 import { ChildrenPage } from './pages/ChildrenPage'
 import { JournalPage } from './pages/JournalPage'
 import { currentRoute } from './components/nav'
+import { FirstSignInEmail } from './components/FirstSignInEmail'
 import { UpdateBanner } from './components/UpdateBanner'
 
 /** Ant Design's default secondary text greys fail WCAG AA contrast; darken them. */
@@ -191,6 +192,7 @@ export function App(): React.JSX.Element {
               </main>
             </Layout.Content>
           </Layout>
+          {signedIn && <FirstSignInEmail />}
           <Layout.Footer style={{ padding: '8px 24px', borderTop: '1px solid #e5e5e5', background: '#fafafa' }}>
             <StatusBar onOpenProblems={() => go('problems')} />
           </Layout.Footer>

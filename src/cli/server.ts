@@ -61,7 +61,8 @@ export const serverCommand: CliCommand = {
       delivery,
       onError: (err) =>
         process.stderr.write(
-          `bq server: ${err instanceof Error ? err.name + ': ' + err.message.slice(0, 200) : 'error'}\n`,
+          // never a full IIN/BIN in the log (database messages may quote key values)
+          `bq server: ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 200).replace(/\b(\d{6})\d{6}\b/g, '$1******')}` : 'error'}\n`,
         ),
     })
     const url = await server.listen(port, values.host ?? '127.0.0.1')

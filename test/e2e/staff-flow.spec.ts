@@ -340,3 +340,25 @@ test('refusals: the place was just taken by another workstation; an expired key 
   await expect(page.getByTestId('key-error')).toContainText('мерзімі өтіп кеткен')
   await page.screenshot({ path: 'test-results/screens/signin-expired-kk.png', fullPage: true })
 })
+
+test('inactivity lock: after the configured minutes without input the session is closed', async ({ page }) => {
+  test.setTimeout(120_000)
+  await ensureSignedIn()
+  const before = await running.backend.invoke('settings.get', {})
+  await running.backend.invoke('settings.update', { lockAfterMinutes: 1 })
+  try {
+    await page.clock.install()
+    await page.goto(`${running.host.url}#/today`)
+    await expect(page.getByRole('heading', { name: 'Бүгін', exact: true })).toBeVisible()
+    await page.clock.runFor(30_000)
+    await expect(page.getByTestId('signed-in-as')).toBeVisible()
+    await page.clock.runFor(35_000)
+    await expect(page.getByText('Әрекетсіздікке байланысты сеанс бұғатталды. Қайта кіріңіз.')).toBeVisible()
+    await expect(page.getByRole('heading', { name: 'ЭЦҚ арқылы кіру', exact: true })).toBeVisible()
+    const cur = await running.backend.invoke('session.current', {})
+    expect(cur.ok && cur.value).toBeNull()
+    await page.screenshot({ path: 'test-results/screens/locked-kk.png', fullPage: true })
+  } finally {
+    if (before.ok) await running.backend.invoke('settings.update', { lockAfterMinutes: before.value.lockAfterMinutes })
+  }
+})

@@ -263,6 +263,8 @@ export interface JournalEntry {
   objectId: string
   signed: boolean
   state: 'pending' | 'accepted' | 'rejected' | 'done'
+  /** the written reason (rejection, departure, activation out of rank) */
+  note: string | null
 }
 
 export interface SyncRound {

@@ -686,7 +686,7 @@ export const listJournal: Handler<'staff.journal'> = async (_args, ctx) => {
   ensureJournal(ctx)
   const rows = ctx.sqlite
     .prepare(
-      `SELECT j.command_id, j.at, j.actor_iin, j.type, j.object_id, j.signed,
+      `SELECT j.command_id, j.at, j.actor_iin, j.type, j.object_id, j.signed, j.note,
               o.state AS state, p.id AS problem
          FROM staff_journal j
          LEFT JOIN outbox o ON o.id = j.command_id
@@ -694,7 +694,7 @@ export const listJournal: Handler<'staff.journal'> = async (_args, ctx) => {
         WHERE j.kindergarten_id = ?
         ORDER BY j.at DESC LIMIT 5000`,
     )
-    .all(kg) as Array<{ command_id: string; at: string; actor_iin: string; type: string; object_id: string; signed: number; state: string | null; problem: string | null }>
+    .all(kg) as Array<{ command_id: string; at: string; actor_iin: string; type: string; object_id: string; signed: number; note: string | null; state: string | null; problem: string | null }>
   const own: JournalEntry[] = rows.map((r) => ({
     at: r.at,
     actorIin: r.actor_iin,
@@ -702,17 +702,18 @@ export const listJournal: Handler<'staff.journal'> = async (_args, ctx) => {
     objectId: r.object_id,
     signed: r.signed === 1,
     state: r.problem ? 'rejected' : r.state === 'pending' ? 'pending' : r.state === 'accepted' ? 'accepted' : 'done',
+    note: r.note,
   }))
   // the kindergarten's actions the central store reports: publications and decisions
   const seen = new Set(own.map((o) => o.objectId))
   const store: JournalEntry[] = []
   for (const { data: v } of load(ctx, 'vacancy', kg)) {
     if (seen.has(v.id) || !v['published_at']) continue
-    store.push({ at: iso(v['published_at']) ?? '', actorIin: (v['published_by'] as string | null) ?? null, type: 'vacancy.publish', objectId: v.id, signed: false, state: 'done' })
+    store.push({ at: iso(v['published_at']) ?? '', actorIin: (v['published_by'] as string | null) ?? null, type: 'vacancy.publish', objectId: v.id, signed: false, state: 'done', note: null })
   }
   for (const { data: e } of load(ctx, 'enrolment', kg)) {
     if (seen.has(e.id) || !e['departed_at']) continue
-    store.push({ at: iso(e['departed_at']) ?? '', actorIin: null, type: 'enrolment.depart', objectId: e.id, signed: true, state: 'done' })
+    store.push({ at: iso(e['departed_at']) ?? '', actorIin: null, type: 'enrolment.depart', objectId: e.id, signed: true, state: 'done', note: (e['departure_reason'] as string | null) ?? null })
   }
   return [...own, ...store].sort((a, b) => b.at.localeCompare(a.at))
 }

@@ -153,6 +153,7 @@ export function BulletinPage(): React.JSX.Element {
             textColumn('release', t('bulletin.releaseDate'), (v) => v.releaseDate ?? '', f),
             textColumn('published', t('bulletin.publishedAt'), (v) => (v.publishedAt ? formatDateTime(v.publishedAt, i18n.language) : ''), f),
             textColumn('from', t('bulletin.bidsFrom'), (v) => (v.bidsFrom ? formatDateTime(v.bidsFrom, i18n.language) : ''), f),
+            textColumn('by', t('bulletin.publishedBy'), (v) => (v.publishedBy ? `${v.publishedBy.slice(0, 6)}******` : ''), f),
             textColumn('phase', t('bulletin.phase'), (v) => t(`phases.${v.phase}`), f, {
               render: (_x, v) => <Tag color={PHASE_COLORS[v.phase]}>{t(`phases.${v.phase}`)}</Tag>,
             }),

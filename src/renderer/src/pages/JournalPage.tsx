@@ -33,6 +33,7 @@ export function JournalPage(): React.JSX.Element {
           textColumn('who', t('journal.who'), (r) => (r.actorIin ? `${r.actorIin.slice(0, 6)}******` : ''), f),
           textColumn('what', t('journal.what'), (r) => typeLabel(r.type), f),
           textColumn('object', t('journal.object'), (r) => r.objectId, f),
+          textColumn('note', t('journal.note'), (r) => (r.note && i18n.exists(`departureReasons.${r.note}`) ? t(`departureReasons.${r.note}`) : (r.note ?? '')), f),
           textColumn('signed', t('journal.signature'), (r) => (r.signed ? t('journal.signed') : t('journal.notSigned')), f),
           textColumn('state', t('journal.state'), (r) => t(`journal.states.${r.state}`), f, {
             render: (_v, r) => <Tag color={STATE_COLORS[r.state]}>{t(`journal.states.${r.state}`)}</Tag>,

@@ -22,21 +22,23 @@ interface Run {
   code: number | null
   killed: boolean
   stdout: string
+  stderr: string
 }
 
 function runCli(args: string[], killAfterMs: number | null): Promise<Run> {
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
+    let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.resume()
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
     let killed = false
     const timer = killAfterMs === null ? null : setTimeout(() => {
       killed = child.kill('SIGKILL')
     }, killAfterMs)
     child.on('exit', (code) => {
       if (timer) clearTimeout(timer)
-      resolveRun({ code, killed: killed && code === null, stdout })
+      resolveRun({ code, killed: killed && code === null, stdout, stderr })
     })
   })
 }
@@ -82,6 +84,7 @@ describe('crash safety under SIGKILL', () => {
 
     // a first complete sync gives the profile its mirror
     const first = await runCli(['ws', 'sync', '--profile', profile, ...key], null)
+    expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
     const groups = (new Database(dbFile, { readonly: true }).prepare("SELECT id FROM server_rows WHERE entity = 'group'").pluck().all() as string[]).sort()
     expect(groups.length).toBeGreaterThan(0)
@@ -110,6 +113,7 @@ describe('crash safety under SIGKILL', () => {
 
     // finish: one clean sync pushes whatever is left and catches up
     const last = await runCli(['ws', 'sync', '--profile', profile, ...key], null)
+    expect(last.stderr).toBe('')
     expect(last.code).toBe(0)
     const db = new Database(dbFile, { readonly: true })
     expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0)

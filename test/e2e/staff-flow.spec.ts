@@ -15,6 +15,7 @@ import { startCentral, until, type Central } from '../sync/helpers'
 import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, year } from '../server/fixtures'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
+import { createSoftHsmToken } from '../helpers/softhsm'
 
 let central: Central
 let running: RunningHost
@@ -360,5 +361,41 @@ test('inactivity lock: after the configured minutes without input the session is
     await page.screenshot({ path: 'test-results/screens/locked-kk.png', fullPage: true })
   } finally {
     if (before.ok) await running.backend.invoke('settings.update', { lockAfterMinutes: before.value.lockAfterMinutes })
+  }
+})
+
+test('a token (PKCS#11, SoftHSM2): its keys shown, sign-in with the PIN, a wrong PIN refused', async ({ page }) => {
+  test.setTimeout(120_000)
+  const token = createSoftHsmToken({
+    label: 'BQ KAZTOKEN',
+    keys: [
+      { p12: keyFile('baldyrgan-head', 'auth'), password: pki().password, id: 'b1', label: 'AUTH' },
+      { p12: keyFile('baldyrgan-head', 'sign'), password: pki().password, id: 'b2', label: 'SIGN' },
+    ],
+  })
+  try {
+    await running.backend.invoke('session.signOut', {})
+    await page.goto(`${running.host.url}#/today`)
+    await expect(page.getByRole('heading', { name: 'ЭЦҚ арқылы кіру', exact: true })).toBeVisible()
+    await page.getByText('Токен немесе жеке куәлік (PKCS#11)').click()
+    await page.getByLabel('PKCS#11 модулі').fill(token.module)
+    await page.getByLabel('Слот (міндетті емес)').fill(String(token.slot))
+    await page.getByLabel('PIN-код').fill('000000')
+    await page.getByTestId('key-submit').click()
+    await expect(page.getByTestId('key-error')).toBeVisible({ timeout: 20_000 })
+    await expect(page.getByTestId('key-error')).toContainText('PIN')
+    token.resetPinCounter()
+    await page.getByLabel('PIN-код').fill(token.pin)
+    await page.getByRole('button', { name: 'Кілт туралы мәліметтерді көрсету' }).click()
+    const details = page.getByTestId('key-details')
+    await expect(details).toContainText('Аутентификация кілті (AUTH)')
+    await expect(details).toContainText('Қол қою кілті (SIGN)')
+    await page.screenshot({ path: 'test-results/screens/signin-token-kk.png', fullPage: true })
+    await noSeriousA11yViolations(page)
+    await page.getByTestId('key-submit').click()
+    await expect(page.getByTestId('signed-in-as')).toBeVisible({ timeout: 20_000 })
+  } finally {
+    await running.backend.invoke('session.signOut', {})
+    token.cleanup()
   }
 })

@@ -4,7 +4,7 @@
  * submit. Used for sign-in (AUTH key) and for legal acts (SIGN key).
  */
 import { useState } from 'react'
-import { Alert, Button, Descriptions, Form, Input, InputNumber, Radio, Select, Space, Tag } from 'antd'
+import { Alert, AutoComplete, Button, Descriptions, Form, Input, InputNumber, Radio, Select, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { KeyDescription, KeySource } from '../../../main/api/contract'
 import { call, useApi, type ApiError } from '../api'
@@ -142,7 +142,7 @@ export function KeyForm({ purpose, submitLabel, busy, error, onSubmit, onCancel,
       ) : (
         <>
           <Form.Item name="module" label={t('keys.module')} rules={[{ required: true, whitespace: true, message: t('keys.moduleRequired') }]}>
-            {modules.length > 0 ? <Select options={modules.map((m) => ({ value: m, label: m }))} /> : <Input spellCheck={false} />}
+            <AutoComplete options={modules.map((m) => ({ value: m, label: m }))} filterOption={false} />
           </Form.Item>
           <Form.Item name="slot" label={t('keys.slot')}>
             <InputNumber min={0} />

@@ -83,6 +83,16 @@ export class Work {
   audit(a: AuditEntry): void {
     this.audits.push(a)
   }
+  /** Buffer lengths, for a savepoint rollback. */
+  mark(): number[] {
+    return [this.changes.length, this.notices.length, this.audits.length, this.legalActs.length]
+  }
+  rollbackTo(m: number[]): void {
+    this.changes.length = m[0]!
+    this.notices.length = m[1]!
+    this.audits.length = m[2]!
+    this.legalActs.length = m[3]!
+  }
 }
 
 /**

@@ -273,6 +273,33 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     expect((await staff.one('bid.activate', payload, { sign: true })).status).toBe('accepted')
   })
 
+  it('a batch with many rejections answers every command; only the accepted ones apply', async () => {
+    const c = await staffClient(s, 'aigolek-head')
+    const before = await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db())
+    const cmds = []
+    for (let i = 0; i < 24; i++) {
+      // odd: below the occupied places (rejected); even: accepted
+      cmds.push(
+        await c.cmd('group.set_capacity', {
+          groupId: 'kg-aigolek-g7',
+          capacity: i % 2 ? 1 : 30 + i,
+        }),
+      )
+    }
+    const answers = await c.send(cmds)
+    expect(answers.map((a) => a.status)).toEqual(
+      cmds.map((_, i) => (i % 2 ? 'rejected' : 'accepted')),
+    )
+    const g = await db()
+      .selectFrom('groups')
+      .select('capacity')
+      .where('id', '=', 'kg-aigolek-g7')
+      .executeTakeFirstOrThrow()
+    expect(g.capacity).toBe(30 + 22)
+    const after = await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db())
+    expect(after.rows[0]!.n - before.rows[0]!.n).toBe(12)
+  })
+
   it('rejections carry a code and params and leave nothing behind', async () => {
     const a = await staff.one('group.set_capacity', { groupId: 'kg-baldyrgan-g1', capacity: 1 })
     expect(a).toMatchObject({ status: 'rejected', code: 'capacity_below_occupied' })

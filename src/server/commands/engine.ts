@@ -135,7 +135,8 @@ const parseAnswer = (a: Answer | string): Answer =>
 /**
  * Run a batch in one transaction, without savepoints: when a command is rejected (or fails
  * unexpectedly) the attempt is rolled back and the batch runs again with that command's
- * answer decided, so rejected commands leave nothing but their answer. Accepted and
+ * answer decided and a savepoint around each further command, so rejected commands leave
+ * nothing but their answer. Accepted and
  * rejected answers are stored (exactly once); `retry` answers are not.
  * `ordered: false` (the portal) skips the per-client seq check: portal calls are single
  * commands made exactly-once by their id alone.
@@ -151,6 +152,7 @@ export async function executeBatch(
   for (const c of cmds) prepared.push(await prepare(deps, actor, c, now))
   const cal = await deps.calendar()
   const decided = new Map<string, Answer>() // rejected in an earlier attempt
+  let savepoints = false
   let failedAt: string | null = null // unexpected failure: retry from here on
   for (let attempt = 1; attempt <= 10; attempt++) {
     try {
@@ -232,6 +234,10 @@ export async function executeBatch(
           if (p.pre) answer = rejectedAnswer(cmd.id, p.pre)
           else if (decided.has(cmd.id)) answer = decided.get(cmd.id)!
           else {
+            // after a first rejection the batch reruns with a savepoint per command, so a
+            // batch with many rejections costs one rerun, not one per rejection
+            const mark = savepoints ? w.mark() : null
+            if (mark) await sql`savepoint cmd`.execute(w.tx)
             let outcome: Outcome
             try {
               outcome = await p.def!.run(
@@ -244,11 +250,18 @@ export async function executeBatch(
               deps.onError?.(err)
               throw new Abort(cmd.id, null)
             }
-            if (!outcome.ok) throw new Abort(cmd.id, rejectedAnswer(cmd.id, outcome.error))
-            answer = outcome.result
-              ? { id: cmd.id, status: 'accepted', result: outcome.result }
-              : { id: cmd.id, status: 'accepted' }
-            recordAccepted(w, actor, p)
+            if (outcome.ok) {
+              if (mark) await sql`release savepoint cmd`.execute(w.tx)
+              answer = outcome.result
+                ? { id: cmd.id, status: 'accepted', result: outcome.result }
+                : { id: cmd.id, status: 'accepted' }
+              recordAccepted(w, actor, p)
+            } else {
+              if (!mark) throw new Abort(cmd.id, rejectedAnswer(cmd.id, outcome.error))
+              await sql`rollback to savepoint cmd`.execute(w.tx)
+              w.rollbackTo(mark)
+              answer = rejectedAnswer(cmd.id, outcome.error)
+            }
           }
           w.processed.push({
             id: cmd.id,
@@ -266,8 +279,10 @@ export async function executeBatch(
       })
     } catch (err) {
       if (err instanceof Abort) {
-        if (err.answer) decided.set(err.id, err.answer)
-        else failedAt = err.id
+        if (err.answer) {
+          decided.set(err.id, err.answer)
+          savepoints = true
+        } else failedAt = err.id
         continue
       }
       const code = (err as { code?: string }).code

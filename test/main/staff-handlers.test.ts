@@ -123,4 +123,34 @@ describe('staff workstation handlers', () => {
     const wrong = await b.invoke('keys.describe', { key: { storage: 'pkcs12', path: head.signFile, password: 'x' } })
     expect(wrong).toMatchObject({ ok: false, error: { code: 'eds_p12_wrong_password' } })
   })
+
+  it('activating out of rank needs a written reason, signed with the act and kept in the journal; rejection needs a reason', async () => {
+    const b = ws.backend
+    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: 'kg-baldyrgan-g3', places: 1, placeType: 'temporary' }))
+    await synced()
+    const first = await fileApplication(parent, Y - 3)
+    const second = await fileApplication(parent, Y - 3)
+    const ids = [await bid(parent, vacancyId, first.id), await bid(parent, vacancyId, second.id)]
+    await synced()
+    // the store's test clock stands still: equal times, so the order is by id
+    const ranked = await ok(b.invoke('staff.bids', { vacancyId }))
+    expect(ranked.map((x) => x.rank)).toEqual([1, 2])
+    expect(ranked.map((x) => x.id).sort()).toEqual([...ids].sort())
+    const b1 = ranked[0]!.id
+    const b2 = ranked[1]!.id
+    const noReason = await b.invoke('staff.activate', { bidId: b2, key: signKey() })
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'invalid_args', params: { details: 'reason' } } })
+    expect((await ok(b.invoke('sync.status', {}))).pending).toBe(0)
+    await ok(b.invoke('staff.activate', { bidId: b2, key: signKey(), reason: 'Сіңлісі осы топта / sibling in this group' }))
+    const shortReason = await b.invoke('staff.reject', { bidId: b1, key: signKey(), reason: 'x' })
+    expect(shortReason).toMatchObject({ ok: false, error: { code: 'invalid_args' } })
+    await ok(b.invoke('staff.reject', { bidId: b1, key: signKey(), reason: 'Құжаттар толық емес' }))
+    await synced()
+    expect((await ok(b.invoke('sync.status', {}))).problems).toBe(0)
+    const journal = await ok(b.invoke('staff.journal', {}))
+    expect(journal.find((j) => j.type === 'bid.activate' && j.objectId === b2)).toMatchObject({ signed: true, state: 'done', note: 'Сіңлісі осы топта / sibling in this group' })
+    expect(journal.find((j) => j.type === 'bid.reject' && j.objectId === b1)).toMatchObject({ signed: true, note: 'Құжаттар толық емес' })
+    const after = await ok(b.invoke('staff.bids', { vacancyId }))
+    expect(Object.fromEntries(after.map((x) => [x.id, x.status]))).toEqual({ [b1]: 'rejected', [b2]: 'activated' })
+  })
 })

@@ -399,3 +399,49 @@ test('a token (PKCS#11, SoftHSM2): its keys shown, sign-in with the PIN, a wrong
     token.cleanup()
   }
 })
+
+test('the signing dialogs in Russian (screenshots and axe)', async ({ page }) => {
+  test.setTimeout(120_000)
+  await ensureSignedIn()
+  await running.backend.invoke('settings.update', { language: 'ru' })
+  try {
+    const vacancies = await running.backend.invoke('staff.vacancies', {})
+    if (!vacancies.ok) throw new Error('vacancies')
+    const withBids = vacancies.value.find((v) => v.newBids > 0)!
+    await page.goto(`${running.host.url}#/bids?vacancy=${withBids.id}`)
+    await expect(page.getByRole('heading', { name: 'Заявки на бюллетень', exact: true })).toBeVisible()
+    await page.getByTestId('bids-table').getByRole('button', { name: 'Активировать' }).first().click()
+    await expect(page.getByRole('dialog').getByTestId('sign-summary')).toContainText('Ясли-сад №12 «Балдырган»')
+    await page.screenshot({ path: 'test-results/screens/activate-dialog-ru.png', fullPage: true })
+    await noSeriousA11yViolations(page)
+    await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
+    await page.getByTestId('bids-table').getByRole('button', { name: 'Отклонить' }).first().click()
+    await expect(page.getByTestId('bid-reason')).toBeVisible()
+    await page.getByTestId('bid-reason').fill('x')
+    await expect(page.getByText('Напишите причину (не короче 3 символов)')).toBeVisible()
+    await page.screenshot({ path: 'test-results/screens/reject-dialog-ru.png', fullPage: true })
+    await noSeriousA11yViolations(page)
+    await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
+
+    await go(page, 'children')
+    await page.getByTestId('children-table').getByRole('button', { name: 'Отметить выбытие' }).first().click()
+    await expect(page.getByRole('dialog').getByTestId('sign-summary')).toContainText('Место освободится')
+    await page.screenshot({ path: 'test-results/screens/departure-dialog-ru.png', fullPage: true })
+    await noSeriousA11yViolations(page)
+    await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
+
+    await go(page, 'contracts')
+    await expect(page.getByRole('heading', { name: 'Договоры', exact: true })).toBeVisible()
+    await go(page, 'referrals')
+    await expect(page.getByRole('heading', { name: 'Направления', exact: true })).toBeVisible()
+    const docButton = page.getByTestId('referrals-table').getByRole('button', { name: 'Направление', exact: true }).first()
+    if (await docButton.count()) {
+      await docButton.click()
+      await expect(page.getByTestId('referral-document')).toContainText('НАПРАВЛЕНИЕ')
+      await page.screenshot({ path: 'test-results/screens/referral-document-ru.png', fullPage: true })
+      await noSeriousA11yViolations(page)
+    }
+  } finally {
+    await running.backend.invoke('settings.update', { language: 'kk' })
+  }
+})

@@ -155,6 +155,7 @@ export function App(): React.JSX.Element {
             <Layout.Content id="main" style={{ padding: 24 }}>
               <main>
                 <UpdateBanner />
+                {signedIn && <FirstSignInEmail />}
                 {locked && !signedIn && (
                   <Alert type="info" showIcon title={t('signin.locked')} closable onClose={() => setLocked(false)} style={{ marginBottom: 16 }} />
                 )}
@@ -192,7 +193,6 @@ export function App(): React.JSX.Element {
               </main>
             </Layout.Content>
           </Layout>
-          {signedIn && <FirstSignInEmail />}
           <Layout.Footer style={{ padding: '8px 24px', borderTop: '1px solid #e5e5e5', background: '#fafafa' }}>
             <StatusBar onOpenProblems={() => go('problems')} />
           </Layout.Footer>

@@ -132,13 +132,14 @@ export function BidsPage(): React.JSX.Element {
         {needsReason && (
           <Form layout="vertical">
             <Form.Item
+              htmlFor="bid-reason"
               label={outOfRank ? t('bids.outOfRankReason') : t('bids.rejectReason')}
               extra={outOfRank ? t('bids.outOfRankHelp', { rank: acting?.bid.rank ?? '' }) : undefined}
               validateStatus={reasonOk ? '' : 'error'}
               help={reasonOk ? undefined : t('bids.reasonRequired')}
               required
             >
-              <Input.TextArea rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="bid-reason" />
+              <Input.TextArea id="bid-reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="bid-reason" />
             </Form.Item>
           </Form>
         )}

@@ -107,11 +107,12 @@ export function ChildrenPage(): React.JSX.Element {
         }}
       >
         <Form layout="vertical">
-          <Form.Item label={t('children.departureDate')}>
-            <Input value={today} readOnly aria-readonly />
+          <Form.Item label={t('children.departureDate')} htmlFor="departure-date">
+            <Input id="departure-date" value={today} readOnly aria-readonly />
           </Form.Item>
-          <Form.Item label={t('children.reason')} required validateStatus={reason ? '' : 'error'} help={reason ? undefined : t('children.reasonRequired')}>
+          <Form.Item label={t('children.reason')} htmlFor="departure-reason" required validateStatus={reason ? '' : 'error'} help={reason ? undefined : t('children.reasonRequired')}>
             <Select<Reason>
+              id="departure-reason"
               showSearch
               optionFilterProp="label"
               value={reason}

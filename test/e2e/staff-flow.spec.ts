@@ -212,6 +212,14 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
     await page.getByTestId('documents-checklist').getByLabel(label).check()
   }
   await expect(page.getByTestId('contract-text')).toContainText('Ахметов Әли')
+  // scans as PDF/JPEG, checked by their first bytes; other files are refused
+  await page.getByTestId('contract-detail').locator('input[type=file]').setInputFiles({ name: 'birth-certificate.pdf', mimeType: 'application/pdf', buffer: readFileSync(pdfPath) })
+  await expect(page.getByTestId('attachments')).toContainText('birth-certificate.pdf (PDF')
+  await page.getByTestId('contract-detail').locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') })
+  await expect(page.getByText('Сканды PDF немесе JPEG пішімінде тіркеңіз')).toBeVisible()
+  await page.getByTestId('contract-detail').locator('input[type=file]').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') })
+  await expect(page.getByText('Деректер қате толтырылған: file').first()).toBeVisible()
+  await expect(page.getByTestId('attachments').locator('li')).toHaveCount(1)
   await screen(page, 'contract', 'Договоры')
   await page.getByTestId('contract-sign').click()
   const signDialog = page.getByRole('dialog')

@@ -238,6 +238,15 @@ export interface ChildRow {
   pending: boolean
 }
 
+/** A scan attached to a contract (kept in the profile folder of this workstation). */
+export interface AttachmentRow {
+  id: string
+  fileName: string
+  type: 'pdf' | 'jpeg'
+  bytes: number
+  at: string
+}
+
 export interface KindergartenInfo {
   id: string
   bin: string | null
@@ -358,6 +367,13 @@ export const contract = {
   'staff.referralPdf': { write: false, input: z.object({ referralId: z.string().min(1).max(64) }).strict() },
   'staff.markArrived': { write: true, input: z.object({ referralId: z.string().min(1).max(64) }).strict() },
   'staff.contracts': { write: false, input: empty },
+  'staff.attachments': { write: false, input: z.object({ contractId: z.string().min(1).max(64) }).strict() },
+  'staff.attach': {
+    write: true,
+    input: z
+      .object({ contractId: z.string().min(1).max(64), fileName: z.string().trim().min(1).max(200), base64: z.string().min(4).max(14_000_000) })
+      .strict(),
+  },
   'staff.sendContract': { write: true, input: z.object({ contractId: z.string().min(1).max(64) }).strict() },
   'staff.signContract': { write: true, input: z.object({ contractId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
   'staff.children': { write: false, input: empty },
@@ -402,6 +418,8 @@ export interface Outputs {
   'staff.referralPdf': { fileName: string; base64: string }
   'staff.markArrived': { commandId: string; contractId: string }
   'staff.contracts': ContractRow[]
+  'staff.attachments': AttachmentRow[]
+  'staff.attach': AttachmentRow
   'staff.sendContract': { commandId: string }
   'staff.signContract': { commandId: string; enrolmentId: string }
   'staff.children': ChildRow[]

@@ -6,6 +6,7 @@ import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
 import { referralPdf } from './staff-pdf'
+import { attach, listAttachments } from './staff-attachments'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
 
 /** The workstation's handler table: one entry per name in api/contract.ts. */
@@ -42,6 +43,8 @@ export const handlers: HandlerTable = {
   'staff.referralPdf': referralPdf,
   'staff.markArrived': staff.markArrived,
   'staff.contracts': staff.listContracts,
+  'staff.attachments': listAttachments,
+  'staff.attach': attach,
   'staff.sendContract': staff.sendContract,
   'staff.signContract': staff.signContract,
   'staff.children': staff.listChildren,

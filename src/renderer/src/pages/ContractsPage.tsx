@@ -1,9 +1,9 @@
 import { useState } from 'react'
 import { App, Alert, Button, Card, Checkbox, Descriptions, Space, Table, Tag, Upload } from 'antd'
-import type { UploadFile } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ContractRow, KindergartenInfo } from '../../../main/api/contract'
-import { useApi, useApiMutation } from '../api'
+import { call, useApi, useApiMutation, type ApiError } from '../api'
+import { useQueryClient } from '@tanstack/react-query'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
 import { PendingMark, textColumn, usePaging } from '../components/tables'
@@ -50,7 +50,8 @@ export function ContractsPage(): React.JSX.Element {
   const send = useApiMutation('staff.sendContract', ['staff.contracts', 'sync.status'])
   const sign = useApiMutation('staff.signContract', ['staff.contracts', 'groups.list', 'staff.children', 'staff.referrals', 'sync.status'])
   const [checked, setChecked] = useState<Record<string, string[]>>({})
-  const [files, setFiles] = useState<Record<string, UploadFile[]>>({})
+  const client = useQueryClient()
+  const attachments = useApi('staff.attachments', { contractId: selectedId ?? '-' }, { enabled: !!selectedId })
   const [pmpk, setPmpk] = useState<Record<string, boolean>>({})
   const [signing, setSigning] = useState(false)
   const paging = usePaging()
@@ -131,16 +132,36 @@ export function ContractsPage(): React.JSX.Element {
             <Upload
               accept=".pdf,.jpg,.jpeg,application/pdf,image/jpeg"
               multiple
-              fileList={files[c.id] ?? []}
+              showUploadList={false}
               beforeUpload={(file) => {
-                const okType = /\.(pdf|jpe?g)$/i.test(file.name)
+                const okType = /\.(pdf|jpe?g)$/i.test(file.name) && file.size <= 10 * 1024 * 1024
                 if (!okType) void message.error(t('contracts.attachmentType'))
-                return okType ? false : Upload.LIST_IGNORE
+                return okType ? true : Upload.LIST_IGNORE
               }}
-              onChange={({ fileList }) => setFiles({ ...files, [c.id]: fileList })}
+              customRequest={({ file, onSuccess, onError }) => {
+                const f = file as File
+                void (async () => {
+                  try {
+                    const buf = new Uint8Array(await f.arrayBuffer())
+                    let bin = ''
+                    for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000))
+                    const r = await call('staff.attach', { contractId: c.id, fileName: f.name, base64: btoa(bin) })
+                    await client.invalidateQueries({ queryKey: ['staff.attachments'] })
+                    onSuccess?.(r)
+                  } catch (e) {
+                    void message.error(text((e as ApiError).violation))
+                    onError?.(e as Error)
+                  }
+                })()
+              }}
             >
               <Button>{t('contracts.attach')}</Button>
             </Upload>
+            <ul data-testid="attachments" style={{ marginTop: 8 }}>
+              {(attachments.data ?? []).map((a) => (
+                <li key={a.id}>{`${a.fileName} (${a.type.toUpperCase()}, ${Math.ceil(a.bytes / 1024)} KB)`}</li>
+              ))}
+            </ul>
           </div>
           <h3 style={{ fontSize: 16, marginTop: 16 }}>{t('contracts.text')}</h3>
           <ContractText c={c} kg={kg.data} />

@@ -2,42 +2,59 @@
  * `npm run bench -- sync`: the initial sync of a 300,000-application demo city for a clerk
  * (the whole region), rows per second, beside a raw better-sqlite3 bulk insert of the same
  * rows into a fresh file in the same run. Goal: ≥ 0.5 × the raw rate and ≤ 15 s in all.
- * Uses the PostgreSQL in DATABASE_URL (a scratch database) or embedded PGlite.
- * BQ_BENCH_SCALE overrides the number of applications.
+ * The central store runs as its own process (`bq server`, as in production), on a
+ * scratch database of the PostgreSQL in DATABASE_URL, or on an embedded PGlite folder.
+ * BQ_BENCH_SCALE overrides the number of applications. Needs `npm run build`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { createBackend } from '../src/main/backend'
 import { hostInfo } from '../src/main/host-info'
 import { createLogger } from '../src/main/log'
-import { loadTrustStore } from '../src/eds/trust'
-import { createServer } from '../src/server/app'
 import { createScratchDatabase, openDatabase } from '../src/server/db/database'
 import { seedDemoCity } from '../src/server/demo/city'
-import { edsAdapter } from '../src/server/eds-default'
 import { ensureDemoPki } from '../test/helpers/demo-pki'
 import { report, timeIt } from './lib'
+
+function startServerProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const cli = join(__dirname, '..', 'out', 'main', 'cli.js')
+  if (!existsSync(cli)) throw new Error('run `npm run build` first (out/main/cli.js is missing)')
+  const child = spawn(process.execPath, [cli, 'server', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString()
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) resolve({ url: m[1]!, child })
+    })
+    child.on('exit', (code) => reject(new Error(`bq server exited with ${code}`)))
+  })
+}
 
 export async function run(): Promise<boolean> {
   const scale = Number(process.env['BQ_BENCH_SCALE'] ?? 300_000)
   const pki = await ensureDemoPki()
   const url = process.env['DATABASE_URL']
-  const scratch = url ? await createScratchDatabase(url) : null
-  const shared = scratch ? null : await openDatabase({ kind: 'pglite' })
-  const dbConfig = scratch ? ({ kind: 'pg', url: scratch.url } as const) : ({ kind: 'shared', database: shared! } as const)
-  const server = await createServer({
-    db: dbConfig,
-    eds: edsAdapter({ trust: loadTrustStore(pki.ca.trustDir), revocation: { mode: 'crl', crls: [pki.ca.crlDer] } }),
-    sweepEveryMs: 0,
-    deliverEveryMs: 0,
-  })
   const dir = mkdtempSync(join(tmpdir(), 'bq-bench-sync-'))
+  const scratch = url ? await createScratchDatabase(url) : null
+  const dbConfig = scratch ? ({ kind: 'pg', url: scratch.url } as const) : ({ kind: 'pglite', dir: join(dir, 'store') } as const)
+  let server: { url: string; child: ChildProcess } | null = null
   try {
-    const seedMs = await timeIt(() => seedDemoCity(server.database.db, { scale, seed: 1, now: new Date() }))
-    process.stderr.write(`seeded ${scale} applications on ${server.database.kind} in ${(seedMs / 1000).toFixed(1)} s\n`)
-    const base = await server.listen(0)
+    const database = await openDatabase(dbConfig)
+    const seedMs = await timeIt(() => seedDemoCity(database.db, { scale, seed: 1, now: new Date() }))
+    process.stderr.write(`seeded ${scale} applications on ${database.kind} in ${(seedMs / 1000).toFixed(1)} s\n`)
+    await database.close()
+    const env = { ...process.env }
+    if (scratch) env['DATABASE_URL'] = scratch.url
+    else delete env['DATABASE_URL']
+    server = await startServerProcess(
+      [...(scratch ? [] : ['--data', join(dir, 'store')]), '--trust', pki.ca.trustDir, '--revocation', 'crl', '--crl', pki.ca.crlDer, '--notify-log', join(dir, 'notify.log')],
+      env,
+    )
+    const base = server.url
     const backend = createBackend({ profileDir: join(dir, 'ws'), host: hostInfo('cli'), trustDirs: [pki.ca.trustDir], log: createLogger(() => undefined) })
     await backend.invoke('settings.update', { serverUrl: base })
     await backend.context.session.signIn({ storage: 'pkcs12', path: pki.file('clerk-saparova', 'auth'), password: pki.password }, base, { live: false })
@@ -71,14 +88,16 @@ export async function run(): Promise<boolean> {
       seconds: Number((syncMs / 1000).toFixed(2)),
       rows: pulled,
       applications: scale,
-      database: server.database.kind,
+      database: scratch ? 'pg' : 'pglite',
       goal: 'ratio >= 0.5 and seconds <= 15',
       pass,
     })
     return pass
   } finally {
-    await server.close()
-    if (shared) await shared.close()
+    if (server) {
+      server.child.kill('SIGTERM')
+      await new Promise((r) => server!.child.once('exit', r))
+    }
     if (scratch) await scratch.drop()
     rmSync(dir, { recursive: true, force: true })
   }

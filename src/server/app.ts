@@ -20,7 +20,7 @@ import { openDatabase, type Database, type DbConfig } from './db/database'
 import type { EdsAdapter } from './eds-adapter'
 import { edsAdapter, type EdsOptions } from './eds-default'
 import { HttpError, parseOr400 } from './errors'
-import { readChanges, MAX_PAGE } from './feed'
+import { readChanges, readChangesLines, MAX_PAGE, MAX_TEXT_PAGE } from './feed'
 import { buildOpenApi } from './openapi'
 import { deliverDue, logFileAdapter, type DeliveryAdapter } from './outbox'
 import { portalRoutes } from './portal-routes'
@@ -57,7 +57,9 @@ export interface StoreServer {
 
 const cursorQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(500),
+  limit: z.coerce.number().int().min(1).max(MAX_TEXT_PAGE).default(500),
+  /** json: rows as objects (pages up to MAX_PAGE); lines: one line per row, data as JSON text (up to MAX_TEXT_PAGE) */
+  format: z.enum(['json', 'lines']).default('json'),
 })
 const loginBody = z.object({
   nonce: z.string().min(16).max(100),
@@ -159,10 +161,18 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
     })),
   }))
 
-  app.get('/v1/changes', async (req) => {
+  app.get('/v1/changes', async (req, reply) => {
     const actor = await actorOf(req)
     const q = parseOr400(cursorQuery, req.query)
-    return readChanges(db, actor, q.cursor, q.limit)
+    if (q.format === 'lines') {
+      const page = await readChangesLines(db, actor, q.cursor, q.limit)
+      return reply
+        .header('x-bq-cursor', String(page.cursor))
+        .header('x-bq-more', page.more ? '1' : '0')
+        .type('text/plain; charset=utf-8')
+        .send(page.body)
+    }
+    return readChanges(db, actor, q.cursor, Math.min(q.limit, MAX_PAGE))
   })
 
   // server-sent events: a poke whenever the caller's scope changed (any instance)

@@ -104,6 +104,11 @@ export async function signIn(ws: Workstation, central: Central, personId: string
   return r.value
 }
 
+/** JSON text in one spelling (PostgreSQL's jsonb text puts spaces after ':' and ','). */
+function normal(text: string): string {
+  return JSON.stringify(JSON.parse(text))
+}
+
 /** The server's current view of a person's scope: entity/id → data, from the whole feed. */
 export async function serverView(central: Central, personId: string): Promise<Map<string, string>> {
   const store = { ...central.store, server: central.server() }
@@ -113,7 +118,7 @@ export async function serverView(central: Central, personId: string): Promise<Ma
   for (const c of rows) {
     const k = `${c.entity}/${c.id}`
     if (c.op === 'delete') view.delete(k)
-    else view.set(k, JSON.stringify(c.data))
+    else view.set(k, normal(JSON.stringify(c.data)))
   }
   return view
 }
@@ -121,7 +126,7 @@ export async function serverView(central: Central, personId: string): Promise<Ma
 /** The workstation mirror's server rows, in the same shape. */
 export function mirrorView(backend: Backend): Map<string, string> {
   const rows = backend.context.sqlite.prepare('SELECT entity, id, data FROM server_rows').all() as Array<{ entity: string; id: string; data: string }>
-  return new Map(rows.map((r) => [`${r.entity}/${r.id}`, r.data]))
+  return new Map(rows.map((r) => [`${r.entity}/${r.id}`, normal(r.data)]))
 }
 
 export function sortedEntries(m: Map<string, string>): Array<[string, string]> {

@@ -47,7 +47,7 @@ export class SyncEngine {
   constructor(opts: SyncEngineOptions) {
     this.o = {
       now: () => new Date(),
-      pageSize: 1000,
+      pageSize: 5000,
       pollMs: 30_000,
       minBackoffMs: 1_000,
       maxBackoffMs: 60_000,
@@ -153,8 +153,14 @@ export class SyncEngine {
     const { mirror, client } = this.o
     const acceptedBefore = mirror.maxAcceptedSeq()
     let pulled = 0
+    // the next page is already on its way while this one is written to SQLite
+    let next = client.changes(mirror.cursor(), this.o.pageSize)
     for (;;) {
-      const page = await client.changes(mirror.cursor(), this.o.pageSize)
+      const page = await next
+      if (page.more) {
+        next = client.changes(page.cursor, this.o.pageSize)
+        next.catch(() => undefined) // observed when awaited; never an unhandled rejection
+      }
       mirror.applyPage(page.changes, page.cursor)
       pulled += page.changes.length
       if (!page.more) break

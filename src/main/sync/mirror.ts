@@ -17,6 +17,8 @@ export interface Change {
   id: string
   op: 'upsert' | 'delete'
   data: unknown
+  /** the row's JSON text, when the store sent it pre-serialised (stored as is) */
+  dataText?: string | null
 }
 
 export interface Effect {
@@ -153,7 +155,7 @@ export class Mirror {
     this.db.transaction(() => {
       for (const c of changes) {
         if (c.op === 'delete') del.run(c.entity, c.id)
-        else upsert.run(c.entity, c.id, JSON.stringify(c.data), c.cursor)
+        else upsert.run(c.entity, c.id, c.dataText ?? JSON.stringify(c.data), c.cursor)
       }
       setState.run('cursor', String(cursor))
     }).immediate()

@@ -66,6 +66,22 @@ export class StoreClient {
     return this.token !== null
   }
 
+  /** A request whose successful response is returned as is (errors as in `request`). */
+  private async raw(method: string, path: string): Promise<Response> {
+    const headers: Record<string, string> = {}
+    if (this.token) headers['authorization'] = `Bearer ${this.token}`
+    let res: Response
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(this.timeoutMs) })
+    } catch (err) {
+      throw new StoreUnreachable(err instanceof Error ? err.message : String(err))
+    }
+    if (res.ok) return res
+    const j = (await res.json().catch(() => ({}))) as { code?: string; params?: Params }
+    if (res.status >= 500 && !j.code) throw new StoreUnreachable(`HTTP ${res.status}`)
+    throw new StoreError(res.status, j.code ?? `http_${res.status}`, j.params)
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
@@ -115,8 +131,44 @@ export class StoreClient {
     return this.request('POST', '/v1/commands', { commands })
   }
 
-  changes(cursor: number, limit: number): Promise<{ changes: Change[]; cursor: number; more: boolean }> {
-    return this.request('GET', `/v1/changes?cursor=${cursor}&limit=${limit}`)
+  /**
+   * One page of the change feed in the line format (`format=lines`): each row's data
+   * arrives as its JSON text (`dataText`), which the mirror stores without parsing it.
+   */
+  async changes(cursor: number, limit: number): Promise<{ changes: Change[]; cursor: number; more: boolean }> {
+    const res = await this.raw('GET', `/v1/changes?cursor=${cursor}&limit=${limit}&format=lines`)
+    let text: string
+    try {
+      text = await res.text()
+    } catch (err) {
+      throw new StoreUnreachable(err instanceof Error ? err.message : String(err))
+    }
+    const changes: Change[] = []
+    let start = 0
+    while (start < text.length) {
+      let end = text.indexOf('\n', start)
+      if (end < 0) end = text.length
+      const line = text.slice(start, end)
+      start = end + 1
+      if (!line) continue
+      const t1 = line.indexOf('\t')
+      const t2 = line.indexOf('\t', t1 + 1)
+      const t3 = line.indexOf('\t', t2 + 1)
+      const t4 = line.indexOf('\t', t3 + 1)
+      const t5 = line.indexOf('\t', t4 + 1)
+      if (t5 < 0) throw new StoreError(502, 'feed_malformed')
+      const op = line.slice(t3 + 1, t4)
+      const data = line.slice(t5 + 1)
+      changes.push({
+        cursor: Number(line.slice(0, t1)),
+        entity: JSON.parse(line.slice(t1 + 1, t2)) as string,
+        id: JSON.parse(line.slice(t2 + 1, t3)) as string,
+        op: op === 'delete' ? 'delete' : 'upsert',
+        data: null,
+        dataText: data === 'null' ? null : data,
+      })
+    }
+    return { changes, cursor: Number(res.headers.get('x-bq-cursor') ?? cursor), more: res.headers.get('x-bq-more') === '1' }
   }
 
   /**

@@ -389,6 +389,13 @@ export const migrations: Migration[] = [
     sql: m002,
     whole: true,
   },
+  {
+    // the feed only stores and hands out rows: json keeps their text, so serving a page
+    // copies text instead of printing jsonb (the bulk sync's largest server-side cost)
+    id: 3,
+    name: 'change_log.data as json text',
+    sql: 'alter table change_log alter column data type json using data::json',
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

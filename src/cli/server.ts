@@ -8,6 +8,8 @@ import type { DbConfig } from '../server/db/database'
 import { httpSmsAdapter, logFileAdapter, smtpAdapter, type DeliveryAdapter } from '../server/outbox'
 import type { CliCommand } from './command'
 import { UsageError } from './command'
+import { registerUpdatesRoute } from '../main/updates-feed'
+import { shippedTrustDir } from '../main/paths'
 
 /** Embedded PGlite in DIR, or the PostgreSQL in DATABASE_URL when set. */
 export function storeDbConfig(dataDir: string | undefined): DbConfig {
@@ -19,7 +21,7 @@ export function storeDbConfig(dataDir: string | undefined): DbConfig {
 export const serverCommand: CliCommand = {
   path: ['server'],
   usage:
-    'server [--data DIR] [--port N] [--host H] [--trust DIR] [--revocation auto|ocsp|crl|none] [--crl FILE]... [--notify-log FILE | --smtp URL --smtp-from ADDR | --sms-url URL]',
+    'server [--data DIR] [--port N] [--host H] [--trust DIR] [--revocation auto|ocsp|crl|none] [--crl FILE]... [--notify-log FILE | --smtp URL --smtp-from ADDR | --sms-url URL] [--updates DIR]',
   summary: 'Run the central store (embedded PostgreSQL in DIR, or DATABASE_URL).',
   async run(argv) {
     const { values } = parseArgs({
@@ -35,6 +37,7 @@ export const serverCommand: CliCommand = {
         smtp: { type: 'string' },
         'smtp-from': { type: 'string' },
         'sms-url': { type: 'string' },
+        updates: { type: 'string' },
       },
     })
     const port = values.port === undefined ? 8787 : Number(values.port)
@@ -43,7 +46,8 @@ export const serverCommand: CliCommand = {
     const mode = (values.revocation ?? 'auto') as RevocationOptions['mode']
     if (!['auto', 'ocsp', 'crl', 'none'].includes(mode ?? ''))
       throw new UsageError('--revocation must be auto, ocsp, crl or none')
-    const trustDir = values.trust ?? process.env['BQ_TRUST_DIR'] ?? 'resources/trust'
+    // production anchors only by default: resources/trust/demo's CA keys are public
+    const trustDir = values.trust ?? process.env['BQ_TRUST_DIR'] ?? shippedTrustDir()
     if (!existsSync(trustDir)) throw new UsageError(`trust folder not found: ${trustDir}`)
     let delivery: DeliveryAdapter
     if (values.smtp)
@@ -65,6 +69,10 @@ export const serverCommand: CliCommand = {
           `bq server: ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 200).replace(/\b(\d{6})\d{6}\b/g, '$1******')}` : 'error'}\n`,
         ),
     })
+    if (values.updates) {
+      if (!existsSync(values.updates)) throw new UsageError(`updates folder not found: ${values.updates}`)
+      registerUpdatesRoute(server.app, resolve(values.updates))
+    }
     const url = await server.listen(port, values.host ?? '127.0.0.1')
     process.stdout.write(`Balabaqsha central store (${server.database.kind}): ${url}\n`)
     await new Promise<void>((done) => {

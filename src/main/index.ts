@@ -9,6 +9,8 @@ import { createProfileLogger } from './log'
 import { chooseSqliteBinding, currentBindingQuery, type BindingChoice } from './native'
 import { formatViolation } from '../core/messages'
 import { AppError, type Violation } from '../core/result'
+import { demoSignInHint, startDemoStore, type DemoStore } from './demo'
+import { shippedTrustDir } from './paths'
 
 registerAppScheme()
 
@@ -23,7 +25,11 @@ if (!app.requestSingleInstanceLock()) {
       win.focus()
     }
   })
-  void app.whenReady().then(() => {
+  // `npm start` passes --demo: an embedded central store with the demo city and keys
+  // (src/main/demo.ts). Never in a packaged app: the demo CA's keys are public.
+  const demoMode = process.argv.includes('--demo') && !app.isPackaged
+  let demo: DemoStore | null = null
+  void app.whenReady().then(async () => {
     const profileDir = app.getPath('userData')
     const log = createProfileLogger(profileDir) // <userData>/logs, rotated
     const host = hostInfo('electron')
@@ -42,12 +48,18 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1)
       return
     }
+    if (demoMode) {
+      const scale = Number(process.env['BQ_DEMO_SCALE'] ?? '') || undefined
+      demo = await startDemoStore({ dir: join(profileDir, 'demo'), ...(scale ? { scale } : {}), log: (line) => log.log('info', line) })
+      process.stdout.write(`central store (demo): ${demo.url}\n${demoSignInHint(demo)}\n`)
+    }
     let backend: ReturnType<typeof createBackend>
     try {
       backend = createBackend({
         profileDir,
         host,
         log,
+        ...(demo ? { trustDirs: [shippedTrustDir(), join(profileDir, 'trust'), join(demo.keysDir, demo.manifest.ca.trustDir)] } : {}),
         desktop: createElectronDesktop({ log }),
         ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
       })
@@ -59,6 +71,7 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1)
       return
     }
+    if (demo) await backend.invoke('settings.update', { serverUrl: demo.url })
     serveRenderer(join(__dirname, '../renderer'))
     registerIpc(backend, devUrl)
     const open = () => createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), devUrl })
@@ -71,7 +84,10 @@ if (!app.requestSingleInstanceLock()) {
       if (BrowserWindow.getAllWindows().length === 0) open()
     })
     app.on('window-all-closed', () => {
-      void backend.close().finally(() => app.quit())
+      void backend
+        .close()
+        .then(() => demo?.close())
+        .finally(() => app.quit())
     })
   })
 }

@@ -144,6 +144,8 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   await expect(page.getByText(/Топта тек \d+ бос орын бар/)).toBeVisible()
   await page.getByRole('spinbutton', { name: 'Орын саны' }).fill('1')
   await expect(page.getByText(/Топта тек \d+ бос орын бар/)).toHaveCount(0)
+  // bids opened 10 days ago: past the queue's T1 window, open to all (a new application may bid)
+  await page.getByTestId('publish-form').getByLabel('Өтінімдер қабылдау басталуы').fill(new Date(Date.now() - 10 * 86_400_000 + 5 * 3_600_000).toISOString().slice(0, 16))
   await page.getByTestId('publish-submit').click()
   await expect(page.getByText('Орын жарияланды')).toBeVisible()
   await synced()
@@ -278,7 +280,7 @@ test('offline: an activation waits in the outbox while the store is unreachable 
   // a fresh vacancy with a bid, published by another workstation of the same kindergarten
   const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
   const vacancyId = `V-off-${Date.now()}`
-  expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3] })).status).toBe('accepted')
+  expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3], bidsFrom: new Date(Date.now() - 10 * 86_400_000).toISOString() })).status).toBe('accepted')
   const app = await fileApplication(parent, Y - 3)
   await bid(parent, vacancyId, app.id)
   await page.goto(`${running.host.url}#/bids?vacancy=${vacancyId}`)
@@ -311,7 +313,7 @@ test('refusals: the place was just taken by another workstation; an expired key 
   await ensureSignedIn()
   const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
   const vacancyId = `V-race-${Date.now()}`
-  expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3] })).status).toBe('accepted')
+  expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 1, birthYears: [Y - 3], bidsFrom: new Date(Date.now() - 10 * 86_400_000).toISOString() })).status).toBe('accepted')
   const a1 = await fileApplication(parent, Y - 3)
   const a2 = await fileApplication(parent, Y - 3)
   const b1 = await bid(parent, vacancyId, a1.id)

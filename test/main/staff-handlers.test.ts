@@ -14,6 +14,8 @@ let ws: Workstation
 let parent: Parent
 let Y: number
 
+/** bids opened 10 days ago: past the queue's T1 window, so any fitting application may bid */
+const pastOpening = () => new Date(Date.now() - 10 * 86_400_000).toISOString()
 const signKey = () => ({ storage: 'pkcs12' as const, path: central.store.pki.file('baldyrgan-head', 'sign'), password: central.store.pki.password })
 
 async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
@@ -51,9 +53,9 @@ describe('staff workstation handlers', () => {
     expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid_args' } })
     const over = await b.invoke('staff.publish', { groupId: g.id, places: 60, placeType: 'permanent' })
     expect(over).toMatchObject({ ok: false, error: { code: 'vacancy_exceeds_capacity' } })
-    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: g.id, places: 1, placeType: 'permanent', releaseDate: `${Y}-12-01` }))
+    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: g.id, places: 1, placeType: 'permanent', releaseDate: `${Y}-12-01`, bidsFrom: pastOpening() }))
     const listed = await ok(b.invoke('staff.vacancies', {}))
-    expect(listed.find((v) => v.id === vacancyId)).toMatchObject({ pending: true, phase: 'open', places: 1 })
+    expect(listed.find((v) => v.id === vacancyId)).toMatchObject({ pending: true, phase: 'open_to_all', places: 1 })
     await synced()
     expect((await ok(b.invoke('staff.vacancies', {}))).find((v) => v.id === vacancyId)).toMatchObject({ pending: false })
 
@@ -126,7 +128,7 @@ describe('staff workstation handlers', () => {
 
   it('activating out of rank needs a written reason, signed with the act and kept in the journal; rejection needs a reason', async () => {
     const b = ws.backend
-    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: 'kg-baldyrgan-g3', places: 1, placeType: 'temporary' }))
+    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: 'kg-baldyrgan-g3', places: 1, placeType: 'temporary', bidsFrom: pastOpening() }))
     await synced()
     const first = await fileApplication(parent, Y - 3)
     const second = await fileApplication(parent, Y - 3)

@@ -151,7 +151,8 @@ export interface DemoKey {
   password: string
 }
 
-export type VacancyPhase = 'scheduled' | 'open' | 'filled' | 'withdrawn'
+/** scheduled (before bids open) → open to the queue (T1: 3 working days) → open to all → filled / withdrawn */
+export type VacancyPhase = 'scheduled' | 'open_to_queue' | 'open_to_all' | 'filled' | 'withdrawn'
 
 /** A bulletin entry of the signed-in user's kindergarten. */
 export interface VacancyRow {

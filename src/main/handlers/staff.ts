@@ -11,6 +11,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { legalActContent } from '../../core/canonical'
 import { orderQueue, type Queueable } from '../../core/queue'
+import { kzCalendar } from '../../core/calendar'
+import type { Instant } from '../../core/time'
+import { t1ChooseDeadline } from '../../core/timers'
 import { AppError } from '../../core/result'
 import { keyForPurpose } from '../../eds/provider'
 import type { Effect } from '../sync/mirror'
@@ -187,8 +190,11 @@ export const demoKeys: Handler<'keys.demo'> = async (_args, ctx) => {
 function phaseOf(v: Row, now: number): VacancyPhase {
   if (v['status'] === 'withdrawn') return 'withdrawn'
   if (v['status'] === 'filled' || Number(v['taken']) >= Number(v['places'])) return 'filled'
-  if (v['bids_from'] && Date.parse(String(v['bids_from'])) > now) return 'scheduled'
-  return 'open'
+  const from = iso(v['bids_from'])
+  if (!from) return 'open_to_all'
+  if (Date.parse(from) > now) return 'scheduled'
+  // T1: the queue's turn for 3 working days from the opening, then everyone's
+  return now <= Date.parse(t1ChooseDeadline(kzCalendar, from as Instant)) ? 'open_to_queue' : 'open_to_all'
 }
 
 export const listVacancies: Handler<'staff.vacancies'> = async (_args, ctx) => {

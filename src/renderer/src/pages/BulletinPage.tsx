@@ -17,7 +17,7 @@ interface PublishValues {
   bidsFrom?: string
 }
 
-const PHASE_COLORS: Record<string, string> = { scheduled: 'blue', open: 'green', filled: 'default', withdrawn: 'red' }
+const PHASE_COLORS: Record<string, string> = { scheduled: 'blue', open_to_queue: 'cyan', open_to_all: 'green', filled: 'default', withdrawn: 'red' }
 
 /** `datetime-local` value (Almaty wall time) → ISO instant with the +05:00 offset. */
 function almatyInstant(local: string): string {

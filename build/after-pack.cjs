@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS hook that electron-builder loads with require() */
 // electron-builder afterPack hook: runs on the unpacked app (after app.asar and the extra
 // resources are in place, before signing and before the installer is made).
 //   1. flips the Electron fuses of build/fuses.cjs into the executable and reads them back;

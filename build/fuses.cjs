@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS hook that electron-builder loads with require() */
 // Electron fuses flipped into the packaged binary by build/after-pack.cjs. One place, so
 // test/delivery/packaging.test.ts can check that none is loosened.
 // https://www.electronjs.org/docs/latest/tutorial/fuses

@@ -9,7 +9,7 @@ import { createProfileLogger } from './log'
 import { chooseSqliteBinding, currentBindingQuery, type BindingChoice } from './native'
 import { formatViolation } from '../core/messages'
 import { AppError, type Violation } from '../core/result'
-import { demoSignInHint, startDemoStore, type DemoStore } from './demo'
+import type { DemoStore } from './demo'
 import { shippedTrustDir } from './paths'
 
 registerAppScheme()
@@ -49,6 +49,8 @@ if (!app.requestSingleInstanceLock()) {
       return
     }
     if (demoMode) {
+      // loaded only in demo mode: the packaged app ships no central store
+      const { demoSignInHint, startDemoStore } = await import('./demo')
       const scale = Number(process.env['BQ_DEMO_SCALE'] ?? '') || undefined
       demo = await startDemoStore({ dir: join(profileDir, 'demo'), ...(scale ? { scale } : {}), log: (line) => log.log('info', line) })
       process.stdout.write(`central store (demo): ${demo.url}\n${demoSignInHint(demo)}\n`)

@@ -103,4 +103,16 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    name: 'staff journal, names seen, profile',
+    up(db) {
+      // IF NOT EXISTS: profiles from before this migration created these on first use
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS staff_journal (command_id TEXT PRIMARY KEY, at TEXT NOT NULL, actor_iin TEXT NOT NULL, kindergarten_id TEXT, type TEXT NOT NULL, object_id TEXT NOT NULL, signed INTEGER NOT NULL, note TEXT);
+        CREATE TABLE IF NOT EXISTS staff_names (application_id TEXT PRIMARY KEY, kindergarten_id TEXT, child_name TEXT, application_number TEXT, child_birth_date TEXT);
+        CREATE TABLE IF NOT EXISTS staff_profile (iin TEXT PRIMARY KEY, email TEXT NOT NULL, updated_at TEXT NOT NULL);
+      `)
+    },
+  },
 ]

@@ -95,14 +95,7 @@ function groupNames(ctx: BackendContext, kg: string): Map<string, Row> {
 
 // ---- a small local journal of this workstation's actions ------------------------------
 
-function ensureJournal(ctx: BackendContext): void {
-  ctx.sqlite.exec(
-    'CREATE TABLE IF NOT EXISTS staff_journal (command_id TEXT PRIMARY KEY, at TEXT NOT NULL, actor_iin TEXT NOT NULL, kindergarten_id TEXT, type TEXT NOT NULL, object_id TEXT NOT NULL, signed INTEGER NOT NULL, note TEXT)',
-  )
-}
-
 function journal(ctx: BackendContext, kg: string, iin: string, commandId: string, type: string, objectId: string, signed: boolean, note?: string): void {
-  ensureJournal(ctx)
   ctx.sqlite
     .prepare('INSERT OR REPLACE INTO staff_journal (command_id, at, actor_iin, kindergarten_id, type, object_id, signed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .run(commandId, new Date().toISOString(), iin, kg, type, objectId, signed ? 1 : 0, note ?? null)
@@ -426,7 +419,6 @@ export const rejectBid: Handler<'staff.reject'> = async (args, ctx) => {
  * keeps what it has seen in a small local table.
  */
 function rememberNames(ctx: BackendContext, kg: string): void {
-  ctx.sqlite.exec('CREATE TABLE IF NOT EXISTS staff_names (application_id TEXT PRIMARY KEY, kindergarten_id TEXT, child_name TEXT, application_number TEXT, child_birth_date TEXT)')
   const put = ctx.sqlite.prepare(
     'INSERT INTO staff_names (application_id, kindergarten_id, child_name, application_number, child_birth_date) VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET child_name = excluded.child_name, application_number = excluded.application_number, child_birth_date = excluded.child_birth_date',
   )
@@ -650,14 +642,9 @@ export const kindergarten: Handler<'staff.kindergarten'> = async (_args, ctx) =>
 
 // ---- the person's profile on this workstation ----------------------------------------
 
-function ensureProfile(ctx: BackendContext): void {
-  ctx.sqlite.exec('CREATE TABLE IF NOT EXISTS staff_profile (iin TEXT PRIMARY KEY, email TEXT NOT NULL, updated_at TEXT NOT NULL)')
-}
-
 export const getProfile: Handler<'profile.get'> = async (_args, ctx) => {
   const s = ctx.session.current()
   if (!s) throw new AppError('signin_required')
-  ensureProfile(ctx)
   const r = ctx.sqlite.prepare('SELECT email FROM staff_profile WHERE iin = ?').get(s.actor.iin) as { email: string } | undefined
   return { iin: s.actor.iin, email: r?.email ?? null }
 }
@@ -665,7 +652,6 @@ export const getProfile: Handler<'profile.get'> = async (_args, ctx) => {
 export const setProfileEmail: Handler<'profile.setEmail'> = async (args, ctx) => {
   const s = ctx.session.current()
   if (!s) throw new AppError('signin_required')
-  ensureProfile(ctx)
   ctx.sqlite
     .prepare('INSERT INTO staff_profile (iin, email, updated_at) VALUES (?, ?, ?) ON CONFLICT (iin) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at')
     .run(s.actor.iin, args.email, new Date().toISOString())
@@ -689,7 +675,6 @@ export const today: Handler<'staff.today'> = async (_args, ctx) => {
 
 export const listJournal: Handler<'staff.journal'> = async (_args, ctx) => {
   const { kg } = requireStaff(ctx)
-  ensureJournal(ctx)
   const rows = ctx.sqlite
     .prepare(
       `SELECT j.command_id, j.at, j.actor_iin, j.type, j.object_id, j.signed, j.note,

@@ -20,6 +20,9 @@ import { ensureDemoPki, type DemoPki } from '../helpers/demo-pki'
 export type Backend = 'pglite' | 'pg'
 /** PGlite always; real PostgreSQL too when DATABASE_URL is set (CI). */
 export const BACKENDS: Backend[] = process.env['DATABASE_URL'] ? ['pglite', 'pg'] : ['pglite']
+// Older scenarios bid at once on a fresh vacancy from the back of the demo cohort, which
+// src/core's queue-only window (Q-W) refuses; test/server/core-rules.test.ts sets it 'on'.
+process.env['BQ_RULES_QUEUE_WINDOW'] ??= 'off'
 
 export interface TestStore {
   server: StoreServer

@@ -137,7 +137,7 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
       vacancyId,
       applicationId: appId,
     })
-    expect(again.body.code).toBe('application_on_stop_list')
+    expect(again.body.code).toBe('stop_listed') // src/core's code
     // the stop-list ends by itself
     s.clock.set(new Date(new Date(app.stop_list_until).getTime() + 1000))
     expect((await s.server.sweep()).stopListReleased).toBeGreaterThanOrEqual(1)

@@ -16,7 +16,9 @@ import {
   type CommandDef,
   type CommandEnv,
 } from './context'
+import { coreVerdict } from './core-world'
 import { releasePlace } from './shared'
+import { localDate } from '../../core/time'
 
 const id = z.string().min(1).max(64)
 const CLERK = ['clerk'] as const
@@ -45,8 +47,12 @@ export const privilegeConfirm: CommandDef<{ applicationId: string }> = {
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (!app.privilege || app.privilege_status !== 'pending')
-      return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
+    // src/core decides (R8: a declared privilege still pending)
+    const verdict = await coreVerdict(env, app.id, 'confirmPrivilege', {
+      applicationId: app.id,
+      clerkName: env.actor.fullName,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     await tx
       .updateTable('applications')
       .set({ privilege_status: 'confirmed', updated_at: now, version: sql`version + 1` })
@@ -81,8 +87,12 @@ export const privilegeReject: CommandDef<{ applicationId: string; reason: string
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (!app.privilege || app.privilege_status !== 'pending')
-      return rejected('invalid_state', { state: app.privilege_status ?? 'none' })
+    const verdict = await coreVerdict(env, app.id, 'rejectPrivilege', {
+      applicationId: app.id,
+      clerkName: env.actor.fullName,
+      reason: p.reason,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     await tx
       .updateTable('privilege_documents')
       .set({ status: 'rejected' })
@@ -132,12 +142,20 @@ export const stopListPut: CommandDef<{ applicationId: string; workingDays?: numb
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
+    const until = addWorkingDays(now, p.workingDays ?? 10, env.cal)
+    // src/core decides (an open application, not already on the stop-list)
+    const verdict = await coreVerdict(env, app.id, 'putOnStopList', {
+      stopListEntryId: `stop:${app.id}:${now.getTime()}`,
+      applicationId: app.id,
+      until: localDate(until.toISOString()),
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     if (!['in_queue', 'inactive'].includes(app.status))
       return rejected('invalid_state', { state: app.status })
     await tx
       .updateTable('applications')
       .set({
-        stop_list_until: addWorkingDays(now, p.workingDays ?? 10, env.cal),
+        stop_list_until: until,
         updated_at: now,
         version: sql`version + 1`,
       })
@@ -158,6 +176,11 @@ export const stopListRelease: CommandDef<{ applicationId: string }> = {
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
     if (!app.stop_list_until) return rejected('invalid_state', { state: 'not_on_stop_list' })
+    // src/core decides (an active entry)
+    const verdict = await coreVerdict(env, app.id, 'releaseFromStopList', {
+      stopListEntryId: `stop:${app.id}`,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     await tx
       .updateTable('applications')
       .set({
@@ -182,8 +205,12 @@ export const queueRemove: CommandDef<{ applicationId: string; reason: string }> 
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (['removed', 'archived', 'enrolled'].includes(app.status))
-      return rejected('invalid_state', { state: app.status })
+    // src/core decides (not enrolled, removed or archived)
+    const verdict = await coreVerdict(env, app.id, 'removeFromQueue', {
+      applicationId: app.id,
+      reason: 'clerk_decision',
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     await tx
       .updateTable('applications')
       .set({ status: 'removed', updated_at: now, version: sql`version + 1` })
@@ -213,8 +240,14 @@ export const voucherIssue: CommandDef<{ voucherId: string; applicationId: string
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (app.queue_type !== 'special_voucher' || app.status !== 'in_queue')
+    if (app.queue_type !== 'special_voucher')
       return rejected('invalid_state', { state: app.status })
+    // src/core decides (in the queue, not blocked, no voucher already active)
+    const verdict = await coreVerdict(env, app.id, 'issueVoucher', {
+      voucherId: p.voucherId,
+      applicationId: app.id,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const confirmBy = addWorkingDays(now, 2, env.cal)
     const v = await tx
       .insertInto('vouchers')
@@ -271,8 +304,6 @@ async function reviewerApp(env: CommandEnv, appId: string) {
   // tuberculosis-related correction goes to the phthisiatrician, the rest to the PMPK
   const mine = app.correction_type === 'tuberculosis' ? 'reviewer_phthisiatrician' : 'reviewer_pmpk'
   if (env.actor.role !== mine) return { err: rejected('forbidden_object') }
-  if (app.status !== 'awaiting_review')
-    return { err: rejected('invalid_state', { state: app.status }) }
   return { app }
 }
 
@@ -285,6 +316,14 @@ export const reviewConfirm: CommandDef<{ decisionId: string; applicationId: stri
     const { tx, now } = env.w
     const { app, err } = await reviewerApp(env, p.applicationId)
     if (!app) return err
+    // src/core decides (R12: awaiting review; one decision)
+    const verdict = await coreVerdict(env, app.id, 'reviewerConfirm', {
+      applicationId: app.id,
+      decisionId: p.decisionId,
+      reviewerRole: env.actor.role === 'reviewer_phthisiatrician' ? 'phthisiatrician' : 'pmpk',
+      reviewerName: env.actor.fullName,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const d = await tx
       .insertInto('reviewer_decisions')
       .values({
@@ -340,6 +379,15 @@ export const reviewReject: CommandDef<{
     const { tx, now } = env.w
     const { app, err } = await reviewerApp(env, p.applicationId)
     if (!app) return err
+    // src/core decides (R12: awaiting review; one decision)
+    const verdict = await coreVerdict(env, app.id, 'reviewerReject', {
+      applicationId: app.id,
+      decisionId: p.decisionId,
+      reviewerRole: env.actor.role === 'reviewer_phthisiatrician' ? 'phthisiatrician' : 'pmpk',
+      reviewerName: env.actor.fullName,
+      reason: p.reason,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const d = await tx
       .insertInto('reviewer_decisions')
       .values({

@@ -9,7 +9,6 @@ import { isValidIin } from '../../core/iin'
 import { addCalendarDays, addWorkingDays, almatyDate } from '../calendar'
 import {
   accepted,
-  dateText,
   emitApplication,
   emitKgRow,
   queuePosition,
@@ -17,6 +16,7 @@ import {
   type CommandDef,
   type CommandEnv,
 } from './context'
+import { addCohort, coreVerdict, runCore, worldOfApplication } from './core-world'
 import { releasePlace } from './shared'
 
 const id = z.string().min(1).max(64)
@@ -183,27 +183,35 @@ export const bidSend: CommandDef<{ bidId: string; vacancyId: string; application
     const { tx, now } = env.w
     const app = await ownApp(env, p.applicationId)
     if (!app) return rejected('not_found', { what: 'application', id: p.applicationId })
-    if (app.status !== 'in_queue' && app.status !== 'notified')
-      return rejected('application_not_waiting', { state: app.status })
-    if (app.stop_list_until && new Date(app.stop_list_until) > now)
-      return rejected('application_on_stop_list', {
-        until: dateText(new Date(app.stop_list_until)),
-      })
     const v = await tx
       .selectFrom('vacancies')
       .selectAll()
       .where('id', '=', p.vacancyId)
       .executeTakeFirst()
-    if (!v || v.status !== 'published') return rejected('vacancy_not_open')
-    if (new Date(v.bids_from) > now) return rejected('vacancy_not_open')
-    const kg = await env.kgs.get(tx, v.kindergarten_id)
-    // the bid button appears only when birth year, language and locality match
-    if (
-      !v.birth_years.includes(app.birth_year) ||
-      v.language !== app.language ||
-      kg?.regionId !== app.region_id
-    )
-      return rejected('vacancy_not_matching')
+    if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
+    // src/core decides (R2, Q-W): the application waits and is not blocked (stop-list,
+    // enrolled elsewhere), the entry fits (birth year, language, locality), is open with a
+    // free place, and while it is open to the queue only, it is this application's turn
+    const core = await worldOfApplication(env, app.id, { vacancyIds: [v.id] })
+    const vac = core.parts.vacancies.find((x) => x.id === v.id)
+    if (vac?.phase === 'open_to_queue') await addCohort(env, core.parts, vac)
+    // general kindergartens take bids (core's sendBid); a bid on a sanatorium or private
+    // state-order place is the store's form of core's chooseKindergarten (seeds 000/002):
+    // its checks apply (queue type, 3 years or older, whose turn), the referral follows at
+    // activation
+    const verdict =
+      !vac || vac.queueType === 'general'
+        ? runCore(env, core.parts, 'sendBid', {
+            bidId: p.bidId,
+            applicationId: app.id,
+            vacancyId: v.id,
+          })
+        : runCore(env, core.parts, 'chooseKindergarten', {
+            applicationId: app.id,
+            vacancyId: v.id,
+            referralId: `bid:${p.bidId}`,
+          })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const b = await tx
       .insertInto('bids')
       .values({
@@ -256,10 +264,11 @@ export const referralRevoke: CommandDef<{ referralId: string }> = {
     const { tx, now } = env.w
     const x = await parentReferral(env, p.referralId)
     if (!x) return rejected('not_found', { what: 'referral', id: p.referralId })
+    // src/core decides (T5: within one day of issue; an active referral)
+    const verdict = await coreVerdict(env, x.app.id, 'revokeReferral', { referralId: x.r.id })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
+    // the store's own state: the child already arrived at the kindergarten
     if (x.r.status !== 'active') return rejected('invalid_state', { state: x.r.status })
-    // T5: within one day of issue, not later
-    if (now.getTime() - new Date(x.r.issued_at).getTime() > 86_400_000)
-      return rejected('referral_revoke_too_late')
     const r = await tx
       .updateTable('referrals')
       .set({ status: 'revoked', updated_at: now })
@@ -292,11 +301,19 @@ export const referralExtend: CommandDef<{ referralId: string; days: number; docu
       const { tx, now } = env.w
       const x = await parentReferral(env, p.referralId)
       if (!x) return rejected('not_found', { what: 'referral', id: p.referralId })
+      // src/core decides (T4: once, up to 30 days, with a document, up to the last day;
+      // not while hidden pending the privilege check)
+      const verdict = await coreVerdict(env, x.app.id, 'extendReferral', {
+        referralId: x.r.id,
+        days: p.days,
+        documents: [p.documentRef],
+      })
+      if (!verdict.ok) return { ok: false, error: verdict.error }
       if (x.r.status !== 'active') return rejected('invalid_state', { state: x.r.status })
-      // T4: once, up to 30 calendar days, allowed up to and on the last day
-      if (x.r.extended) return rejected('referral_already_extended')
-      if (new Date(x.r.expires_at) < now) return rejected('referral_expired')
-      const until = addCalendarDays(new Date(x.r.expires_at), p.days)
+      const coreRef = verdict.state.referrals[x.r.id]
+      const until = coreRef
+        ? new Date(coreRef.validUntil)
+        : addCalendarDays(new Date(x.r.expires_at), p.days)
       const r = await tx
         .updateTable('referrals')
         .set({ expires_at: until, extended: true, updated_at: now })
@@ -341,13 +358,17 @@ export const voucherConfirm: CommandDef<{ voucherId: string }> = {
     const { tx, now } = env.w
     const x = await parentVoucher(env, p.voucherId)
     if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
-    if (x.v.status !== 'issued') return rejected('invalid_state', { state: x.v.status })
-    if (new Date(x.v.confirm_by) < now) return rejected('voucher_expired')
+    // src/core decides (T7: interest within 2 working days)
+    const verdict = await coreVerdict(env, x.app.id, 'confirmVoucherInterest', {
+      voucherId: x.v.id,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
+    const chooseBy = verdict.state.vouchers[x.v.id]?.chooseDeadline
     const v = await tx
       .updateTable('vouchers')
       .set({
         status: 'interest_confirmed',
-        choose_by: addWorkingDays(now, 5, env.cal),
+        choose_by: chooseBy ? new Date(chooseBy) : addWorkingDays(now, 5, env.cal),
         updated_at: now,
       })
       .where('id', '=', x.v.id)
@@ -368,14 +389,16 @@ export const voucherExtend: CommandDef<{ voucherId: string }> = {
     const { tx, now } = env.w
     const x = await parentVoucher(env, p.voucherId)
     if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
-    if (x.v.status !== 'interest_confirmed' || x.v.extended)
-      return rejected('invalid_state', { state: x.v.status })
-    if (almatyDate(now) !== almatyDate(new Date(x.v.choose_by)))
-      return rejected('voucher_extend_last_day_only')
+    // src/core decides (T8: once, on the last day, +2 working days)
+    const verdict = await coreVerdict(env, x.app.id, 'extendVoucher', { voucherId: x.v.id })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
+    const chooseBy = verdict.state.vouchers[x.v.id]?.chooseDeadline
     const v = await tx
       .updateTable('vouchers')
       .set({
-        choose_by: addWorkingDays(new Date(x.v.choose_by), 2, env.cal),
+        choose_by: chooseBy
+          ? new Date(chooseBy)
+          : addWorkingDays(new Date(x.v.choose_by), 2, env.cal),
         extended: true,
         updated_at: now,
       })
@@ -396,8 +419,8 @@ export const voucherDecline: CommandDef<{ voucherId: string }> = {
     const { tx, now } = env.w
     const x = await parentVoucher(env, p.voucherId)
     if (!x) return rejected('not_found', { what: 'voucher', id: p.voucherId })
-    if (!['issued', 'interest_confirmed'].includes(x.v.status))
-      return rejected('invalid_state', { state: x.v.status })
+    const verdict = await coreVerdict(env, x.app.id, 'declineVoucher', { voucherId: x.v.id })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const v = await tx
       .updateTable('vouchers')
       .set({ status: 'declined', updated_at: now })
@@ -436,6 +459,13 @@ export const voucherChoose: CommandDef<{ voucherId: string; contractId: string; 
         .executeTakeFirst()
       if (!g || g.region_id !== x.app.region_id)
         return rejected('not_found', { what: 'group', id: p.groupId })
+      // src/core decides (T8 window, the kindergarten among the application's choices,
+      // not enrolled elsewhere)
+      const verdict = await coreVerdict(env, x.app.id, 'chooseVoucherKindergarten', {
+        voucherId: x.v.id,
+        kindergartenId: g.kindergarten_id,
+      })
+      if (!verdict.ok) return { ok: false, error: verdict.error }
       if (
         x.app.correction_type &&
         !(g.correction_types as string[]).includes(x.app.correction_type)
@@ -486,7 +516,12 @@ export const contractParentSign: CommandDef<{
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     const app = await ownApp(env, c.application_id)
     if (!app) return rejected('not_found', { what: 'contract', id: p.contractId })
-    if (c.status !== 'sent') return rejected('invalid_state', { state: c.status })
+    // src/core decides (sent to the parent; the signed e-contract is the parent's document)
+    const verdict = await coreVerdict(env, app.id, 'signContractByParent', {
+      contractId: c.id,
+      documents: [`legal-act:${env.commandId}`],
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const body = {
       ...(typeof c.body === 'string' ? JSON.parse(c.body) : c.body),
       filled: p.filled ?? {},

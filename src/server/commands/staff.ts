@@ -7,6 +7,16 @@ import { z } from 'zod'
 import { inPublicationPause } from '../../core/calendar'
 import { addWorkingDays, almatyDate } from '../calendar'
 import {
+  coreVerdict,
+  KG_PLACE,
+  KG_QUEUE,
+  loadEnrolment,
+  loadVacancies,
+  runCore,
+  worldOfApplication,
+} from './core-world'
+import { DEPARTURE_REASONS, type DepartureReason } from '../../core/model'
+import {
   accepted,
   dateText,
   emitApplication,
@@ -56,8 +66,39 @@ export const vacancyPublish: CommandDef<{
     const g = r.rows[0]
     if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
     if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
-    // publication pauses in August while children move up an age group
-    if (inPublicationPause(env.cal, almatyDate(now))) return rejected('vacancy_august_pause')
+    // src/core decides (R15: the entry's fields; R15.2: no publication in the August pause)
+    const kg = await tx
+      .selectFrom('kindergartens')
+      .select(['type', 'region_id', 'name_ru'])
+      .where('id', '=', g.kindergarten_id)
+      .executeTakeFirstOrThrow()
+    const today = almatyDate(now)
+    const verdict = runCore(env, {}, 'publishVacancy', {
+      vacancy: {
+        id: p.vacancyId,
+        queueType: KG_QUEUE[kg.type] ?? 'general',
+        region: kg.region_id,
+        locality: kg.region_id,
+        kindergartenId: g.kindergarten_id,
+        kindergartenName: kg.name_ru,
+        groupId: g.id,
+        groupName: g.name,
+        groupType: g.group_type ?? 'day',
+        ageGroup: g.age_group,
+        language: g.language,
+        birthYears: p.birthYears,
+        totalPlaces: p.places,
+        freePlaces: p.places,
+        placeType: KG_PLACE[kg.type] ?? 'regular',
+        releaseDate: p.releaseDate ?? today,
+        publishedOn: today,
+        bidsFrom: p.bidsFrom ? new Date(p.bidsFrom).toISOString() : now.toISOString(),
+        publishedBy: env.actor.iin,
+        correctionType: g.correction_type ?? null,
+      },
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
+    if (inPublicationPause(env.cal, today)) return rejected('vacancy_august_pause')
     const free = g.capacity - g.enrolled - g.open_places
     if (p.places > free) return rejected('vacancy_exceeds_capacity', { free })
     const row = await tx
@@ -93,6 +134,22 @@ export const vacancyWithdraw: CommandDef<{ vacancyId: string }> = {
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
+    const cur = await tx
+      .selectFrom('vacancies')
+      .select(['kindergarten_id'])
+      .where('id', '=', p.vacancyId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!cur) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
+    if (!ownKg(env, cur.kindergarten_id)) return rejected('forbidden_object')
+    // src/core decides (a withdrawn entry stays withdrawn)
+    const verdict = runCore(
+      env,
+      { vacancies: await loadVacancies(env, [p.vacancyId]) },
+      'withdrawVacancy',
+      { vacancyId: p.vacancyId },
+    )
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     // the common case in one statement; the reason of a refusal is looked up after
     const row = await tx
       .updateTable('vacancies')
@@ -141,7 +198,6 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       .executeTakeFirst()
     if (!b) return rejected('not_found', { what: 'bid', id: p.bidId })
     if (!ownKg(env, b.kindergarten_id)) return rejected('forbidden_object')
-    if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
     const app = await tx
       .selectFrom('applications')
       .selectAll()
@@ -149,38 +205,26 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       .forUpdate()
       .executeTakeFirst()
     if (!app) return rejected('not_found', { what: 'application', id: b.application_id })
-    if (app.status !== 'in_queue' && app.status !== 'notified')
-      return rejected('application_not_waiting', { state: app.status })
-    if (app.stop_list_until && new Date(app.stop_list_until) > now)
-      return rejected('application_on_stop_list', {
-        until: dateText(new Date(app.stop_list_until)),
-      })
-    // a child enrolled elsewhere needs a departure first
-    const enrolled = await tx
-      .selectFrom('enrolments')
-      .select(['kindergarten_id'])
-      .where('child_id', '=', app.child_id)
-      .where('departed_at', 'is', null)
-      .executeTakeFirst()
-    if (
-      enrolled &&
-      enrolled.kindergarten_id !== b.kindergarten_id &&
-      app.queue_type !== 'private_state_order'
-    )
-      return rejected('child_enrolled_elsewhere')
-    let hidden = false
-    if (app.privilege === 'out_of_turn' || app.privilege === 'first_priority') {
-      // T6: privilege documents no older than 10 calendar days before the referral
-      const doc = await sql<{
-        d: string
-      }>`select max(issued_on)::text as d from privilege_documents where application_id = ${app.id}`.execute(
-        tx,
+    // src/core decides: bid pending, application waiting, not stop-listed, not enrolled
+    // elsewhere, the entry fits and is open with a free place, privilege documents (T6)
+    const core = await worldOfApplication(env, app.id)
+    const verdict = runCore(env, core.parts, 'activateBid', {
+      bidId: p.bidId,
+      referralId: p.referralId,
+    })
+    if (!verdict.ok) {
+      // the last place already taken reads the same whether core saw the committed
+      // winner (the entry is filled) or the conditional update below lost the race
+      const e = verdict.error
+      if (
+        e.code === 'vacancy_no_free_places' ||
+        (e.code === 'vacancy_not_open' && e.params?.['phase'] === 'filled')
       )
-      const issued = doc.rows[0]?.d
-      if (!issued || (Date.parse(almatyDate(now)) - Date.parse(issued)) / 86_400_000 > 10)
-        return rejected('privilege_documents_stale')
-      hidden = app.privilege === 'out_of_turn' && app.privilege_status !== 'confirmed'
+        return rejected('no_free_place')
+      return { ok: false, error: e }
     }
+    const coreRef = verdict.state.referrals[p.referralId]
+    const hidden = coreRef?.hidden ?? false
     // the last free place: a conditional update, never a check-then-write
     const v = await sql<Record<string, any>>`update vacancies set taken = taken + 1,
           status = case when taken + 1 = places then 'filled' else status end, updated_at = ${now}
@@ -196,7 +240,7 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       .returningAll()
       .executeTakeFirstOrThrow()
     await emitKgRow(env, 'bid', bid, { queueType: app.queue_type })
-    const expires = addWorkingDays(now, 5, env.cal)
+    const expires = coreRef ? new Date(coreRef.validUntil) : addWorkingDays(now, 5, env.cal)
     const ref = await tx
       .insertInto('referrals')
       .values({
@@ -271,7 +315,11 @@ export const bidReject: CommandDef<{ bidId: string; reason: string }> = {
       .executeTakeFirst()
     if (!b) return rejected('not_found', { what: 'bid', id: p.bidId })
     if (!ownKg(env, b.kindergarten_id)) return rejected('forbidden_object')
-    if (b.status !== 'sent') return rejected('invalid_state', { state: b.status })
+    const verdict = await coreVerdict(env, b.application_id, 'declineBid', {
+      bidId: b.id,
+      reason: p.reason,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const bid = await tx
       .updateTable('bids')
       .set({ status: 'rejected', decided_at: now })
@@ -346,8 +394,12 @@ export const contractCreate: CommandDef<{
       .executeTakeFirst()
     if (!r || r.hidden) return rejected('not_found', { what: 'referral', id: p.referralId })
     if (!ownKg(env, r.kindergarten_id)) return rejected('forbidden_object')
-    if (r.status !== 'arrived' && r.status !== 'active')
-      return rejected('invalid_state', { state: r.status })
+    // src/core decides (a valid referral, not hidden, one open contract per application)
+    const verdict = await coreVerdict(env, r.application_id, 'createContract', {
+      contractId: p.contractId,
+      basis: { kind: 'referral', referralId: r.id },
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const row = await tx
       .insertInto('contracts')
       .values({
@@ -385,7 +437,10 @@ export const contractSend: CommandDef<{ contractId: string }> = {
       .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
-    if (c.status !== 'draft') return rejected('invalid_state', { state: c.status })
+    const verdict = await coreVerdict(env, c.application_id, 'sendContractToParent', {
+      contractId: c.id,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const row = await tx
       .updateTable('contracts')
       .set({ status: 'sent', updated_at: now })
@@ -424,13 +479,12 @@ export const contractSign: CommandDef<{ contractId: string }> = {
       .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
-    // voucher contracts are e-contracts: the parent signs first
-    if (
-      c.voucher_id
-        ? c.status !== 'parent_signed'
-        : !['draft', 'sent', 'parent_signed'].includes(c.status)
-    )
-      return rejected('invalid_state', { state: c.status })
+    // src/core decides (voucher e-contracts: the parent signs first; the referral or
+    // voucher still valid)
+    const verdict = await coreVerdict(env, c.application_id, 'signContractByKindergarten', {
+      contractId: c.id,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const row = await tx
       .updateTable('contracts')
       .set({ status: 'signed', updated_at: now })
@@ -457,7 +511,14 @@ export const enrol: CommandDef<{ enrolmentId: string; contractId: string }> = {
       .executeTakeFirst()
     if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
     if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
-    if (c.status !== 'signed') return rejected('contract_not_signed')
+    // src/core decides (a signed contract, a basis still in force, not enrolled elsewhere)
+    const kgName = (await env.kgs.get(tx, c.kindergarten_id))?.name ?? c.kindergarten_id
+    const verdict = await coreVerdict(env, c.application_id, 'enrol', {
+      enrolmentId: p.enrolmentId,
+      contractId: c.id,
+      kindergartenName: kgName,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     if (!c.group_id) return rejected('invalid_state', { state: 'no_group' })
     const app = await tx
       .selectFrom('applications')
@@ -547,7 +608,16 @@ export const depart: CommandDef<{ enrolmentId: string; reason: string }> = {
       .executeTakeFirst()
     if (!e) return rejected('not_found', { what: 'enrolment', id: p.enrolmentId })
     if (!ownKg(env, e.kindergarten_id)) return rejected('forbidden_object')
-    if (e.departed_at) return rejected('invalid_state', { state: 'departed' })
+    // src/core decides (an enrolled child); the store's free-text reason maps to 'other'
+    const enr = await loadEnrolment(env, e.id)
+    const reason = (DEPARTURE_REASONS as readonly string[]).includes(p.reason)
+      ? (p.reason as DepartureReason)
+      : 'other'
+    const verdict = runCore(env, { enrolments: enr ? [enr] : [] }, 'depart', {
+      enrolmentId: e.id,
+      reason,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const row = await tx
       .updateTable('enrolments')
       .set({ departed_at: now, departure_reason: p.reason })

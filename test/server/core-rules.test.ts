@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
+import { makeIin } from '../../src/core/iin'
 import {
   BACKENDS,
   parentSession,
@@ -163,6 +164,72 @@ describe.each(BACKENDS)('src/core rules enforced by the store (%s)', (backend) =
     expect(await clerk.one(type, { applicationId: app.id, ...extra }, { sign })).toMatchObject({
       status: 'rejected',
       code,
+    })
+  })
+
+  it('ID-5: an application whose birth date is not the one in the IIN is refused (core code)', async () => {
+    const childIin = makeIin(`${Y - 3}-05-04`, 'male', 4321)
+    const r = await parent.post('/v1/portal/applications', {
+      applicationId: `T-${randomUUID().slice(0, 12)}`,
+      applicant: { fullName: 'Ахметов Бауыржан Қанатұлы' },
+      child: { iin: childIin, fullName: 'Ахметов Әли', birthDate: `${Y - 3}-05-05` },
+      queueType: 'general',
+      regionId: 'almaty',
+      districtId: 'almaly',
+      language: 'kk',
+    })
+    expect(r).toMatchObject({
+      status: 409,
+      body: { code: 'child_birth_date_mismatch', params: { iinDate: `${Y - 3}-05-04` } },
+    })
+  })
+
+  it('R12 + R13: a second review is refused, and a voucher kindergarten outside the chosen ones too (core codes)', async () => {
+    const app = await fileApplication(parent, Y - 4, {
+      queueType: 'special_voucher',
+      correctionType: 'speech',
+    })
+    await s.server.database.db
+      .updateTable('applications')
+      .set({ desired_kindergartens: ['kg-aigolek'] })
+      .where('id', '=', app.id)
+      .execute()
+    const pmpk = await staffClient(s, 'pmpk-sidorenko')
+    const review = () =>
+      pmpk.one(
+        'review.confirm',
+        { decisionId: `D-${randomUUID().slice(0, 6)}`, applicationId: app.id },
+        { sign: true },
+      )
+    expect((await review()).status).toBe('accepted')
+    expect(await review()).toMatchObject({
+      status: 'rejected',
+      code: 'application_not_awaiting_review',
+    })
+    const clerk = await staffClient(s, 'clerk-saparova')
+    const voucherId = `VO-${randomUUID().slice(0, 6)}`
+    expect((await clerk.one('voucher.issue', { voucherId, applicationId: app.id })).status).toBe(
+      'accepted',
+    )
+    expect(
+      await clerk.one('voucher.issue', {
+        voucherId: `VO-${randomUUID().slice(0, 6)}`,
+        applicationId: app.id,
+      }),
+    ).toMatchObject({ status: 'rejected', code: 'application_not_in_queue' })
+    expect((await parent.post(`/v1/portal/vouchers/${voucherId}/confirm`, {})).status).toBe(200)
+    await s.server.database.db
+      .updateTable('kindergartens')
+      .set({ correction_types: ['speech'] })
+      .where('id', '=', 'kg-baldyrgan')
+      .execute()
+    const chose = await parent.post(`/v1/portal/vouchers/${voucherId}/choose`, {
+      contractId: `K-${randomUUID().slice(0, 6)}`,
+      groupId: 'kg-baldyrgan-g4',
+    })
+    expect(chose).toMatchObject({
+      status: 409,
+      body: { code: 'voucher_kindergarten_not_in_choices' },
     })
   })
 

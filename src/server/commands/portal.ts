@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely'
 import { z } from 'zod'
-import { isValidIin } from '../../core/iin'
+import { isValidIin, validateIin } from '../../core/iin'
 import { addCalendarDays, addWorkingDays, almatyDate } from '../calendar'
 import {
   accepted,
@@ -80,6 +80,15 @@ export const applicationFile: CommandDef<{
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
+    // src/core's identity rule (ID-5): the child's birth date is the one in the IIN. The
+    // rest of core's fileApplication is not run: its number format (ID-4) is not the store's
+    const fromIin = validateIin(p.child.iin)
+    if (!fromIin.ok) return { ok: false, error: fromIin.error }
+    if (fromIin.value.birthDate !== p.child.birthDate)
+      return rejected('child_birth_date_mismatch', {
+        iinDate: fromIin.value.birthDate,
+        given: p.child.birthDate,
+      })
     if (p.privilege && !p.privilegeDocuments?.length) return rejected('privilege_documents_missing')
     if (p.queueType === 'special_voucher' && !p.correctionType)
       return rejected('correction_type_missing')

@@ -233,6 +233,16 @@ describe.each(BACKENDS)('src/core rules enforced by the store (%s)', (backend) =
     })
   })
 
+  it('vacancy.withdraw: a withdrawn entry stays withdrawn (core answers with its params)', async () => {
+    const vac = await publishAt(Y - 3, 1, s.clock.now())
+    expect((await staff.one('vacancy.withdraw', { vacancyId: vac })).status).toBe('accepted')
+    expect(await staff.one('vacancy.withdraw', { vacancyId: vac })).toMatchObject({
+      status: 'rejected',
+      code: 'invalid_state',
+      params: { entity: 'vacancy', status: 'withdrawn', command: 'withdrawVacancy' },
+    })
+  })
+
   it('T6 at activation: privilege documents are judged at the time the bid was sent (core), not at activation', async () => {
     // documents issued 9 days ago: fresh when the bid is sent, 11 days old at activation
     const nineDaysAgo = new Date(s.clock.now().getTime() + 5 * 3600_000 - 9 * 86_400_000)

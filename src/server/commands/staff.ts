@@ -4,7 +4,6 @@
  */
 import { sql } from 'kysely'
 import { z } from 'zod'
-import { inPublicationPause } from '../../core/calendar'
 import { addWorkingDays, almatyDate } from '../calendar'
 import {
   coreVerdict,
@@ -98,7 +97,6 @@ export const vacancyPublish: CommandDef<{
       },
     })
     if (!verdict.ok) return { ok: false, error: verdict.error }
-    if (inPublicationPause(env.cal, today)) return rejected('vacancy_august_pause')
     const free = g.capacity - g.enrolled - g.open_places
     if (p.places > free) return rejected('vacancy_exceeds_capacity', { free })
     const row = await tx

@@ -18,7 +18,6 @@ import {
 import { fileApplication, year } from './fixtures'
 
 // the store enforces src/core's queue-only window (helpers switch it off for older scenarios)
-process.env['BQ_RULES_QUEUE_WINDOW'] = 'on'
 
 describe.each(BACKENDS)('src/core rules enforced by the store (%s)', (backend) => {
   let s: TestStore

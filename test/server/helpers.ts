@@ -20,9 +20,6 @@ import { ensureDemoPki, type DemoPki } from '../helpers/demo-pki'
 export type Backend = 'pglite' | 'pg'
 /** PGlite always; real PostgreSQL too when DATABASE_URL is set (CI). */
 export const BACKENDS: Backend[] = process.env['DATABASE_URL'] ? ['pglite', 'pg'] : ['pglite']
-// Older scenarios bid at once on a fresh vacancy from the back of the demo cohort, which
-// src/core's queue-only window (Q-W) refuses; test/server/core-rules.test.ts sets it 'on'.
-process.env['BQ_RULES_QUEUE_WINDOW'] ??= 'off'
 
 export interface TestStore {
   server: StoreServer
@@ -163,6 +160,11 @@ export class Client {
     payload: unknown,
     o: { sign?: boolean | string; seq?: number } = {},
   ): Promise<Cmd> {
+    // scenarios that do not study the bulletin's queue-only window (core's T1) publish
+    // places whose bids opened 10 days ago, so anyone of the cohort may bid at once
+    if (type === 'vacancy.publish' && payload && typeof payload === 'object' && !('bidsFrom' in payload)) {
+      payload = { ...payload, bidsFrom: new Date(this.s.clock.now().getTime() - 10 * 86_400_000).toISOString() }
+    }
     const c: Cmd = {
       id: randomUUID(),
       clientId: this.clientId,

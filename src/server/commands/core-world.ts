@@ -138,18 +138,10 @@ export function vacancyPhase(
   if (r.status === 'filled' || Number(r.taken) >= Number(r.places))
     return { phase: 'filled', queueWindowEndsAt: window }
   if (now < new Date(r.bids_from)) return { phase: 'scheduled', queueWindowEndsAt: null }
-  if (now.getTime() <= Date.parse(window) && queueWindowEnforced())
+  if (now.getTime() <= Date.parse(window))
     return { phase: 'open_to_queue', queueWindowEndsAt: window }
   return { phase: 'open_to_all', queueWindowEndsAt: window }
 }
-
-/**
- * The queue-only window (core's T1 for the bulletin) is enforced unless
- * `BQ_RULES_QUEUE_WINDOW=off`. Only the test helpers set it (test/server/helpers.ts),
- * because older end-to-end scenarios bid at once on a fresh vacancy from the back of a
- * populated demo cohort; the rule tests (test/server/core-rules.test.ts) run with it on.
- */
-export const queueWindowEnforced = (): boolean => process.env['BQ_RULES_QUEUE_WINDOW'] !== 'off'
 
 const VAC_SQL = sql`select v.*, k.type as kg_type, k.region_id as kg_region, k.name_ru as kg_name,
     g.name as group_name, g.group_type, g.age_group, g.correction_type as group_correction

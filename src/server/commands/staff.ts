@@ -28,6 +28,17 @@ import {
 const id = z.string().min(1).max(64)
 const STAFF = ['kindergarten_staff'] as const
 
+/** One of the actor's kindergarten's contracts, locked for the command's transaction. */
+async function ownContract(
+  env: CommandEnv,
+  contractId: string,
+): Promise<{ ok: true; contract: Record<string, any> } | { ok: false; reject: ReturnType<typeof rejected> }> {
+  const c = await env.w.tx.selectFrom('contracts').selectAll().where('id', '=', contractId).forUpdate().executeTakeFirst()
+  if (!c) return { ok: false, reject: rejected('not_found', { what: 'contract', id: contractId }) }
+  if (!ownKg(env, c.kindergarten_id)) return { ok: false, reject: rejected('forbidden_object') }
+  return { ok: true, contract: c }
+}
+
 function ownKg(env: CommandEnv, kgId: string | null | undefined): boolean {
   return !!kgId && kgId === env.actor.kindergartenId
 }
@@ -427,14 +438,9 @@ export const contractSend: CommandDef<{ contractId: string }> = {
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx
-      .selectFrom('contracts')
-      .selectAll()
-      .where('id', '=', p.contractId)
-      .forUpdate()
-      .executeTakeFirst()
-    if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
-    if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
+    const own = await ownContract(env, p.contractId)
+    if (!own.ok) return own.reject
+    const c = own.contract
     const verdict = await coreVerdict(env, c.application_id, 'sendContractToParent', {
       contractId: c.id,
     })
@@ -469,14 +475,9 @@ export const contractSign: CommandDef<{ contractId: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx
-      .selectFrom('contracts')
-      .selectAll()
-      .where('id', '=', p.contractId)
-      .forUpdate()
-      .executeTakeFirst()
-    if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
-    if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
+    const own = await ownContract(env, p.contractId)
+    if (!own.ok) return own.reject
+    const c = own.contract
     // src/core decides (voucher e-contracts: the parent signs first; the referral or
     // voucher still valid)
     const verdict = await coreVerdict(env, c.application_id, 'signContractByKindergarten', {
@@ -501,14 +502,9 @@ export const enrol: CommandDef<{ enrolmentId: string; contractId: string }> = {
   legalAct: true,
   async run(env, p) {
     const { tx, now } = env.w
-    const c = await tx
-      .selectFrom('contracts')
-      .selectAll()
-      .where('id', '=', p.contractId)
-      .forUpdate()
-      .executeTakeFirst()
-    if (!c) return rejected('not_found', { what: 'contract', id: p.contractId })
-    if (!ownKg(env, c.kindergarten_id)) return rejected('forbidden_object')
+    const own = await ownContract(env, p.contractId)
+    if (!own.ok) return own.reject
+    const c = own.contract
     // src/core decides (a signed contract, a basis still in force, not enrolled elsewhere)
     const kgName = (await env.kgs.get(tx, c.kindergarten_id))?.name ?? c.kindergarten_id
     const verdict = await coreVerdict(env, c.application_id, 'enrol', {

@@ -8,9 +8,10 @@ import { serverCommand } from './server'
 import { wsCallCommand } from './ws-call'
 import { webCommand } from './web'
 import { wsSyncCommand } from './ws-sync'
+import { docCommand } from './doc'
 
 /**
  * The static list of `bq` commands (no filesystem scanning, so bundling works).
  * Add one import and one entry per command.
  */
-export const commands: CliCommand[] = [webCommand, wsCallCommand, wsSyncCommand, serverCommand, demoSeedCommand, auditVerifyCommand, signCommand, verifyCommand, demoKeysCommand, demoOcspCommand]
+export const commands: CliCommand[] = [webCommand, wsCallCommand, wsSyncCommand, docCommand, serverCommand, demoSeedCommand, auditVerifyCommand, signCommand, verifyCommand, demoKeysCommand, demoOcspCommand]

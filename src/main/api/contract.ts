@@ -324,6 +324,11 @@ export const emailSchema = z.string().trim().max(254).pipe(z.email())
 export const DEPARTURE_REASONS = ['parents_request', 'moved', 'school', 'health', 'transfer', 'other'] as const
 export const departureReasonSchema = z.enum(DEPARTURE_REASONS)
 
+/** Printable documents (src/main/documents): what `documents.pdf` and `bq doc` make. */
+export const DOCUMENT_TYPES = ['referral', 'queue_notice', 'child_card', 'service_completion', 'contract'] as const
+export type DocumentType = (typeof DOCUMENT_TYPES)[number]
+export const documentTypeSchema = z.enum(DOCUMENT_TYPES)
+
 const empty = z.object({}).strict()
 
 export const contract = {
@@ -383,6 +388,7 @@ export const contract = {
     input: z.object({ enrolmentId: z.string().min(1).max(64), key: keySourceSchema, reason: departureReasonSchema }).strict(),
   },
   'staff.journal': { write: false, input: empty },
+  'documents.pdf': { write: false, input: z.object({ type: documentTypeSchema, id: z.string().min(1).max(128) }).strict() },
 } as const
 
 /** Result type of each handler. */
@@ -426,6 +432,7 @@ export interface Outputs {
   'staff.children': ChildRow[]
   'staff.depart': { commandId: string }
   'staff.journal': JournalEntry[]
+  'documents.pdf': { fileName: string; base64: string }
 }
 
 export type ApiName = keyof typeof contract & keyof Outputs

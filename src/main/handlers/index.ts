@@ -6,6 +6,7 @@ import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
 import { referralPdf } from './staff-pdf'
+import { documentPdf } from '../documents'
 import { attach, listAttachments } from './staff-attachments'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
 
@@ -50,4 +51,5 @@ export const handlers: HandlerTable = {
   'staff.children': staff.listChildren,
   'staff.depart': staff.departChild,
   'staff.journal': staff.listJournal,
+  'documents.pdf': documentPdf,
 }

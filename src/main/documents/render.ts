@@ -1,0 +1,143 @@
+/**
+ * A small A4 page writer over pdf-lib with an embedded DejaVu Sans subset (every Kazakh
+ * letter: ә ғ қ ң ө ұ ү һ і), shared by every printable document. Documents are
+ * bilingual: each label is "Kazakh / Russian", Kazakh first.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import fontkit from '@pdf-lib/fontkit'
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
+import { AppError } from '../../core/result'
+import { packageRoot } from '../paths'
+
+const A4: [number, number] = [595.28, 841.89]
+const MARGIN = 56
+
+let fontCache: Buffer | null = null
+/** DejaVu Sans from the packaged resources, or the checkout's `resources/fonts`. */
+export function fontBytes(): Buffer {
+  if (fontCache) return fontCache
+  const packaged = (process as { resourcesPath?: string }).resourcesPath
+  const candidates = [packaged ? join(packaged, 'fonts', 'DejaVuSans.ttf') : '', join(packageRoot(), 'resources', 'fonts', 'DejaVuSans.ttf')]
+  const found = candidates.find((c) => c && existsSync(c))
+  if (!found) throw new AppError('internal')
+  fontCache = readFileSync(found)
+  return fontCache
+}
+
+/** Break `text` into lines no wider than `width` points. */
+export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const lines: string[] = []
+  for (const para of text.split('\n')) {
+    let line = ''
+    for (const word of para.split(/\s+/)) {
+      const next = line ? `${line} ${word}` : word
+      if (font.widthOfTextAtSize(next, size) > width && line) {
+        lines.push(line)
+        line = word
+      } else line = next
+    }
+    lines.push(line)
+  }
+  return lines
+}
+
+export class DocWriter {
+  private page!: PDFPage
+  private y = 0
+  readonly width = A4[0] - MARGIN * 2
+
+  private constructor(
+    readonly doc: PDFDocument,
+    readonly font: PDFFont,
+  ) {
+    this.newPage()
+  }
+
+  static async create(title: string): Promise<DocWriter> {
+    const doc = await PDFDocument.create()
+    doc.registerFontkit(fontkit)
+    const font = await doc.embedFont(fontBytes(), { subset: true })
+    doc.setTitle(title)
+    doc.setCreator('Balabaqsha Workstation')
+    doc.setProducer('Balabaqsha Workstation (pdf-lib)')
+    doc.setLanguage('kk-KZ')
+    return new DocWriter(doc, font)
+  }
+
+  private newPage(): void {
+    this.page = this.doc.addPage(A4)
+    this.y = A4[1] - MARGIN
+  }
+
+  private room(h: number): void {
+    if (this.y - h < MARGIN) this.newPage()
+  }
+
+  text(s: string, size = 11, gap = 4, x = MARGIN, width = this.width): void {
+    for (const l of wrap(s, this.font, size, width)) {
+      this.room(size + gap)
+      this.page.drawText(l, { x, y: this.y - size, size, font: this.font, color: rgb(0, 0, 0) })
+      this.y -= size + gap
+    }
+  }
+
+  centre(s: string, size: number): void {
+    for (const l of wrap(s, this.font, size, this.width)) {
+      this.room(size + 8)
+      const w = this.font.widthOfTextAtSize(l, size)
+      this.page.drawText(l, { x: (A4[0] - w) / 2, y: this.y - size, size, font: this.font })
+      this.y -= size + 8
+    }
+  }
+
+  space(h: number): void {
+    this.y -= h
+  }
+
+  /** A labelled field: small label line, value below, a thin rule. */
+  field(label: string, value: string | null | undefined, width = this.width): void {
+    this.room(34)
+    this.text(label, 8.5, 2, MARGIN, width)
+    this.text(value && value.trim() ? value : '—', 11.5, 5, MARGIN, width)
+    this.page.drawLine({ start: { x: MARGIN, y: this.y + 2 }, end: { x: MARGIN + width, y: this.y + 2 }, thickness: 0.5, color: rgb(0.75, 0.75, 0.75) })
+    this.y -= 6
+  }
+
+  /**
+   * A QR code (dark modules of `matrix`, quiet zone of 4 modules) at the top right of the
+   * current page, `side` points wide, with a caption under it.
+   */
+  qr(matrix: { size: number; get(x: number, y: number): boolean }, side: number, caption: string): void {
+    const n = matrix.size + 8
+    const m = side / n
+    const x0 = A4[0] - MARGIN - side
+    const y0 = A4[1] - MARGIN - side
+    this.page.drawRectangle({ x: x0, y: y0, width: side, height: side, color: rgb(1, 1, 1) })
+    for (let y = 0; y < matrix.size; y++) {
+      for (let x = 0; x < matrix.size; x++) {
+        if (!matrix.get(x, y)) continue
+        this.page.drawRectangle({ x: x0 + (x + 4) * m, y: y0 + side - (y + 5) * m, width: m, height: m, color: rgb(0, 0, 0) })
+      }
+    }
+    const size = 6.5
+    for (const [i, l] of wrap(caption, this.font, size, side).entries()) {
+      this.page.drawText(l, { x: x0, y: y0 - (i + 1) * (size + 2), size, font: this.font, color: rgb(0.3, 0.3, 0.3) })
+    }
+  }
+
+  /**
+   * The closing lines of every document: when it was printed, and a print check of the
+   * Kazakh letters (a viewer or printer that substitutes glyphs shows it at once; Һ һ
+   * occurs in no other fixed text).
+   */
+  footer(printedAt: string): void {
+    this.space(6)
+    this.text(`Басып шығарылды / Распечатано: ${printedAt}`, 8)
+    this.text('Қаріп тексерісі / Контроль шрифта: Ә Ғ Қ Ң Ө Ұ Ү Һ І ә ғ қ ң ө ұ ү һ і', 7)
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return this.doc.save()
+  }
+}

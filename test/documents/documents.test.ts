@@ -1,0 +1,161 @@
+/**
+ * Printable documents from a real mirror (a clerk's region synced from a real central
+ * store on PGlite), read back with real outside tools: pdftotext (poppler-utils) for the
+ * text and the Kazakh letters, pdftoppm + zbarimg (zbar-tools) for the referral's QR code.
+ * The CLI `bq doc` makes the same files headless.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildDocument, latestDocumentId, referralQrText } from '../../src/main/documents'
+import { referralValidUntil, rowOf } from '../../src/main/documents/data'
+import { addWorkingDays } from '../../src/core/calendar'
+import { kzCalendar } from '../../src/core/calendar'
+import { localDate } from '../../src/core/time'
+import { startCentral, signIn, until, workstation, type Central, type Workstation } from '../sync/helpers'
+
+const run = promisify(execFile)
+const KAZAKH = [...'әғқңөұүһі']
+
+let central: Central
+let ws: Workstation
+const dir = mkdtempSync(join(tmpdir(), 'bq-docs-'))
+const profile = join(dir, 'profile')
+
+async function text(pdf: Uint8Array | string): Promise<string> {
+  const file = typeof pdf === 'string' ? pdf : join(dir, `t-${Math.random().toString(36).slice(2)}.pdf`)
+  if (typeof pdf !== 'string') writeFileSync(file, pdf)
+  return (await run('pdftotext', ['-enc', 'UTF-8', file, '-'])).stdout
+}
+
+async function qrOf(pdf: Uint8Array): Promise<string> {
+  const file = join(dir, `q-${Math.random().toString(36).slice(2)}.pdf`)
+  writeFileSync(file, pdf)
+  await run('pdftoppm', ['-r', '150', '-png', '-singlefile', file, `${file}-page`])
+  return (await run('zbarimg', ['--raw', '-q', `${file}-page.png`])).stdout.trim()
+}
+
+function one<T>(rows: T[]): T {
+  expect(rows.length).toBeGreaterThan(0)
+  return rows[0]!
+}
+
+beforeAll(async () => {
+  central = await startCentral('pglite', 600)
+  ws = await workstation(central, { profile })
+  await signIn(ws, central, 'clerk-saparova')
+  const r = await ws.backend.invoke('sync.now', {})
+  if (!r.ok) throw new Error(JSON.stringify(r.error))
+  await until(async () => ws.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.lastSyncAt !== null)
+}, 120_000)
+afterAll(async () => {
+  await ws?.close()
+  await central?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('documents from the local mirror', () => {
+  it('referral: number, child, kindergarten, group, validity in working days, QR with number and data hash', async () => {
+    const db = ws.backend.context.sqlite
+    const id = one(db.prepare("SELECT id FROM rows WHERE entity = 'referral' ORDER BY id").pluck().all() as string[])
+    const r = rowOf(db, 'referral', id)!
+    const app = rowOf(db, 'application', String(r['application_id']))!
+    const kg = rowOf(db, 'kindergarten', String(r['kindergarten_id']))!
+    const group = rowOf(db, 'group', String(r['group_id']))!
+    const res = await ws.backend.invoke('documents.pdf', { type: 'referral', id })
+    if (!res.ok) throw new Error(JSON.stringify(res.error))
+    const pdf = Buffer.from(res.value.base64, 'base64')
+    expect(res.value.fileName).toBe(`referral-${id}.pdf`)
+    const t = await text(pdf)
+    for (const ch of KAZAKH) expect(t).toContain(ch)
+    expect(t).toContain(id)
+    expect(t).toContain(String(app['child_name']))
+    expect(t).toContain(String(app['number']))
+    expect(t).toContain(String(kg['name_kk']))
+    expect(t).toContain(String(group['name']))
+    // validity end: 5 working days of the Kazakhstan calendar from the issue date
+    const issued = localDate(String(r['issued_at']) as never)
+    const end = addWorkingDays(kzCalendar, issued, 5)
+    expect(referralValidUntil(r).startsWith(end) || referralValidUntil(r).slice(0, 10) <= end).toBe(true)
+    expect(t).toContain(`${end.slice(8, 10)}.${end.slice(5, 7)}.${end.slice(0, 4)}`)
+    // the QR code, decoded from a rendering of the page, carries the number and the data hash
+    const decoded = await qrOf(pdf)
+    const built = await buildDocument(db, 'referral', id)
+    expect(decoded).toBe(built.qr)
+    expect(decoded).toMatch(new RegExp(`^BQREF1\\|${id}\\|[0-9a-f]{64}$`))
+    expect(decoded).toBe(referralQrText({
+      id,
+      applicationId: String(r['application_id']),
+      applicationNumber: String(app['number']),
+      kindergartenId: String(kg['id']),
+      kindergartenBin: String(kg['bin']),
+      groupId: String(r['group_id']),
+      issuedAt: new Date(String(r['issued_at'])).toISOString(),
+      validUntil: referralValidUntil(r),
+    }))
+  }, 60_000)
+
+  it('queue notice, child card, service-completion notice and contract carry the child and the application number in both languages', async () => {
+    const db = ws.backend.context.sqlite
+    const queued = one(db.prepare("SELECT id FROM rows WHERE entity = 'application' AND json_extract(data, '$.status') = 'in_queue' ORDER BY id").pluck().all() as string[])
+    const enrolledApp = one(
+      db
+        .prepare("SELECT json_extract(data, '$.application_id') FROM rows WHERE entity = 'enrolment' AND json_extract(data, '$.application_id') IS NOT NULL ORDER BY id")
+        .pluck()
+        .all() as string[],
+    )
+    const contractId = one(db.prepare("SELECT id FROM rows WHERE entity = 'contract' AND json_extract(data, '$.application_id') = ?").pluck().all(enrolledApp) as string[])
+    const cases: Array<[Parameters<typeof buildDocument>[1], string, string, RegExp]> = [
+      ['queue_notice', queued, queued, /ХАБАРЛАМА[\s\S]*УВЕДОМЛЕНИЕ/],
+      ['child_card', enrolledApp, enrolledApp, /КАРТОЧКАСЫ \/ КАРТОЧКА РЕБЁНКА/],
+      ['service_completion', enrolledApp, enrolledApp, /зачислен в детский сад/],
+      ['contract', contractId, enrolledApp, /ШАРТ[\s\S]*ДОГОВОР/],
+    ]
+    for (const [type, id, appId, heading] of cases) {
+      const app = rowOf(db, 'application', appId)!
+      const res = await ws.backend.invoke('documents.pdf', { type, id })
+      if (!res.ok) throw new Error(`${type}: ${JSON.stringify(res.error)}`)
+      const t = await text(Buffer.from(res.value.base64, 'base64'))
+      for (const ch of KAZAKH) expect(t, `${type} has ${ch}`).toContain(ch)
+      expect(t, type).toContain(String(app['child_name']))
+      expect(t, type).toContain(String(app['number']))
+      expect(t, type).toMatch(heading)
+    }
+    // a queue notice shows the position computed by the core queue rules
+    const t = await text(Buffer.from((await buildDocument(db, 'queue_notice', queued)).bytes))
+    expect(t).toMatch(/Кезектегі нөмірі \/ Номер в очереди\s+\d+/)
+  }, 60_000)
+
+  it('unknown ids are refused with a translated code; without a session outside the CLI, signin_required', async () => {
+    const bad = await ws.backend.invoke('documents.pdf', { type: 'contract', id: 'nope' })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    const wrongType = await ws.backend.invoke('documents.pdf', { type: 'invoice', id: 'x' })
+    expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid_args' } })
+  })
+
+  it('bq doc TYPE --profile DIR [--id ID] --out FILE.pdf writes the same document headless; without --id the most recent one', async () => {
+    const db = ws.backend.context.sqlite
+    const latest = latestDocumentId(db, 'referral')
+    const newest = db.prepare("SELECT id FROM rows WHERE entity = 'referral' ORDER BY json_extract(data, '$.issued_at') DESC, id DESC LIMIT 1").pluck().get()
+    expect(latest).toBe(newest)
+    const contractId = latestDocumentId(db, 'contract')
+    const appId = String(rowOf(db, 'contract', contractId)!['application_id'])
+    const app = rowOf(db, 'application', appId)!
+    const out1 = join(dir, 'latest-referral.pdf')
+    const out2 = join(dir, 'contract.pdf')
+    const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args])
+    const a = await cli(['doc', 'referral', '--profile', profile, '--out', out1])
+    expect(a.stdout.trim()).toBe(out1)
+    const b = await cli(['doc', 'contract', '--profile', profile, '--id', contractId, '--out', out2])
+    expect(b.stdout.trim()).toBe(out2)
+    expect(await qrOf(readFileSync(out1))).toMatch(new RegExp(`^BQREF1\\|${latest}\\|`))
+    const t = await text(out2)
+    expect(t).toContain(String(app['child_name']))
+    for (const ch of KAZAKH) expect(t).toContain(ch)
+    const refused = await cli(['doc', 'invoice', '--profile', profile, '--out', out2]).catch((e: { code: number; stderr: string }) => e)
+    expect(refused).toMatchObject({ code: 2 })
+  }, 60_000)
+})

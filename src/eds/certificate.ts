@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import * as der from './der'
+import { GOST_OID } from './gost'
 import { KEY_USAGE_BITS, OID, ROLE_BY_OID, type KeyUsage, type Role } from './oids'
 
 export type Purpose = 'auth' | 'sign'
@@ -30,6 +31,10 @@ export interface ParsedCertificate {
   notAfter: Date
   spki: Uint8Array
   keyAlg: string
+  /** OIDs in the key algorithm parameters (GOST: curve, hash parameters) */
+  keyParams: string[]
+  /** the public key: RSA = the RSAPublicKey DER; GOST = the 64 bytes x||y */
+  keyBytes: Uint8Array
   keyBits: number
   keyUsage: KeyUsage[] | null
   extKeyUsage: string[] | null
@@ -132,8 +137,24 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
 
   // key algorithm and size
   const [spkiAlg, spkiKey] = der.children(buf, spkiN)
-  const keyAlg = der.decodeOid(der.content(buf, der.children(buf, spkiAlg!)[0]!))
+  const [keyAlgN, keyParamsN] = der.children(buf, spkiAlg!)
+  const keyAlg = der.decodeOid(der.content(buf, keyAlgN!))
+  const keyParams: string[] = []
+  if (keyParamsN?.tag === 0x30)
+    for (const c of der.children(buf, keyParamsN))
+      if (c.tag === 0x06) keyParams.push(der.decodeOid(der.content(buf, c)))
+  let keyBytes: Uint8Array = spkiKey ? der.content(buf, spkiKey).subarray(1) : new Uint8Array(0)
   let keyBits = 0
+  if (keyAlg === GOST_OID.key2004 && keyBytes.length > 0) {
+    // the BIT STRING holds an OCTET STRING of x||y
+    try {
+      const o = der.read(keyBytes, 0)
+      if (o.tag === 0x04) keyBytes = der.content(keyBytes, o)
+    } catch {
+      /* left as is: verification will refuse it */
+    }
+    keyBits = keyBytes.length * 4
+  }
   if (keyAlg === OID.rsaEncryption && spkiKey) {
     const inner = der.content(buf, spkiKey).subarray(1)
     const rsa = der.read(inner, 0)
@@ -164,6 +185,8 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
     notAfter: der.decodeTime(buf, na!),
     spki: der.bytes(buf, spkiN),
     keyAlg,
+    keyParams,
+    keyBytes,
     keyBits,
     keyUsage: null,
     extKeyUsage: null,

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto'
 import * as der from './der'
 import { OID } from './oids'
 import { parseCertificate } from './certificate'
+import { GOST_OID, gostDigestFor } from './gost'
 
 // direct references (namespace members are getters once transpiled: hot path)
 const {
@@ -43,6 +44,10 @@ export interface BuildCmsOptions {
   extraCertificates?: readonly Uint8Array[]
   detached?: boolean
   signingTime?: Date
+  /**
+   * Signs the DER of the signed attributes, hashing included: RSASSA-PKCS1-v1_5 SHA-256, or
+   * for a GOST certificate GOST 34.310-2004 over GOST 34.311-95 (NCA's byte order).
+   */
   sign: RawSigner
 }
 
@@ -63,8 +68,17 @@ export function digestInfoSha256(digest: Uint8Array): Uint8Array {
   return der_seq(der_seq(der_oid(OID.sha256), der_nul()), der_octets(digest))
 }
 
+const GOST_DIGEST_ALG = der_seq(der_oid(GOST_OID.digest34311), der_nul())
+const GOST_SIG_ALG = der_seq(der_oid(GOST_OID.sig2004), der_nul())
+
+/**
+ * The algorithm follows the certificate: RSA keys give SHA-256 / rsaEncryption with a
+ * signingCertificateV2 attribute; GOST 34.310-2004 keys give NCA's own form (GOST 34.311-95
+ * digest, signature OID 1.2.398.3.10.1.1.1.2, no signingCertificateV2).
+ */
 export async function buildSignedData(o: BuildCmsOptions): Promise<Uint8Array> {
   const cert = parseCertificate(o.certificate)
+  const gost = cert.keyAlg === GOST_OID.key2004
   const serialInt = der_tlv(0x02, cert.serial)
   const signingTime = o.signingTime ?? new Date()
   const essCertIdV2 = der_seq(
@@ -74,8 +88,11 @@ export async function buildSignedData(o: BuildCmsOptions): Promise<Uint8Array> {
   const attrs = [
     attribute(OID.contentType, der_oid(OID.data)),
     attribute(OID.signingTime, der_time(new Date(Math.floor(signingTime.getTime() / 1000) * 1000))),
-    attribute(OID.messageDigest, der_octets(sha256(o.content))),
-    attribute(OID.signingCertificateV2, der_seq(der_seq(essCertIdV2))),
+    attribute(
+      OID.messageDigest,
+      der_octets(gost ? gostDigestFor(cert, o.content) : sha256(o.content)),
+    ),
+    ...(gost ? [] : [attribute(OID.signingCertificateV2, der_seq(der_seq(essCertIdV2)))]),
   ]
   const signedAttrsSet = der_setOf(...attrs)
   const signature = await o.sign(signedAttrsSet)
@@ -84,9 +101,9 @@ export async function buildSignedData(o: BuildCmsOptions): Promise<Uint8Array> {
   const signerInfo = der_seq(
     der_int(1),
     der_seq(cert.issuerDer, serialInt),
-    SHA256_ALG,
+    gost ? GOST_DIGEST_ALG : SHA256_ALG,
     signedAttrsImplicit,
-    RSA_ALG,
+    gost ? GOST_SIG_ALG : RSA_ALG,
     der_octets(signature),
   )
   const encap = der_seq(
@@ -95,7 +112,7 @@ export async function buildSignedData(o: BuildCmsOptions): Promise<Uint8Array> {
   )
   const signedData = der_seq(
     der_int(1),
-    der_setOf(SHA256_ALG),
+    der_setOf(gost ? GOST_DIGEST_ALG : SHA256_ALG),
     encap,
     der_tlv(0xa0, o.certificate, ...(o.extraCertificates ?? [])),
     der_setOf(signerInfo),

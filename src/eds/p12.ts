@@ -8,7 +8,9 @@ import { basename } from 'node:path'
 import forge from 'node-forge'
 import { AppError } from '../core/result'
 import { buildSignedData } from './cms'
+import * as der from './der'
 import { infoOf, parseCertificate, type ParsedCertificate } from './certificate'
+import { GOST_OID } from './gost'
 import { OID } from './oids'
 import { wipe, type KeyEntry, type KeyProvider, type SignOptions } from './provider'
 
@@ -91,7 +93,30 @@ export class Pkcs12Provider implements KeyProvider {
     const loaded: Loaded[] = []
     for (const kb of keyBags) {
       if (!kb.key) {
-        throw new AppError('eds_unsupported_key', { algorithm: 'GOST' })
+        // forge decrypts the bag but only understands RSA keys: read the PKCS#8 algorithm
+        const alg = kb.asn1 ? pkcs8Algorithm(kb.asn1) : null
+        const id = keyIdOf(kb)
+        const cert =
+          certs.find((c) => id !== null && c.id === id && !c.parsed.ca) ??
+          certs.find((c) => !c.parsed.ca && c.parsed.keyAlg === alg)
+        if (alg && (alg === GOST_OID.key2004 || alg.startsWith(GOST_OID.key2015prefix))) {
+          const info = cert ? infoOf(cert.parsed) : null
+          // say clearly what it is: whose GOST key, and where such keys can sign
+          throw new AppError('eds_p12_gost_key', {
+            algorithm:
+              info?.algorithm ?? (alg === GOST_OID.key2004 ? 'GOST 34.310-2004' : 'GOST 2015'),
+            owner: info?.fullName || '-',
+            organization: info?.organization ?? '-',
+            purpose:
+              info?.purpose === 'sign'
+                ? 'SIGN (GOSTKNCA)'
+                : info?.purpose === 'auth'
+                  ? 'AUTH'
+                  : '-',
+            validTo: info ? info.validTo.slice(0, 10) : '-',
+          })
+        }
+        throw new AppError('eds_unsupported_key', { algorithm: alg ?? '?' })
       }
       const rsa = kb.key as forge.pki.rsa.PrivateKey
       const pkcs8 = forge.asn1
@@ -175,4 +200,17 @@ export function modulusHex(p: ParsedCertificate): string {
     format: 'jwk',
   })
   return Buffer.from(String(jwk.n), 'base64url').toString('hex').replace(/^0+/, '')
+}
+
+/** The algorithm OID of a decrypted PKCS#8 PrivateKeyInfo (forge ASN.1), or null. */
+function pkcs8Algorithm(asn: forge.asn1.Asn1): string | null {
+  try {
+    const d = Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary')
+    const top = der.read(d, 0)
+    const [, alg] = der.children(d, top)
+    const oidNode = der.children(d, der.expectTag(alg, 0x30, 'AlgorithmIdentifier'))[0]
+    return der.decodeOid(der.content(d, der.expectTag(oidNode, 0x06, 'OID')))
+  } catch {
+    return null
+  }
 }

@@ -142,6 +142,7 @@ export function checkCrl(
   let sameIssuer = false
   let signed = false
   let fresh = false
+  let early = false
   const t = now.getTime()
   for (const c of crls) {
     if (Buffer.compare(c.issuerDer, cert.issuerDer) !== 0) continue
@@ -151,17 +152,21 @@ export function checkCrl(
     const at = c.revoked.get(cert.serialHex)
     if (at)
       return { status: 'revoked', source: 'crl', origin, revokedAt: at.toISOString(), checkedAt }
-    if (
-      c.thisUpdate.getTime() <= t + 300_000 &&
-      (c.nextUpdate === null || c.nextUpdate.getTime() >= t)
-    )
-      fresh = true
+    if (c.thisUpdate.getTime() > t + 300_000) early = true
+    else if (c.nextUpdate === null || c.nextUpdate.getTime() >= t) fresh = true
   }
   if (!sameIssuer)
     return { status: 'unknown', source: 'crl', origin, reason: 'crl_issuer_mismatch', checkedAt }
   if (!signed)
     return { status: 'unknown', source: 'crl', origin, reason: 'crl_signature_invalid', checkedAt }
-  if (!fresh) return { status: 'unknown', source: 'crl', origin, reason: 'crl_expired', checkedAt }
+  if (!fresh)
+    return {
+      status: 'unknown',
+      source: 'crl',
+      origin,
+      reason: early ? 'crl_not_yet_valid' : 'crl_expired',
+      checkedAt,
+    }
   return { status: 'good', source: 'crl', origin, checkedAt }
 }
 

@@ -12,6 +12,7 @@ import {
   parseCertificateCached,
   type ParsedCertificate,
 } from './certificate'
+import { GOST_OID, gostVerify } from './gost'
 import { OID } from './oids'
 
 const keyCache = new WeakMap<ParsedCertificate, KeyObject>()
@@ -27,17 +28,37 @@ export function publicKeyOf(c: ParsedCertificate): KeyObject {
 const bytesEqual = (a: Uint8Array | null, b: Uint8Array | null): boolean =>
   a !== null && b !== null && Buffer.compare(a, b) === 0
 
-/** Check `child`'s signature with `issuer`'s key (sha256WithRSA). */
+/**
+ * Check a signature made with `issuer`'s key: sha256WithRSA (RSA keys) or the Kazakh
+ * GOST 34.310-2004 with GOST 34.311-95 (GOST keys). Any other pairing is refused.
+ */
+export function verifyWithKey(
+  issuer: ParsedCertificate,
+  sigAlg: string,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  try {
+    if (
+      (sigAlg === OID.sha256WithRSA || sigAlg === OID.rsaEncryption) &&
+      issuer.keyAlg === OID.rsaEncryption
+    )
+      return cryptoVerify('sha256', data, publicKeyOf(issuer), signature)
+    if (sigAlg === GOST_OID.sig2004 && issuer.keyAlg === GOST_OID.key2004)
+      return gostVerify(issuer, data, signature)
+    return false
+  } catch {
+    return false
+  }
+}
+
+/** Check `child`'s (certificate or CRL) signature with `issuer`'s key. */
 export function signedBy(
   child: { tbs: Uint8Array; sigAlg: string; signature: Uint8Array },
   issuer: ParsedCertificate,
 ): boolean {
-  if (child.sigAlg !== OID.sha256WithRSA) return false
-  try {
-    return cryptoVerify('sha256', child.tbs, publicKeyOf(issuer), child.signature)
-  } catch {
-    return false
-  }
+  if (child.sigAlg === OID.rsaEncryption) return false
+  return verifyWithKey(issuer, child.sigAlg, child.tbs, child.signature)
 }
 
 export function isIssuerOf(issuer: ParsedCertificate, child: ParsedCertificate): boolean {
@@ -62,9 +83,23 @@ export class TrustStore {
   private readonly chainCache = new Map<string, ChainResult>()
   readonly source: string
 
-  constructor(certs: readonly Uint8Array[], source = '(memory)') {
+  /**
+   * `certs`: self-signed ones become anchors, the others intermediates (trusted only through
+   * an anchor). `options.anchors`: certificates trusted as anchors even though they are not
+   * self-signed, e.g. an NCA intermediate whose root is not at hand (openssl's
+   * `-partial_chain`); chains stop there. Their own validity is still checked.
+   */
+  constructor(
+    certs: readonly Uint8Array[],
+    source = '(memory)',
+    options: { anchors?: readonly Uint8Array[] } = {},
+  ) {
     const parsed = certs.map((d) => parseCertificateCached(d))
-    this.anchors = parsed.filter((c) => bytesEqual(c.subjectDer, c.issuerDer) && signedBy(c, c))
+    const explicit = (options.anchors ?? []).map((d) => parseCertificateCached(d))
+    this.anchors = [
+      ...parsed.filter((c) => bytesEqual(c.subjectDer, c.issuerDer) && signedBy(c, c)),
+      ...explicit.filter((c) => c.ca),
+    ]
     this.intermediates = parsed.filter((c) => !this.anchors.includes(c))
     this.anchorSet = new Set(this.anchors.map((c) => c.fingerprint))
     this.source = source
@@ -163,7 +198,10 @@ const CERT_EXT = /\.(pem|crt|cer|der)$/i
  * Load every certificate file (.pem .crt .cer .der) in `dir` and its sub-folders.
  * Self-signed certificates become anchors, the rest intermediates.
  */
-export function loadTrustStore(dir: string | readonly string[]): TrustStore {
+export function loadTrustStore(
+  dir: string | readonly string[],
+  options: { anchorFiles?: readonly string[] } = {},
+): TrustStore {
   const dirs = typeof dir === 'string' ? [dir] : dir
   const certs: Uint8Array[] = []
   const walk = (d: string): void => {
@@ -175,5 +213,8 @@ export function loadTrustStore(dir: string | readonly string[]): TrustStore {
     }
   }
   for (const d of dirs) walk(d)
-  return new TrustStore(certs, dirs.join(', '))
+  const anchors = (options.anchorFiles ?? []).flatMap((f) =>
+    certificatesFromPemOrDer(readFileSync(f)),
+  )
+  return new TrustStore(certs, [...dirs, ...(options.anchorFiles ?? [])].join(', '), { anchors })
 }

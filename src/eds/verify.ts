@@ -21,7 +21,8 @@ import {
 } from './certificate'
 import { OID, type Role } from './oids'
 import { checkRevocation, type RevocationOptions, type RevocationResult } from './revocation'
-import { publicKeyOf, type TrustStore } from './trust'
+import { GOST_OID, gostDigestFor } from './gost'
+import { publicKeyOf, verifyWithKey, type TrustStore } from './trust'
 
 // direct references (namespace members are getters once transpiled: hot path)
 const {
@@ -229,10 +230,15 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     addFail(ctx, 'eds_signed_attrs_missing', { attribute: 'messageDigest' })
     return makeReport(ctx, signerCert, null, o.at ?? now, p.content, [], notChecked)
   }
-  if (
-    si.digestAlg !== OID.sha256 ||
-    (si.signatureAlg !== OID.rsaEncryption && si.signatureAlg !== OID.sha256WithRSA)
-  ) {
+  const rsa =
+    si.digestAlg === OID.sha256 &&
+    (si.signatureAlg === OID.rsaEncryption || si.signatureAlg === OID.sha256WithRSA) &&
+    signerCert.keyAlg === OID.rsaEncryption
+  const gost =
+    si.digestAlg === GOST_OID.digest34311 &&
+    (si.signatureAlg === GOST_OID.sig2004 || si.signatureAlg === GOST_OID.key2004) &&
+    signerCert.keyAlg === GOST_OID.key2004
+  if (!rsa && !gost) {
     checks.structure = 'failed'
     addFail(ctx, 'eds_unsupported_algorithm', { algorithm: `${si.digestAlg}/${si.signatureAlg}` })
     return makeReport(ctx, signerCert, null, o.at ?? now, p.content, [], notChecked)
@@ -259,7 +265,8 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
     content = content ?? o.content ?? null
     const mdNode = der_read(md, 0)
     if (checks.digest !== 'failed') {
-      if (mdNode.tag !== 0x04 || Buffer.compare(der_content(md, mdNode), sha256(content!)) !== 0) {
+      const digest = gost ? gostDigestFor(signerCert, content!) : sha256(content!)
+      if (mdNode.tag !== 0x04 || Buffer.compare(der_content(md, mdNode), digest) !== 0) {
         addFail(ctx, 'eds_digest_mismatch')
         checks.digest = 'failed'
       } else checks.digest = 'ok'
@@ -269,7 +276,9 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   // ---- signature over the signed attributes
   let sigOk: boolean
   try {
-    sigOk = cryptoVerify('sha256', si.signedAttrs, publicKeyOf(signerCert), si.signature)
+    sigOk = gost
+      ? verifyWithKey(signerCert, GOST_OID.sig2004, si.signedAttrs, si.signature)
+      : cryptoVerify('sha256', si.signedAttrs, publicKeyOf(signerCert), si.signature)
   } catch {
     sigOk = false
   }

@@ -151,10 +151,10 @@ describe('PKCS#12 provider', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    // GOST keys are reported as unsupported, not crashed on
+    // GOST keys are described (whose, what), not crashed on
     const gost = readFileSync(base + 'GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12')
     expect(codeOf(() => Pkcs12Provider.open(gost, Buffer.from('Qwerty12')))).toBe(
-      'eds_unsupported_key',
+      'eds_p12_gost_key',
     )
   })
 })

@@ -19,6 +19,10 @@ export const edsMessages = {
     kk: 'Бұл кілт алгоритміне қолдау жоқ: {{algorithm}}. RSA кілтін таңдаңыз.',
     ru: 'Алгоритм ключа не поддерживается: {{algorithm}}. Выберите ключ RSA.',
   },
+  eds_p12_gost_key: {
+    kk: 'Бұл ГОСТ кілті ({{algorithm}}, {{purpose}}): {{owner}}, {{organization}}, {{validTo}} дейін жарамды. ГОСТ кілт файлымен бағдарлама тікелей қол қоймайды: NCALayer арқылы немесе токенмен қол қойыңыз.',
+    ru: 'Это ключ ГОСТ ({{algorithm}}, {{purpose}}): {{owner}}, {{organization}}, действует до {{validTo}}. Программа не подписывает файлом ключа ГОСТ напрямую: подпишите через NCALayer или токеном.',
+  },
   eds_key_not_found: {
     kk: 'Кілт табылмады: {{keyId}}',
     ru: 'Ключ не найден: {{keyId}}',

@@ -16,6 +16,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // the `bq` command (web host, central store, headless tasks): plain Node
           cli: resolve(__dirname, 'src/cli/bin.ts'),
+          // Excel exports run in a worker thread (src/main/reports/exporter.ts)
+          'export-worker': resolve(__dirname, 'src/main/reports/export-worker.ts'),
         },
       },
     },

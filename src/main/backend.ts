@@ -33,6 +33,7 @@ import { existsSync } from 'node:fs'
 import { loadTrustStore, type TrustStore } from '../eds/trust'
 import { shippedTrustDir } from './paths'
 import { SessionService, type SessionServiceOptions } from './sync/session'
+import { ExportManager } from './reports/exporter'
 
 export interface HostInfo {
   host: 'electron' | 'web' | 'cli'
@@ -52,6 +53,10 @@ export interface BackendContext {
   desktop?: DesktopCapability
   /** the signed-in session, the local mirror and its sync engine */
   session: SessionService
+  /** better-sqlite3's native binding when not node_modules' own (Electron): export workers open the file too */
+  nativeBinding?: string
+  /** Excel exports running in worker threads (src/main/reports/exporter.ts) */
+  exports: ExportManager
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void
 }
 
@@ -121,6 +126,8 @@ export function createBackend(options: BackendOptions): Backend {
     log,
     ...(options.desktop ? { desktop: options.desktop } : {}),
     session,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    exports: new ExportManager((p) => emit('export.progress', p)),
     emit,
   }
   let writeChain: Promise<unknown> = Promise.resolve()
@@ -179,6 +186,7 @@ export function createBackend(options: BackendOptions): Backend {
     },
     async close() {
       await writeChain
+      await context.exports.closeAll()
       await session.signOut().catch(() => undefined)
       events.removeAllListeners()
       await local.close()

@@ -1,6 +1,7 @@
 import { commonMessages } from './common'
 import { deliveryMessages } from './delivery'
 import { edsMessages } from './eds'
+import { reportsMessages } from './reports'
 import { rulesMessages } from './rules'
 import { serverMessages } from './server'
 import { syncMessages } from './sync'
@@ -18,6 +19,7 @@ export const messages: Catalog = {
   ...commonMessages,
   ...deliveryMessages,
   ...edsMessages,
+  ...reportsMessages,
   ...rulesMessages,
   ...serverMessages,
   ...syncMessages,

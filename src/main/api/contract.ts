@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import type { Violation } from '../../core/result'
+import { KINDERGARTEN_TYPES, REPORT_IDS, TABLE_IDS, type Cell, type NameBook, type ReportColumn, type ReportId } from '../../core/reports'
 
 export const languageSchema = z.enum(['kk', 'ru'])
 export type Language = z.infer<typeof languageSchema>
@@ -329,6 +330,39 @@ export const DOCUMENT_TYPES = ['referral', 'queue_notice', 'child_card', 'servic
 export type DocumentType = (typeof DOCUMENT_TYPES)[number]
 export const documentTypeSchema = z.enum(DOCUMENT_TYPES)
 
+/** Statistics filters (issue 9): Almaty dates, district, kindergarten type, language. */
+export const reportFiltersSchema = z
+  .object({
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    districtId: z.string().min(1).max(64).optional(),
+    kindergartenType: z.enum(KINDERGARTEN_TYPES).optional(),
+    language: languageSchema.optional(),
+  })
+  .strict()
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { params: { code: 'report_period_invalid' } })
+
+export interface ReportView {
+  id: ReportId
+  columns: ReportColumn[]
+  /** cells in column order; kindergartens, groups and codes as identifiers (see `names`, core presentCell) */
+  rows: Cell[][]
+  names: NameBook
+  /** districts of the kindergartens in the mirror (the district filter's choices) */
+  districts: string[]
+}
+
+export interface ExportProgress {
+  exportId: string
+  state: 'running' | 'done' | 'cancelled' | 'failed'
+  done: number
+  total: number | null
+  /** where the finished file is (or will be) */
+  path: string
+  fileName: string
+  error: string | null
+}
+
 const empty = z.object({}).strict()
 
 export const contract = {
@@ -388,6 +422,14 @@ export const contract = {
     input: z.object({ enrolmentId: z.string().min(1).max(64), key: keySourceSchema, reason: departureReasonSchema }).strict(),
   },
   'staff.journal': { write: false, input: empty },
+  'reports.run': { write: false, input: z.object({ report: z.enum(REPORT_IDS), filters: reportFiltersSchema }).strict() },
+  'export.start': {
+    write: false,
+    input: z.object({ target: z.enum([...REPORT_IDS, ...TABLE_IDS]), filters: reportFiltersSchema, language: languageSchema.optional() }).strict(),
+  },
+  'export.status': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },
+  'export.cancel': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },
+  'export.download': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },
   'documents.pdf': { write: false, input: z.object({ type: documentTypeSchema, id: z.string().min(1).max(128) }).strict() },
 } as const
 
@@ -433,6 +475,11 @@ export interface Outputs {
   'staff.depart': { commandId: string }
   'staff.journal': JournalEntry[]
   'documents.pdf': { fileName: string; base64: string }
+  'reports.run': ReportView
+  'export.start': ExportProgress | null
+  'export.status': ExportProgress
+  'export.cancel': boolean
+  'export.download': { fileName: string; base64: string }
 }
 
 export type ApiName = keyof typeof contract & keyof Outputs
@@ -451,6 +498,7 @@ export interface ApiEvents {
   'update.downloaded': { version: string }
   'update.error': Violation
   'sync.status': SyncStatus
+  'export.progress': ExportProgress
 }
 export type ApiEventName = keyof ApiEvents
 

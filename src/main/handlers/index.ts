@@ -7,6 +7,7 @@ import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
 import { referralPdf } from './staff-pdf'
 import { documentPdf } from '../documents'
+import { cancelExport, downloadExport, exportStatus, runReport, startExport } from '../reports/handlers'
 import { attach, listAttachments } from './staff-attachments'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
 
@@ -52,4 +53,9 @@ export const handlers: HandlerTable = {
   'staff.depart': staff.departChild,
   'staff.journal': staff.listJournal,
   'documents.pdf': documentPdf,
+  'reports.run': runReport,
+  'export.start': startExport,
+  'export.status': exportStatus,
+  'export.cancel': cancelExport,
+  'export.download': downloadExport,
 }

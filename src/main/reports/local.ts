@@ -1,0 +1,137 @@
+/**
+ * The statistics reports and exportable tables computed with SQL over the local mirror
+ * (SQLite JSON functions on the `rows` view: the central store's rows with pending local
+ * effects over them). src/server/reports.ts computes the same numbers in PostgreSQL;
+ * test/reports/parity.test.ts compares both on the demo city. Dates are Almaty dates
+ * (UTC+5).
+ */
+import type Database from 'better-sqlite3'
+import { QUEUE_OF_TYPE, finishRows, type ReportFilters, type ReportId, type TableId, type Cell } from '../../core/reports'
+
+/** An instant's Almaty date. */
+const day = (expr: string): string => `date(${expr}, '+5 hours')`
+
+const BASE = `
+  kg AS (SELECT id, json_extract(data, '$.type') AS type, json_extract(data, '$.district_id') AS district
+           FROM rows WHERE entity = 'kindergarten'),
+  k AS (SELECT * FROM kg WHERE (@district IS NULL OR district = @district) AND (@type IS NULL OR type = @type)),
+  grp AS (SELECT id, json_extract(data, '$.kindergarten_id') AS kg, json_extract(data, '$.capacity') AS capacity,
+                 json_extract(data, '$.enrolled') AS enrolled, json_extract(data, '$.language') AS language
+            FROM rows WHERE entity = 'group'),
+  g AS (SELECT grp.* FROM grp JOIN k ON k.id = grp.kg WHERE (@language IS NULL OR grp.language = @language)),
+  ref AS (SELECT r.id, json_extract(r.data, '$.kindergarten_id') AS kg, json_extract(r.data, '$.status') AS status,
+                 json_extract(r.data, '$.by_privilege') AS by_privilege, ${day("json_extract(r.data, '$.issued_at')")} AS d,
+                 json_extract(r.data, '$.application_id') AS app, json_extract(r.data, '$.group_id') AS grp,
+                 json_extract(r.data, '$.issued_at') AS issued_at, json_extract(r.data, '$.expires_at') AS expires_at,
+                 grp.language AS language
+            FROM rows r LEFT JOIN grp ON grp.id = json_extract(r.data, '$.group_id') WHERE r.entity = 'referral'),
+  enr AS (SELECT e.id, json_extract(e.data, '$.kindergarten_id') AS kg, json_extract(e.data, '$.group_id') AS grp,
+                 json_extract(e.data, '$.application_id') AS app,
+                 ${day("json_extract(e.data, '$.enrolled_at')")} AS ed, ${day("json_extract(e.data, '$.departed_at')")} AS dd,
+                 json_extract(e.data, '$.departure_reason') AS reason, grp.language AS language
+            FROM rows e LEFT JOIN grp ON grp.id = json_extract(e.data, '$.group_id') WHERE e.entity = 'enrolment')`
+
+const inPeriod = (col: string): string => `((@from IS NULL OR ${col} >= @from) AND (@to IS NULL OR ${col} <= @to))`
+const lang = (col: string): string => `(@language IS NULL OR ${col} = @language)`
+
+const APP = `
+  app AS (SELECT id, json_extract(data, '$.number') AS number, json_extract(data, '$.child_name') AS child,
+                 substr(json_extract(data, '$.child_birth_date'), 1, 10) AS birth_date,
+                 json_extract(data, '$.queue_type') AS queue_type, json_extract(data, '$.district_id') AS district,
+                 json_extract(data, '$.language') AS language, json_extract(data, '$.birth_year') AS birth_year,
+                 CASE WHEN json_extract(data, '$.privilege') IS NULL OR json_extract(data, '$.privilege_status') = 'rejected'
+                      THEN 'none' ELSE json_extract(data, '$.privilege') END AS privilege,
+                 json_extract(data, '$.registered_at') AS registered_at,
+                 ${day("json_extract(data, '$.registered_at')")} AS rd, json_extract(data, '$.status') AS status
+            FROM rows WHERE entity = 'application'),
+  q AS (SELECT * FROM app WHERE (@district IS NULL OR district = @district) AND ${lang('language')}
+           AND (@queue IS NULL OR queue_type = @queue) AND ${inPeriod('rd')})`
+
+const SQL: Record<ReportId | TableId, string> = {
+  kindergartens: `WITH ${BASE},
+    kl AS (SELECT * FROM k WHERE @language IS NULL OR EXISTS (SELECT 1 FROM g WHERE g.kg = k.id)),
+    s AS (SELECT kg, count(*) AS groups, sum(capacity) AS places, sum(enrolled) AS enrolled FROM g GROUP BY kg)
+    SELECT kl.type AS type, count(*) AS kindergartens, coalesce(sum(s.groups), 0) AS groups,
+           coalesce(sum(s.places), 0) AS places, coalesce(sum(s.enrolled), 0) AS enrolled
+      FROM kl LEFT JOIN s ON s.kg = kl.id GROUP BY kl.type ORDER BY kl.type`,
+  allocated: `WITH ${BASE},
+    kl AS (SELECT * FROM k WHERE @language IS NULL OR EXISTS (SELECT 1 FROM g WHERE g.kg = k.id)),
+    s AS (SELECT kg, sum(capacity) AS places, sum(enrolled) AS enrolled FROM g GROUP BY kg),
+    rs AS (SELECT kg, sum(status IN ('active', 'arrived')) AS referrals, sum(${inPeriod('d')}) AS allocated
+             FROM ref WHERE ${lang('language')} GROUP BY kg)
+    SELECT kl.id AS kindergarten, kl.district AS district, kl.type AS type, coalesce(s.places, 0) AS places,
+           coalesce(s.enrolled, 0) AS enrolled, coalesce(rs.referrals, 0) AS referrals, coalesce(rs.allocated, 0) AS allocated
+      FROM kl LEFT JOIN s ON s.kg = kl.id LEFT JOIN rs ON rs.kg = kl.id ORDER BY kl.id`,
+  referrals: `WITH ${BASE}
+    SELECT ref.d AS date, count(*) AS issued, sum(ref.by_privilege = 1) AS byPrivilege, sum(ref.status = 'active') AS active,
+           sum(ref.status IN ('arrived', 'used')) AS used, sum(ref.status IN ('cancelled', 'revoked', 'lapsed')) AS cancelled
+      FROM ref JOIN k ON k.id = ref.kg WHERE ${inPeriod('ref.d')} AND ${lang('ref.language')}
+     GROUP BY ref.d ORDER BY ref.d`,
+  queue: `WITH ${APP}
+    SELECT birth_year AS birthYear, sum(privilege = 'none') AS none, sum(privilege = 'first_priority') AS firstPriority,
+           sum(privilege = 'out_of_turn') AS outOfTurn, count(*) AS total
+      FROM q WHERE status IN ('in_queue', 'notified') GROUP BY birth_year ORDER BY birth_year`,
+  bulletin: `WITH ${BASE},
+    vac AS (SELECT json_extract(data, '$.kindergarten_id') AS kg, json_extract(data, '$.language') AS language,
+                   json_extract(data, '$.places') AS places, json_extract(data, '$.taken') AS taken, json_extract(data, '$.status') AS status,
+                   coalesce(substr(json_extract(data, '$.release_date'), 1, 10), ${day("json_extract(data, '$.published_at')")}) AS d
+              FROM rows WHERE entity = 'vacancy')
+    SELECT vac.d AS date, count(*) AS vacancies, sum(vac.places) AS places, sum(coalesce(vac.taken, 0)) AS taken
+      FROM vac JOIN k ON k.id = vac.kg WHERE vac.status <> 'withdrawn' AND ${inPeriod('vac.d')} AND ${lang('vac.language')}
+     GROUP BY vac.d ORDER BY vac.d`,
+  occupancy: `WITH ${BASE}
+    SELECT g.kg AS kindergarten, g.id AS "group", g.language AS language, g.capacity AS capacity, g.enrolled AS enrolled
+      FROM g ORDER BY g.kg, g.id`,
+  movement: `WITH ${BASE}
+    SELECT enr.kg AS kindergarten, sum(${inPeriod('enr.ed')}) AS enrolled,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')}) AS departed,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')} AND enr.reason = 'parents_request') AS departed_parents_request,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')} AND enr.reason = 'moved') AS departed_moved,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')} AND enr.reason = 'school') AS departed_school,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')} AND enr.reason = 'health') AS departed_health,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')} AND enr.reason = 'transfer') AS departed_transfer,
+           sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')} AND enr.reason = 'other') AS departed_other
+      FROM enr JOIN k ON k.id = enr.kg WHERE ${lang('enr.language')}
+     GROUP BY enr.kg HAVING sum(${inPeriod('enr.ed')}) + sum(enr.dd IS NOT NULL AND ${inPeriod('enr.dd')}) > 0 ORDER BY enr.kg`,
+  queue_list: `WITH ${APP}
+    SELECT number, child, birth_date AS birthDate, queue_type AS queueType, district, language, privilege,
+           registered_at AS registeredAt, status
+      FROM q WHERE status IN ('in_queue', 'notified') ORDER BY queue_type, birth_year, registered_at, id`,
+  referral_list: `WITH ${BASE}, ${APP.trim()}
+    SELECT ref.id AS id, app.number AS number, app.child AS child, ref.kg AS kindergarten, ref.grp AS "group",
+           ref.issued_at AS issuedAt, ref.expires_at AS expiresAt, ref.status AS status
+      FROM ref JOIN k ON k.id = ref.kg LEFT JOIN app ON app.id = ref.app
+     WHERE ${inPeriod('ref.d')} AND ${lang('ref.language')} ORDER BY ref.issued_at DESC, ref.id`,
+  children_list: `WITH ${BASE}, ${APP.trim()}
+    SELECT app.child AS child, app.number AS number, enr.kg AS kindergarten, enr.grp AS "group", enr.ed AS enrolledAt,
+           enr.dd AS departedAt, enr.reason AS reason
+      FROM enr JOIN k ON k.id = enr.kg LEFT JOIN app ON app.id = enr.app
+     WHERE ${lang('enr.language')} AND (${inPeriod('enr.ed')} OR (enr.dd IS NOT NULL AND ${inPeriod('enr.dd')}))
+     ORDER BY enr.kg, enr.grp, enr.ed, enr.id`,
+}
+
+export function params(f: ReportFilters): Record<string, string | null> {
+  return {
+    from: f.from ?? null,
+    to: f.to ?? null,
+    district: f.districtId ?? null,
+    type: f.kindergartenType ?? null,
+    language: f.language ?? null,
+    queue: f.kindergartenType ? QUEUE_OF_TYPE[f.kindergartenType] : null,
+  }
+}
+
+/** The SQL statement of a report or table, and its parameters. */
+export function reportStatement(db: Database.Database, id: ReportId | TableId, f: ReportFilters): { stmt: Database.Statement; params: Record<string, string | null> } {
+  const stmt = db.prepare(SQL[id])
+  // better-sqlite3 refuses named parameters the statement does not use
+  const used = new Set(stmt.source.match(/@\w+/g)?.map((s) => s.slice(1)) ?? [])
+  const all = params(f)
+  return { stmt, params: Object.fromEntries(Object.entries(all).filter(([k]) => used.has(k))) }
+}
+
+/** Raw rows (identifiers, not names) of a report: compared with the store's in tests. */
+export function reportRaw(db: Database.Database, id: ReportId | TableId, f: ReportFilters): Cell[][] {
+  const { stmt, params: p } = reportStatement(db, id, f)
+  return finishRows(id, stmt.all(p) as Array<Record<string, unknown>>)
+}

@@ -133,17 +133,17 @@ function attrValue(p: ParsedCms, oid: string): Uint8Array | null {
   return p.signers[0]?.attrs.get(oid)?.[0] ?? null
 }
 
-interface Ctx {
+export interface Ctx {
   errors: Violation[]
   checks: Record<CheckName, CheckState>
   purpose: Purpose
 }
 
-function addFail(ctx: Ctx, code: EdsCode, params?: Params): void {
+export function addFail(ctx: Ctx, code: EdsCode, params?: Params): void {
   ctx.errors.push(params ? { code, params } : { code })
 }
 
-function makeReport(
+export function makeReport(
   ctx: Ctx,
   signer: ParsedCertificate | null,
   signingTime: Date | null,
@@ -298,6 +298,65 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
   }
   const at = o.at ?? signingTime ?? now
 
+  const { chain, revocation } = await checkSignerCertificate(ctx, signerCert, extras, at, now, o)
+  return makeReport(ctx, signerCert, signingTime, at, p.content, chain, revocation)
+}
+
+const fpCache = new WeakMap<ParsedCertificate, Buffer>()
+function fingerprintBytes(c: ParsedCertificate): Buffer {
+  let b = fpCache.get(c)
+  if (!b) fpCache.set(c, (b = Buffer.from(c.fingerprint, 'hex')))
+  return b
+}
+
+/** Does a signingCertificateV2 attribute value name this certificate? */
+function essMatches(value: Uint8Array, cert: ParsedCertificate): boolean {
+  try {
+    const top = der_read(value, 0)
+    const [certs] = der_children(value, top)
+    for (const id of der_children(value, certs!)) {
+      const parts = der_children(value, id)
+      let i = 0
+      let hashAlg: string = OID.sha256
+      if (parts[0]?.tag === 0x30) {
+        hashAlg = der_decodeOid(der_content(value, der_children(value, parts[0])[0]!))
+        i++
+      }
+      if (hashAlg !== OID.sha256) continue
+      const h = der_content(value, parts[i]!)
+      if (Buffer.compare(h, fingerprintBytes(cert)) === 0) return true
+    }
+  } catch {
+    return false
+  }
+  return false
+}
+
+/** Options of the certificate checks shared by CMS and XMLDSig verification. */
+export type SignerCheckOptions = Pick<
+  VerifyOptions,
+  'purpose' | 'trust' | 'expect' | 'revocation' | 'requireRevocation'
+>
+
+/**
+ * The checks of a signer certificate once its signature holds: chain to an anchor,
+ * validity at `at`, key usage for the purpose, roles, IIN/BIN, revocation (only when
+ * everything else passed).
+ */
+export async function checkSignerCertificate(
+  ctx: Ctx,
+  signerCert: ParsedCertificate,
+  extras: readonly ParsedCertificate[],
+  at: Date,
+  now: Date,
+  o: SignerCheckOptions,
+): Promise<{ chain: ParsedCertificate[]; revocation: RevocationResult }> {
+  const { errors, checks } = ctx
+  const notChecked: RevocationResult = {
+    status: 'not_checked',
+    source: null,
+    checkedAt: now.toISOString(),
+  }
   // ---- chain
   const chainR = o.trust.buildChain(signerCert, extras)
   let chain: ParsedCertificate[] = [signerCert]
@@ -394,35 +453,5 @@ export async function verifyCms(o: VerifyOptions): Promise<VerifyReport> {
       } else checks.revocation = 'skipped'
     } else checks.revocation = 'ok'
   }
-  return makeReport(ctx, signerCert, signingTime, at, p.content, chain, revocation)
-}
-
-const fpCache = new WeakMap<ParsedCertificate, Buffer>()
-function fingerprintBytes(c: ParsedCertificate): Buffer {
-  let b = fpCache.get(c)
-  if (!b) fpCache.set(c, (b = Buffer.from(c.fingerprint, 'hex')))
-  return b
-}
-
-/** Does a signingCertificateV2 attribute value name this certificate? */
-function essMatches(value: Uint8Array, cert: ParsedCertificate): boolean {
-  try {
-    const top = der_read(value, 0)
-    const [certs] = der_children(value, top)
-    for (const id of der_children(value, certs!)) {
-      const parts = der_children(value, id)
-      let i = 0
-      let hashAlg: string = OID.sha256
-      if (parts[0]?.tag === 0x30) {
-        hashAlg = der_decodeOid(der_content(value, der_children(value, parts[0])[0]!))
-        i++
-      }
-      if (hashAlg !== OID.sha256) continue
-      const h = der_content(value, parts[i]!)
-      if (Buffer.compare(h, fingerprintBytes(cert)) === 0) return true
-    }
-  } catch {
-    return false
-  }
-  return false
+  return { chain, revocation }
 }

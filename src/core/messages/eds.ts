@@ -23,6 +23,18 @@ export const edsMessages = {
     kk: 'Бұл ГОСТ кілті ({{algorithm}}, {{purpose}}): {{owner}}, {{organization}}, {{validTo}} дейін жарамды. ГОСТ кілт файлымен бағдарлама тікелей қол қоймайды: NCALayer арқылы немесе токенмен қол қойыңыз.',
     ru: 'Это ключ ГОСТ ({{algorithm}}, {{purpose}}): {{owner}}, {{organization}}, действует до {{validTo}}. Программа не подписывает файлом ключа ГОСТ напрямую: подпишите через NCALayer или токеном.',
   },
+  eds_xml_malformed: {
+    kk: 'XML құжаты оқылмады немесе оның қолтаңбасы бүлінген.',
+    ru: 'XML-документ не читается или его подпись повреждена.',
+  },
+  eds_xml_signature_missing: {
+    kk: 'XML құжатында қолтаңба (ds:Signature) жоқ.',
+    ru: 'В XML-документе нет подписи (ds:Signature).',
+  },
+  eds_xml_reference_scope: {
+    kk: 'XML қолтаңбасы бүкіл құжатты қамтымайды (URI="" және enveloped-signature қажет).',
+    ru: 'XML-подпись покрывает не весь документ (нужны URI="" и enveloped-signature).',
+  },
   eds_key_not_found: {
     kk: 'Кілт табылмады: {{keyId}}',
     ru: 'Ключ не найден: {{keyId}}',

@@ -19,6 +19,7 @@ import { ReferralsPage } from './pages/ReferralsPage'
 import { ContractsPage } from './pages/ContractsPage'
 import { ChildrenPage } from './pages/ChildrenPage'
 import { JournalPage } from './pages/JournalPage'
+import { StatisticsPage } from './pages/StatisticsPage'
 import { currentRoute } from './components/nav'
 import { FirstSignInEmail } from './components/FirstSignInEmail'
 import { UpdateBanner } from './components/UpdateBanner'
@@ -37,7 +38,7 @@ const THEME = {
 }
 
 const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
-const PAGES = [...STAFF_PAGES, 'problems', 'settings', 'about', 'signin'] as const
+const PAGES = [...STAFF_PAGES, 'statistics', 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
 
 function pageFromHash(): Page {
@@ -83,7 +84,7 @@ export function App(): React.JSX.Element {
     setLocked(true)
     signOut.mutate({})
   })
-  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : staff ? [...STAFF_PAGES, 'problems', 'settings', 'about'] : ['problems', 'settings', 'about']
+  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : staff ? [...STAFF_PAGES, 'statistics', 'problems', 'settings', 'about'] : ['statistics', 'problems', 'settings', 'about']
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash())
@@ -163,7 +164,7 @@ export function App(): React.JSX.Element {
                   <Spin aria-label={t('common.loading')} />
                 ) : settings.isError ? (
                   <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
-                ) : !signedIn && (staffPage || page === 'problems') ? (
+                ) : !signedIn && (staffPage || page === 'problems' || page === 'statistics') ? (
                   <SignInPage />
                 ) : staffPage && !staff ? (
                   <Alert type="warning" showIcon title={t('signin.notStaff')} />
@@ -183,6 +184,8 @@ export function App(): React.JSX.Element {
                   <ChildrenPage />
                 ) : page === 'journal' ? (
                   <JournalPage />
+                ) : page === 'statistics' ? (
+                  <StatisticsPage />
                 ) : page === 'settings' ? (
                   <SettingsPage settings={settings.data} />
                 ) : page === 'problems' ? (

@@ -1,0 +1,256 @@
+/**
+ * Statistics (issue 9, seed 003): seven reports computed from the local mirror, each as a
+ * chart and a table, with filters (period, district, kindergarten type, language) and an
+ * Excel export that runs in the backend's worker thread with progress and cancel.
+ */
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
+import { App, Button, Card, Input, Progress, Radio, Select, Space, Table, Typography } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { KINDERGARTEN_TYPES, REPORT_IDS, REPORT_TITLES, KINDERGARTEN_TYPE_TEXT, presentCell, type Cell, type KindergartenType, type ReportFilters, type ReportId } from '../../../core/reports'
+import type { ExportProgress, ReportView } from '../../../main/api/contract'
+import { ApiError, call, useApi } from '../api'
+import { useViolationText } from '../i18n'
+import { LoadError } from '../components/LoadError'
+import { usePaging } from '../components/tables'
+
+const ReportChart = lazy(() => import('../components/ReportChart'))
+
+/** Which columns a report's chart draws, along which axis column. */
+const CHART: Record<ReportId, { x: string; series: string[] }> = {
+  kindergartens: { x: 'type', series: ['kindergartens', 'places', 'enrolled', 'free'] },
+  allocated: { x: 'kindergarten', series: ['enrolled', 'referrals', 'allocated', 'free'] },
+  referrals: { x: 'date', series: ['issued', 'used', 'cancelled'] },
+  queue: { x: 'birthYear', series: ['none', 'firstPriority', 'outOfTurn'] },
+  bulletin: { x: 'date', series: ['places', 'taken', 'free'] },
+  occupancy: { x: 'group', series: ['capacity', 'enrolled', 'free'] },
+  movement: { x: 'kindergarten', series: ['enrolled', 'departed'] },
+}
+
+function download(fileName: string, base64: string, type: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  const url = URL.createObjectURL(new Blob([bytes], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+function ExportButton({ report, filters }: { report: ReportId; filters: ReportFilters }): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const { message } = App.useApp()
+  const text = useViolationText()
+  const [progress, setProgress] = useState<ExportProgress | null>(null)
+  useEffect(
+    () =>
+      window.api.on('export.progress', (p) => {
+        setProgress((cur) => (cur && cur.exportId === p.exportId ? p : cur))
+      }),
+    [],
+  )
+  const start = async () => {
+    try {
+      const p = await call('export.start', { target: report, filters, language: i18n.language === 'ru' ? 'ru' : 'kk' })
+      if (p) setProgress(p)
+    } catch (e) {
+      void message.error(text((e as ApiError).violation))
+    }
+  }
+  const running = progress?.state === 'running'
+  const percent = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : progress?.state === 'done' ? 100 : 0
+  return (
+    <Space wrap data-testid="export">
+      <Button type="primary" onClick={() => void start()} disabled={running}>
+        {t('statistics.export')}
+      </Button>
+      {progress && (
+        <>
+          <Progress
+            percent={percent}
+            size="small"
+            style={{ width: 160 }}
+            status={progress.state === 'failed' ? 'exception' : progress.state === 'done' ? 'success' : 'active'}
+            aria-label={t('statistics.exportProgress')}
+          />
+          <span role="status">
+            {progress.state === 'running'
+              ? t('statistics.exporting', { done: progress.done, total: progress.total ?? '…' })
+              : progress.state === 'done'
+                ? t('statistics.exported', { path: progress.path })
+                : progress.state === 'cancelled'
+                  ? t('statistics.exportCancelled')
+                  : t('statistics.exportFailed')}
+          </span>
+          {running && <Button onClick={() => void call('export.cancel', { exportId: progress.exportId })}>{t('common.cancel')}</Button>}
+          {progress.state === 'done' && (
+            <Button
+              onClick={() =>
+                void call('export.download', { exportId: progress.exportId }).then(
+                  (f) => download(f.fileName, f.base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+                  (e: ApiError) => void message.error(text(e.violation)),
+                )
+              }
+            >
+              {t('statistics.download')}
+            </Button>
+          )}
+        </>
+      )}
+    </Space>
+  )
+}
+
+function ReportPanel({ report, filters }: { report: ReportId; filters: ReportFilters }): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk'
+  const q = useApi('reports.run', { report, filters })
+  const paging = usePaging()
+  const view = q.data
+  const shown = useMemo(() => (view ? view.rows.map((r) => r.map((v, i) => presentCell(view.columns[i]!, v, lang, view.names))) : []), [view, lang])
+  const chart = useMemo(() => {
+    if (!view) return null
+    const spec = CHART[report]
+    const xi = view.columns.findIndex((c) => c.key === spec.x)
+    return {
+      categories: shown.map((r) => String(r[xi] ?? '')),
+      series: spec.series.map((key) => {
+        const i = view.columns.findIndex((c) => c.key === key)
+        return { name: view.columns[i]!.title[lang], values: view.rows.map((r) => Number(r[i] ?? 0)) }
+      }),
+    }
+  }, [view, shown, report, lang])
+  if (q.isError) return <LoadError error={q.error} onRetry={() => void q.refetch()} />
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      <ExportButton report={report} filters={filters} />
+      {chart && chart.categories.length > 0 ? (
+        <Suspense fallback={<div style={{ height: 360 }}>{t('common.loading')}</div>}>
+          <ReportChart categories={chart.categories} series={chart.series} label={t('statistics.chartOf', { title: REPORT_TITLES[report][lang] })} />
+        </Suspense>
+      ) : (
+        !q.isLoading && <Typography.Text>{t('statistics.empty')}</Typography.Text>
+      )}
+      <Table<{ key: number; cells: Cell[] }>
+        data-testid={`report-${report}`}
+        size="small"
+        loading={q.isLoading}
+        rowKey="key"
+        dataSource={shown.map((cells, key) => ({ key, cells }))}
+        pagination={paging}
+        scroll={{ x: true }}
+        columns={(view?.columns ?? []).map((c, i) => ({
+          key: c.key,
+          title: c.title[lang],
+          align: c.type === 'int' ? ('right' as const) : ('left' as const),
+          sorter: (a: { cells: Cell[] }, b: { cells: Cell[] }) => {
+            const x = a.cells[i]
+            const y = b.cells[i]
+            return typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''))
+          },
+          render: (_: unknown, row: { cells: Cell[] }) => {
+            const v = row.cells[i]
+            if (v === null || v === undefined || v === '') return '—'
+            if (c.type === 'date') return `${String(v).slice(8, 10)}.${String(v).slice(5, 7)}.${String(v).slice(0, 4)}`
+            return String(v)
+          },
+        }))}
+      />
+    </Space>
+  )
+}
+
+export function StatisticsPage(): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk'
+  const [report, setReport] = useState<ReportId>('kindergartens')
+  const [from, setFrom] = useState('')
+  const [to, setTo] = useState('')
+  const [districtId, setDistrict] = useState<string | undefined>(undefined)
+  const [kindergartenType, setType] = useState<KindergartenType | undefined>(undefined)
+  const [language, setLanguage] = useState<'kk' | 'ru' | undefined>(undefined)
+  const options = useApi('reports.run', { report: 'kindergartens', filters: {} })
+  const badPeriod = !!from && !!to && from > to
+  const filters: ReportFilters = badPeriod
+    ? {}
+    : {
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(districtId ? { districtId } : {}),
+        ...(kindergartenType ? { kindergartenType } : {}),
+        ...(language ? { language } : {}),
+      }
+  const districts = (options.data as ReportView | undefined)?.districts ?? []
+  return (
+    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('statistics.title')}</h1>}>
+      <form aria-label={t('statistics.filters')} onSubmit={(e) => e.preventDefault()}>
+        <Space wrap align="end" style={{ marginBottom: 16 }}>
+          <label>
+            <div>{t('statistics.from')}</div>
+            <Input type="date" value={from} onChange={(e) => setFrom(e.target.value)} style={{ width: 160 }} status={badPeriod ? 'error' : ''} />
+          </label>
+          <label>
+            <div>{t('statistics.to')}</div>
+            <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} style={{ width: 160 }} status={badPeriod ? 'error' : ''} />
+          </label>
+          <div>
+            <div id="stat-district">{t('statistics.district')}</div>
+            <Select
+              aria-labelledby="stat-district"
+              allowClear
+              placeholder={t('statistics.all')}
+              style={{ width: 180 }}
+              value={districtId}
+              onChange={(v) => setDistrict(v)}
+              options={districts.map((d) => ({ value: d, label: d }))}
+            />
+          </div>
+          <div>
+            <div id="stat-type">{t('statistics.type')}</div>
+            <Select
+              aria-labelledby="stat-type"
+              allowClear
+              placeholder={t('statistics.all')}
+              style={{ width: 260 }}
+              value={kindergartenType}
+              onChange={(v) => setType(v)}
+              options={KINDERGARTEN_TYPES.map((k) => ({ value: k, label: KINDERGARTEN_TYPE_TEXT[k][lang] }))}
+            />
+          </div>
+          <div>
+            <div id="stat-language">{t('statistics.language')}</div>
+            <Select
+              aria-labelledby="stat-language"
+              allowClear
+              placeholder={t('statistics.all')}
+              style={{ width: 160 }}
+              value={language}
+              onChange={(v) => setLanguage(v)}
+              options={[
+                { value: 'kk', label: t('statistics.langKk') },
+                { value: 'ru', label: t('statistics.langRu') },
+              ]}
+            />
+          </div>
+        </Space>
+        {badPeriod && (
+          <div role="alert" style={{ color: '#b42318', marginBottom: 8 }}>
+            {t('statistics.badPeriod')}
+          </div>
+        )}
+      </form>
+      <Radio.Group
+        aria-label={t('statistics.reports')}
+        optionType="button"
+        buttonStyle="solid"
+        value={report}
+        onChange={(e) => setReport(e.target.value as ReportId)}
+        style={{ display: 'flex', flexWrap: 'wrap', gap: 4, marginBottom: 16 }}
+        options={REPORT_IDS.map((id) => ({ value: id, label: REPORT_TITLES[id][lang] }))}
+      />
+      <h2 style={{ fontSize: 16, marginTop: 0 }}>{REPORT_TITLES[report][lang]}</h2>
+      <ReportPanel report={report} filters={filters} />
+    </Card>
+  )
+}

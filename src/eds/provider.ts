@@ -9,7 +9,7 @@ import type { CertificateInfo, Purpose } from './certificate'
 export interface KeyEntry extends CertificateInfo {
   /** stable id within the provider: PKCS#11 CKA_ID (hex) or the certificate fingerprint */
   keyId: string
-  storage: 'pkcs12' | 'pkcs11'
+  storage: 'pkcs12' | 'pkcs11' | 'ncalayer'
   /** token label / file name, for the key dialog */
   label: string
   /** DER of the certificate */
@@ -24,7 +24,7 @@ export interface SignOptions {
 }
 
 export interface KeyProvider {
-  readonly storage: 'pkcs12' | 'pkcs11'
+  readonly storage: 'pkcs12' | 'pkcs11' | 'ncalayer'
   listKeys(): Promise<KeyEntry[]>
   /** CMS SignedData (DER) over `data`, signed inside the storage */
   sign(keyId: string, data: Uint8Array, opts?: SignOptions): Promise<Uint8Array>

@@ -1,6 +1,7 @@
 /**
  * Opening a key storage chosen in the key dialog: a PKCS#12 file with its password, or a
- * PKCS#11 token with its PIN. The secret arrives as a string from the UI (it cannot be
+ * PKCS#11 token with its PIN, or NCALayer (which asks for the password/PIN itself; its
+ * address is `wss://127.0.0.1:13579`, `BQ_NCALAYER_URL` overrides it). The secret arrives as a string from the UI (it cannot be
  * wiped in JS), is copied into a Buffer that the provider zeroes, and is never stored or
  * logged.
  */
@@ -9,10 +10,14 @@ import { basename } from 'node:path'
 import { AppError } from '../core/result'
 import { Pkcs12Provider } from '../eds/p12'
 import { Pkcs11Provider } from '../eds/pkcs11'
+import { NCALAYER_URL, NcaLayerProvider } from '../eds/ncalayer'
 import type { KeyProvider } from '../eds/provider'
 import type { KeySource } from './api/contract'
 
 export async function openKeyStorage(source: KeySource): Promise<KeyProvider> {
+  if (source.storage === 'ncalayer') {
+    return NcaLayerProvider.connect({ url: process.env.BQ_NCALAYER_URL || NCALAYER_URL })
+  }
   if (source.storage === 'pkcs12') {
     let data: Buffer
     try {

@@ -1,5 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { DEMO_BAD_PEOPLE, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_PEOPLE } from '../../src/eds/demo/people'
+import {
+  DEMO_BAD_PEOPLE,
+  DEMO_ORGANIZATIONS,
+  DEMO_PASSWORD,
+  DEMO_PEOPLE,
+} from '../../src/eds/demo/people'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createBackend, type Backend } from '../../src/main/backend'
@@ -17,7 +22,11 @@ export interface RunningHost {
 /** A web host on a free port over a fresh profile folder, serving the built renderer. */
 export async function startTestHost(o: { trustDirs?: string[] } = {}): Promise<RunningHost> {
   const profileDir = mkdtempSync(join(tmpdir(), 'bq-profile-'))
-  const backend = createBackend({ profileDir, host: hostInfo('web'), ...(o.trustDirs ? { trustDirs: o.trustDirs } : {}) })
+  const backend = createBackend({
+    profileDir,
+    host: hostInfo('web'),
+    ...(o.trustDirs ? { trustDirs: o.trustDirs } : {}),
+  })
   const host = await startWebHost({ backend, rendererDir: builtRendererDir() })
   return {
     host,
@@ -34,7 +43,12 @@ export async function startTestHost(o: { trustDirs?: string[] } = {}): Promise<R
   }
 }
 
-const SECRETS = [...DEMO_PEOPLE.map((p) => p.iin), ...DEMO_BAD_PEOPLE.map((p) => p.iin), ...DEMO_ORGANIZATIONS.map((o) => o.bin), DEMO_PASSWORD]
+const SECRETS = [
+  ...DEMO_PEOPLE.map((p) => p.iin),
+  ...DEMO_BAD_PEOPLE.map((p) => p.iin),
+  ...DEMO_ORGANIZATIONS.map((o) => o.bin),
+  DEMO_PASSWORD,
+]
 
 /** Which demo IINs/BINs or the demo password appear in the log files of a folder (masked). */
 export function secretsInLogs(dir: string): string[] {
@@ -42,5 +56,7 @@ export function secretsInLogs(dir: string): string[] {
   const text = readdirSync(dir)
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('\n')
-  return SECRETS.filter((s) => text.includes(s)).map((s) => (s === DEMO_PASSWORD ? 'the demo password' : `${s.slice(0, 6)}******`))
+  return SECRETS.filter((s) => text.includes(s)).map((s) =>
+    s === DEMO_PASSWORD ? 'the demo password' : `${s.slice(0, 6)}******`,
+  )
 }

@@ -35,6 +35,30 @@ export const edsMessages = {
     kk: 'XML қолтаңбасы бүкіл құжатты қамтымайды (URI="" және enveloped-signature қажет).',
     ru: 'XML-подпись покрывает не весь документ (нужны URI="" и enveloped-signature).',
   },
+  eds_ncalayer_not_running: {
+    kk: 'NCALayer іске қосылмаған немесе жауап бермейді ({{url}}). NCALayer бағдарламасын іске қосып, әрекетті қайталаңыз.',
+    ru: 'NCALayer не запущен или не отвечает ({{url}}). Запустите NCALayer и повторите действие.',
+  },
+  eds_ncalayer_old_version: {
+    kk: 'NCALayer нұсқасы ескі ({{version}}); кемінде {{required}} нұсқасы қажет. NCALayer бағдарламасын жаңартыңыз.',
+    ru: 'Устаревшая версия NCALayer ({{version}}); нужна не ниже {{required}}. Обновите NCALayer.',
+  },
+  eds_ncalayer_cancelled: {
+    kk: 'NCALayer терезесінде қол қою тоқтатылды.',
+    ru: 'Подписание отменено в окне NCALayer.',
+  },
+  eds_ncalayer_wrong_key: {
+    kk: 'NCALayer-де басқа кілт таңдалды: күтілгені {{expected}}, таңдалғаны {{actual}}. Дұрыс кілтті таңдаңыз.',
+    ru: 'В NCALayer выбран не тот ключ: ожидался {{expected}}, выбран {{actual}}. Выберите нужный ключ.',
+  },
+  eds_ncalayer_timeout: {
+    kk: 'NCALayer жауабы күтілген уақытта келмеді.',
+    ru: 'NCALayer не ответил за отведённое время.',
+  },
+  eds_ncalayer_failed: {
+    kk: 'NCALayer қатесі: {{message}}',
+    ru: 'Ошибка NCALayer: {{message}}',
+  },
   eds_key_not_found: {
     kk: 'Кілт табылмады: {{keyId}}',
     ru: 'Ключ не найден: {{keyId}}',

@@ -39,7 +39,7 @@ export interface AboutInfo {
   profileDir: string
 }
 
-/** Where a key is: a PKCS#12 file with its password, or a PKCS#11 token with its PIN. */
+/** Where a key is: a PKCS#12 file with its password, a PKCS#11 token with its PIN, or NCALayer. */
 export const keySourceSchema = z.discriminatedUnion('storage', [
   z.object({ storage: z.literal('pkcs12'), path: z.string().min(1).max(4096), password: z.string().max(512) }).strict(),
   z
@@ -50,6 +50,8 @@ export const keySourceSchema = z.discriminatedUnion('storage', [
       pin: z.string().max(64),
     })
     .strict(),
+  // NCALayer (wss://127.0.0.1:13579) shows its own key and password dialogs
+  z.object({ storage: z.literal('ncalayer') }).strict(),
 ])
 export type KeySource = z.infer<typeof keySourceSchema>
 
@@ -127,7 +129,7 @@ export interface GroupRow {
 /** A key of a storage as the key dialog shows it (seed 000). */
 export interface KeyDescription {
   keyId: string
-  storage: 'pkcs12' | 'pkcs11'
+  storage: 'pkcs12' | 'pkcs11' | 'ncalayer'
   label: string
   purpose: 'auth' | 'sign' | null
   fullName: string

@@ -1,6 +1,6 @@
 /**
- * The key dialog's body: choose the storage (a key file with its password, or a token by
- * its PKCS#11 module with its PIN), see the keys' details as the portals show them, and
+ * The key dialog's body: choose the storage (a key file with its password, a token by its
+ * PKCS#11 module with its PIN, or NCALayer, which asks for key and password itself), see the keys' details as the portals show them, and
  * submit. Used for sign-in (AUTH key) and for legal acts (SIGN key).
  */
 import { useState } from 'react'
@@ -12,7 +12,7 @@ import { useViolationText } from '../i18n'
 import { formatDateTime } from '../format'
 
 interface Values {
-  storage: 'pkcs12' | 'pkcs11'
+  storage: 'pkcs12' | 'pkcs11' | 'ncalayer'
   demo?: string
   path?: string
   password?: string
@@ -22,6 +22,7 @@ interface Values {
 }
 
 function toSource(v: Values): KeySource {
+  if (v.storage === 'ncalayer') return { storage: 'ncalayer' }
   if (v.storage === 'pkcs11') return { storage: 'pkcs11', module: v.module ?? '', pin: v.pin ?? '', ...(typeof v.slot === 'number' ? { slot: v.slot } : {}) }
   return { storage: 'pkcs12', path: v.path ?? '', password: v.password ?? '' }
 }
@@ -114,10 +115,13 @@ export function KeyForm({ purpose, submitLabel, busy, error, onSubmit, onCancel,
           options={[
             { value: 'pkcs12', label: t('keys.storageFile') },
             { value: 'pkcs11', label: t('keys.storageToken') },
+            { value: 'ncalayer', label: t('keys.storageNcaLayer') },
           ]}
         />
       </Form.Item>
-      {storage === 'pkcs12' ? (
+      {storage === 'ncalayer' ? (
+        <Alert type="info" showIcon title={t('keys.ncalayerHelp')} style={{ marginBottom: 16 }} data-testid="ncalayer-help" />
+      ) : storage === 'pkcs12' ? (
         <>
           {(demo.data?.length ?? 0) > 0 && (
             <Form.Item name="demo" label={t('keys.demoKey')} extra={t('keys.demoHelp')}>

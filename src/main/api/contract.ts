@@ -363,6 +363,171 @@ export interface ExportProgress {
   path: string
   fileName: string
   error: string | null
+// ---- education department clerk and special-queue reviewers ---------------------------
+
+export const QUEUE_SORT_COLUMNS = ['number', 'childName', 'childIin', 'queueNo', 'privNo', 'applicantName', 'registeredAt', 'status', 'privilege', 'birthDate', 'queueType', 'district', 'interestConfirmedAt'] as const
+export type QueueSortColumn = (typeof QUEUE_SORT_COLUMNS)[number]
+
+const shortText = z.string().trim().max(100)
+/** The queue grid's filter row (seeds 000/002 columns) and the views (queue type, birth-year cohort). */
+export const queueFilterSchema = z
+  .object({
+    number: shortText.optional(),
+    childName: shortText.optional(),
+    childIin: z.string().trim().max(12).optional(),
+    applicantName: shortText.optional(),
+    queueNo: z.number().int().min(0).optional(),
+    privNo: z.number().int().min(0).optional(),
+    status: z.array(z.string().min(1).max(40)).max(20).optional(),
+    privilege: z.array(z.enum(['none', 'out_of_turn', 'first_priority'])).max(3).optional(),
+    queueType: z.array(z.enum(['general', 'sanatorium', 'private_state_order', 'special_voucher'])).max(4).optional(),
+    birthYear: z.array(z.number().int().min(1990).max(2100)).max(20).optional(),
+    district: z.array(z.string().min(1).max(64)).max(50).optional(),
+    registeredFrom: z.iso.date().optional(),
+    registeredTo: z.iso.date().optional(),
+    birthFrom: z.iso.date().optional(),
+    birthTo: z.iso.date().optional(),
+    interest: z.enum(['yes', 'no']).optional(),
+  })
+  .strict()
+export type QueueFilter = z.infer<typeof queueFilterSchema>
+
+export const queueQuerySchema = z
+  .object({
+    filter: queueFilterSchema.default({}),
+    sort: z.object({ column: z.enum(QUEUE_SORT_COLUMNS), desc: z.boolean() }).strict().optional(),
+    offset: z.number().int().min(0).max(10_000_000),
+    limit: z.number().int().min(1).max(500),
+  })
+  .strict()
+
+/** One application in the clerk's queue grid. */
+export interface QueueRow {
+  id: string
+  number: string
+  childName: string | null
+  childIin: string | null
+  queueNo: number | null
+  privNo: number | null
+  applicantName: string | null
+  registeredAt: string
+  status: string
+  privilege: string
+  privilegeStatus: string | null
+  birthDate: string | null
+  queueType: string
+  district: string | null
+  interestConfirmedAt: string | null
+  stopListUntil: string | null
+  pending: boolean
+}
+
+export interface QueuePage {
+  total: number
+  offset: number
+  rows: QueueRow[]
+}
+
+export interface QueueCohort {
+  queueType: string
+  birthYear: number | null
+  total: number
+  queued: number
+}
+
+export interface SavedFilter {
+  id: string
+  name: string
+  filter: QueueFilter
+  createdAt: string
+}
+
+export interface HistoryEntry {
+  at: string | null
+  status: string | null
+  oldStatus: string | null
+  privilegeStatus: string | null
+  stopListUntil: string | null
+  byName: string | null
+  byRole: string | null
+  reason: string | null
+  /** registered / pending local change / pulled change */
+  kind: 'registered' | 'change' | 'pending'
+}
+
+export interface CardDocument {
+  type: 'queue_notice' | 'child_card' | 'referral' | 'service_completion' | 'contract'
+  id: string
+  /** the workstation can produce this PDF */
+  available: boolean
+}
+
+export interface PrivilegeDocument {
+  id: string
+  kind: string
+  issuedOn: string | null
+  fileRef: string | null
+  status: string
+}
+
+export interface ReviewDecision {
+  id: string
+  decision: 'confirmed' | 'rejected'
+  reviewerName: string
+  reviewerRole: string
+  reason: string | null
+  decidedAt: string
+  /** certificate serial of the SIGN key the store verified (when the store reports it) */
+  signerSerial: string | null
+  pending: boolean
+}
+
+/** The application card (seeds 000/002): applicant, child, application, history, documents. */
+export interface ApplicationCard {
+  id: string
+  number: string
+  queueType: string
+  status: string
+  registeredAt: string
+  updatedAt: string | null
+  region: string | null
+  district: string | null
+  language: string | null
+  correctionType: string | null
+  desiredKindergartens: string[]
+  queueNo: number | null
+  privNo: number | null
+  privilege: string
+  privilegeStatus: string | null
+  stopListUntil: string | null
+  restoredOnce: boolean
+  interestConfirmedAt: string | null
+  pending: boolean
+  child: { name: string | null; iin: string | null; birthDate: string | null }
+  applicant: { name: string | null; iin: string | null; birthDate: string | null; phone: string | null; email: string | null; address: string | null; residence: string | null }
+  referrals: Array<{ id: string; kindergartenId: string; status: string; issuedAt: string; expiresAt: string | null; byPrivilege: boolean; hidden: boolean; pending: boolean }>
+  vouchers: Array<{ id: string; status: string; issuedAt: string; confirmBy: string | null }>
+  decisions: ReviewDecision[]
+  privilegeDocuments: PrivilegeDocument[]
+  history: HistoryEntry[]
+  documents: CardDocument[]
+  /** what the signed-in clerk may do now */
+  actions: Array<'privilege_confirm' | 'privilege_reject' | 'stoplist_put' | 'stoplist_release' | 'remove' | 'restore'>
+}
+
+/** An application of the special queue as its reviewer sees it. */
+export interface ReviewRow {
+  id: string
+  number: string
+  childName: string | null
+  childBirthDate: string | null
+  correctionType: string | null
+  registeredAt: string
+  status: string
+  desiredKindergartens: Array<{ id: string; name: string | null }>
+  documents: PrivilegeDocument[]
+  decision: ReviewDecision | null
+  pending: boolean
 }
 
 const empty = z.object({}).strict()
@@ -433,6 +598,22 @@ export const contract = {
   'export.cancel': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },
   'export.download': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },
   'documents.pdf': { write: false, input: z.object({ type: documentTypeSchema, id: z.string().min(1).max(128) }).strict() },
+  'office.queue': { write: false, input: queueQuerySchema },
+  'office.cohorts': { write: false, input: empty },
+  'office.districts': { write: false, input: empty },
+  'office.filters': { write: false, input: empty },
+  'office.saveFilter': { write: true, input: z.object({ name: z.string().trim().min(1).max(80), filter: queueFilterSchema }).strict() },
+  'office.deleteFilter': { write: true, input: z.object({ id: z.string().min(1).max(64) }).strict() },
+  'office.application': { write: false, input: z.object({ id: z.string().min(1).max(64) }).strict() },
+  'office.privilegeConfirm': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
+  'office.privilegeReject': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
+  'office.stopListPut': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), workingDays: z.number().int().min(1).max(60).optional() }).strict() },
+  'office.stopListRelease': { write: true, input: z.object({ applicationId: z.string().min(1).max(64) }).strict() },
+  'office.remove': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
+  'office.restore': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
+  'review.list': { write: false, input: empty },
+  'review.confirm': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
+  'review.reject': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
 } as const
 
 /** Result type of each handler. */
@@ -482,6 +663,22 @@ export interface Outputs {
   'export.status': ExportProgress
   'export.cancel': boolean
   'export.download': { fileName: string; base64: string }
+  'office.queue': QueuePage
+  'office.cohorts': QueueCohort[]
+  'office.districts': string[]
+  'office.filters': SavedFilter[]
+  'office.saveFilter': SavedFilter
+  'office.deleteFilter': boolean
+  'office.application': ApplicationCard
+  'office.privilegeConfirm': { commandId: string }
+  'office.privilegeReject': { commandId: string }
+  'office.stopListPut': { commandId: string }
+  'office.stopListRelease': { commandId: string }
+  'office.remove': { commandId: string }
+  'office.restore': { commandId: string }
+  'review.list': ReviewRow[]
+  'review.confirm': { commandId: string }
+  'review.reject': { commandId: string }
 }
 
 export type ApiName = keyof typeof contract & keyof Outputs

@@ -115,4 +115,81 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    name: 'office: queue index, application history, saved filters',
+    up(db) {
+      db.exec(`
+        -- the clerk's queue grid: one typed row per application of the mirror, kept up to
+        -- date from server_rows (by cursor) and local_rows (pending effects) before each read
+        CREATE TABLE office_apps (
+          id TEXT PRIMARY KEY,
+          number TEXT NOT NULL,
+          child_name TEXT, child_name_lc TEXT, child_iin TEXT,
+          applicant_name TEXT, applicant_name_lc TEXT, applicant_iin TEXT,
+          registered_at TEXT NOT NULL,
+          status TEXT NOT NULL,
+          privilege TEXT NOT NULL,
+          privilege_status TEXT,
+          birth_date TEXT,
+          birth_year INTEGER,
+          queue_type TEXT NOT NULL,
+          region_id TEXT,
+          district_id TEXT,
+          language TEXT,
+          correction_type TEXT,
+          interest_confirmed_at TEXT,
+          stop_list_until TEXT,
+          queue_no INTEGER,
+          priv_no INTEGER,
+          pending INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX office_apps_cohort ON office_apps (queue_type, birth_year, queue_no);
+        CREATE INDEX office_apps_registered ON office_apps (registered_at);
+        CREATE INDEX office_apps_number ON office_apps (number);
+        CREATE INDEX office_apps_child_iin ON office_apps (child_iin);
+        CREATE INDEX office_apps_status ON office_apps (status);
+        CREATE INDEX office_apps_pending ON office_apps (pending) WHERE pending = 1;
+        -- the mirror's application rows by cursor, so the index catches up without a full scan
+        CREATE INDEX server_rows_application_cursor ON server_rows (cursor) WHERE entity = 'application';
+
+        -- every change of an application's state this workstation has pulled: status,
+        -- privilege status, stop-list; with who changed it when the store says so
+        CREATE TABLE application_history (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          application_id TEXT NOT NULL,
+          at TEXT,
+          status TEXT,
+          old_status TEXT,
+          privilege_status TEXT,
+          stop_list_until TEXT,
+          by_name TEXT,
+          by_role TEXT,
+          reason TEXT
+        );
+        CREATE INDEX application_history_app ON application_history (application_id, seq);
+        CREATE TRIGGER application_history_track AFTER UPDATE OF data ON server_rows
+          WHEN NEW.entity = 'application' AND (
+            json_extract(OLD.data, '$.status') IS NOT json_extract(NEW.data, '$.status')
+            OR json_extract(OLD.data, '$.privilege_status') IS NOT json_extract(NEW.data, '$.privilege_status')
+            OR json_extract(OLD.data, '$.stop_list_until') IS NOT json_extract(NEW.data, '$.stop_list_until'))
+        BEGIN
+          INSERT INTO application_history (application_id, at, status, old_status, privilege_status, stop_list_until, by_name, by_role, reason)
+          VALUES (NEW.id, json_extract(NEW.data, '$.updated_at'), json_extract(NEW.data, '$.status'), json_extract(OLD.data, '$.status'),
+                  json_extract(NEW.data, '$.privilege_status'), json_extract(NEW.data, '$.stop_list_until'),
+                  json_extract(NEW.data, '$.changed_by'), json_extract(NEW.data, '$.changed_by_role'), json_extract(NEW.data, '$.change_reason'));
+        END;
+
+        -- a person's saved queue filters on this workstation
+        CREATE TABLE saved_filters (
+          id TEXT PRIMARY KEY,
+          owner_iin TEXT NOT NULL,
+          name TEXT NOT NULL,
+          filter TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          UNIQUE (owner_iin, name)
+        ) STRICT;
+      `)
+    },
+  },
 ]

@@ -5,6 +5,7 @@ import { listGroups, setGroupCapacity } from './groups'
 import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
+import * as office from './office'
 import { referralPdf } from './staff-pdf'
 import { documentPdf } from '../documents'
 import { cancelExport, downloadExport, exportStatus, runReport, startExport } from '../reports/handlers'
@@ -58,4 +59,20 @@ export const handlers: HandlerTable = {
   'export.status': exportStatus,
   'export.cancel': cancelExport,
   'export.download': downloadExport,
+  'office.queue': office.queue,
+  'office.cohorts': office.cohorts,
+  'office.districts': office.districts,
+  'office.filters': office.filters,
+  'office.saveFilter': office.saveFilter,
+  'office.deleteFilter': office.deleteFilter,
+  'office.application': office.application,
+  'office.privilegeConfirm': office.privilegeConfirm,
+  'office.privilegeReject': office.privilegeReject,
+  'office.stopListPut': office.stopListPut,
+  'office.stopListRelease': office.stopListRelease,
+  'office.remove': office.remove,
+  'office.restore': office.restore,
+  'review.list': office.reviewList,
+  'review.confirm': office.reviewConfirm,
+  'review.reject': office.reviewReject,
 }

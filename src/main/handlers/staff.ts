@@ -109,7 +109,7 @@ function act(ctx: BackendContext, who: { kg: string; iin: string }, cmd: { id: s
 }
 
 /** Sign legal acts with the SIGN key of `source`; the key must belong to the signed-in person. */
-async function signActs(ctx: BackendContext, source: KeySource, acts: Array<{ id: string; type: string; payload: unknown }>): Promise<string[]> {
+export async function signActs(ctx: BackendContext, source: KeySource, acts: Array<{ id: string; type: string; payload: unknown }>): Promise<string[]> {
   const s = ctx.session.current()
   if (!s) throw new AppError('signin_required')
   return withKeyStorage(source, async (p) => {

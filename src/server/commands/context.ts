@@ -39,19 +39,31 @@ export const rejected = (code: string, params?: Violation['params']): Outcome =>
 export async function emitApplication(
   env: CommandEnv,
   id: string,
+  note: { reason?: string } = {},
 ): Promise<Record<string, any> | null> {
   const r = await sql<Record<string, any>>`
     select a.*, c.full_name as child_name, c.iin as child_iin, c.birth_date as child_birth_date,
-           p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email
+           p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email,
+           p.birth_date as applicant_birth_date, p.address as applicant_address,
+           (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'issued_on', d.issued_on,
+                   'file_ref', d.file_ref, 'status', d.status) order by d.id), '[]'::json)
+              from privilege_documents d where d.application_id = a.id) as privilege_documents
       from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
      where a.id = ${id}`.execute(env.w.tx)
   const row = r.rows[0]
   if (!row) return null
+  // who made this change (the clerk's card shows the history with names)
+  const data = {
+    ...row,
+    changed_by: env.actor.fullName,
+    changed_by_role: env.actor.role,
+    change_reason: note.reason ?? null,
+  }
   env.w.change({
     entity: 'application',
     entityId: id,
     op: 'upsert',
-    data: row,
+    data,
     regionId: row.region_id,
     districtId: row.district_id,
     queueType: row.queue_type,

@@ -119,7 +119,7 @@ export const privilegeReject: CommandDef<{ applicationId: string; reason: string
       .set({ privilege_status: 'rejected', status, updated_at: now, version: sql`version + 1` })
       .where('id', '=', app.id)
       .execute()
-    const full = await emitApplication(env, app.id)
+    const full = await emitApplication(env, app.id, { reason: p.reason })
     if (full)
       env.w.notify({
         applicationId: app.id,
@@ -216,7 +216,7 @@ export const queueRemove: CommandDef<{ applicationId: string; reason: string }> 
       .set({ status: 'removed', updated_at: now, version: sql`version + 1` })
       .where('id', '=', app.id)
       .execute()
-    const full = await emitApplication(env, app.id)
+    const full = await emitApplication(env, app.id, { reason: p.reason })
     if (full)
       env.w.notify({
         applicationId: app.id,
@@ -341,7 +341,7 @@ export const reviewConfirm: CommandDef<{ decisionId: string; applicationId: stri
       entity: 'reviewer_decision',
       entityId: d.id,
       op: 'upsert',
-      data: d,
+      data: { ...d, signer_serial: env.signer?.serial ?? null },
       regionId: app.region_id,
       districtId: app.district_id,
       queueType: 'special_voucher',
@@ -406,7 +406,7 @@ export const reviewReject: CommandDef<{
       entity: 'reviewer_decision',
       entityId: d.id,
       op: 'upsert',
-      data: d,
+      data: { ...d, signer_serial: env.signer?.serial ?? null },
       regionId: app.region_id,
       districtId: app.district_id,
       queueType: 'special_voucher',
@@ -416,7 +416,7 @@ export const reviewReject: CommandDef<{
       .set({ status: 'archived', updated_at: now, version: sql`version + 1` })
       .where('id', '=', app.id)
       .execute()
-    const full = await emitApplication(env, app.id)
+    const full = await emitApplication(env, app.id, { reason: p.reason })
     if (full)
       env.w.notify({
         applicationId: app.id,
@@ -469,6 +469,54 @@ export const turnNotify: CommandDef<{ applicationId: string }> = {
   },
 }
 
+/**
+ * T7 (public city rules): an inactive voucher application may be restored once, within
+ * 28 calendar days, by the education department with a reason (signed).
+ */
+export const applicationRestore: CommandDef<{ applicationId: string; reason: string }> = {
+  type: 'application.restore',
+  schema: z.object({ applicationId: id, reason: z.string().min(1).max(500) }),
+  roles: CLERK,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const { app, err } = await clerkApp(env, p.applicationId)
+    if (!app) return err
+    if (app.status !== 'inactive' || app.queue_type !== 'special_voucher')
+      return rejected('invalid_state', { state: app.status })
+    if (app.restored_once) return rejected('application_already_restored')
+    // the window: 28 calendar days from the day the application became inactive (the
+    // sweeper keeps the end as stop_list_until)
+    const deadline = app.stop_list_until
+      ? new Date(app.stop_list_until)
+      : addCalendarDays(new Date(app.updated_at), 28)
+    if (now.getTime() > deadline.getTime())
+      return rejected('restore_window_passed', { deadline: dateText(deadline) })
+    await tx
+      .updateTable('applications')
+      .set({
+        status: 'in_queue',
+        restored_once: true,
+        stop_list_until: null,
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', app.id)
+      .execute()
+    const full = await emitApplication(env, app.id, { reason: p.reason })
+    if (full)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full.applicant_iin,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        event: 'application_restored',
+        params: { number: app.number },
+      })
+    return accepted()
+  },
+}
+
 export const officeCommands: CommandDef[] = [
   turnNotify,
   privilegeConfirm,
@@ -479,5 +527,6 @@ export const officeCommands: CommandDef[] = [
   voucherIssue,
   reviewConfirm,
   reviewReject,
+  applicationRestore,
 ]
 export { addCalendarDays }

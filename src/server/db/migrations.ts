@@ -396,6 +396,11 @@ export const migrations: Migration[] = [
     name: 'change_log.data as json text',
     sql: 'alter table change_log alter column data type json using data::json',
   },
+  {
+    id: 4,
+    name: 'applications.restored_once: an inactive voucher application is restored once',
+    sql: 'alter table applications add column restored_once boolean not null default false',
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

@@ -643,7 +643,10 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
       select nextval('seed_cursor'), 'application', a.id, 'upsert',
              to_jsonb(a) || jsonb_build_object('child_name', c.full_name, 'child_iin', c.iin, 'child_birth_date', c.birth_date,
-               'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email),
+               'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email,
+               'applicant_birth_date', p.birth_date, 'applicant_address', p.address,
+               'privilege_documents', coalesce((select jsonb_agg(jsonb_build_object('id', d.id, 'kind', d.kind, 'issued_on', d.issued_on,
+                 'file_ref', d.file_ref, 'status', d.status) order by d.id) from privilege_documents d where d.application_id = a.id), '[]'::jsonb)),
              null, a.region_id, a.district_id, a.queue_type, ${now}
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
     for (const [entity, table] of [

@@ -20,6 +20,9 @@ import { ContractsPage } from './pages/ContractsPage'
 import { ChildrenPage } from './pages/ChildrenPage'
 import { JournalPage } from './pages/JournalPage'
 import { StatisticsPage } from './pages/StatisticsPage'
+import { QueuePage } from './pages/QueuePage'
+import { ApplicationPage } from './pages/ApplicationPage'
+import { ReviewPage } from './pages/ReviewPage'
 import { currentRoute } from './components/nav'
 import { FirstSignInEmail } from './components/FirstSignInEmail'
 import { UpdateBanner } from './components/UpdateBanner'
@@ -38,8 +41,26 @@ const THEME = {
 }
 
 const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
-const PAGES = [...STAFF_PAGES, 'statistics', 'problems', 'settings', 'about', 'signin'] as const
+const CLERK_PAGES = ['queue', 'application'] as const
+const REVIEWER_PAGES = ['review'] as const
+const PAGES = [...STAFF_PAGES, ...CLERK_PAGES, ...REVIEWER_PAGES, 'statistics', 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
+type RoleKind = 'staff' | 'clerk' | 'reviewer' | 'other'
+
+function roleKind(role: string | undefined): RoleKind {
+  if (role === 'kindergarten_staff') return 'staff'
+  if (role === 'clerk') return 'clerk'
+  if (role === 'reviewer_phthisiatrician' || role === 'reviewer_pmpk') return 'reviewer'
+  return 'other'
+}
+
+/** The pages of each role, the first one being where the person lands after sign-in. */
+const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue'], reviewer: REVIEWER_PAGES, other: [] }
+const PAGE_ROLE: Partial<Record<Page, RoleKind>> = {
+  ...Object.fromEntries(STAFF_PAGES.map((p) => [p, 'staff'])),
+  ...Object.fromEntries(CLERK_PAGES.map((p) => [p, 'clerk'])),
+  ...Object.fromEntries(REVIEWER_PAGES.map((p) => [p, 'reviewer'])),
+}
 
 function pageFromHash(): Page {
   const name = currentRoute().page
@@ -79,12 +100,13 @@ export function App(): React.JSX.Element {
   const signOut = useApiMutation('session.signOut', ['session.current', 'sync.status'])
   const [locked, setLocked] = useState(false)
   const signedIn = !!session.data
-  const staff = session.data?.actor.role === 'kindergarten_staff'
+  const kind = roleKind(session.data?.actor.role)
+  const home: Page = ROLE_PAGES[kind][0] ?? 'about'
   useInactivityLock(settings.data?.lockAfterMinutes, signedIn, () => {
     setLocked(true)
     signOut.mutate({})
   })
-  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : staff ? [...STAFF_PAGES, 'statistics', 'problems', 'settings', 'about'] : ['statistics', 'problems', 'settings', 'about']
+  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : [...ROLE_PAGES[kind], 'statistics', 'problems', 'settings', 'about']
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash())
@@ -107,8 +129,11 @@ export function App(): React.JSX.Element {
     window.location.hash = `/${next}`
     setPage(next)
   }
-  const staffPage = (STAFF_PAGES as readonly string[]).includes(page) || page === 'signin'
-  const shown: Page = page === 'signin' ? (signedIn ? 'today' : 'signin') : staffPage && !signedIn ? 'signin' : page
+  // a role's page (or the sign-in page): needs a signed-in person of that role
+  const pageRole = PAGE_ROLE[page]
+  const staffPage = pageRole !== undefined || page === 'signin'
+  const landing = page === 'signin' || (page === 'today' && kind !== 'staff')
+  const shown: Page = landing ? (signedIn ? home : 'signin') : staffPage && !signedIn ? 'signin' : page === 'application' ? 'queue' : page
 
   return (
     <ConfigProvider locale={language === 'ru' ? ruRU : kkKZ} theme={THEME}>
@@ -166,8 +191,14 @@ export function App(): React.JSX.Element {
                   <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
                 ) : !signedIn && (staffPage || page === 'problems' || page === 'statistics') ? (
                   <SignInPage />
-                ) : staffPage && !staff ? (
-                  <Alert type="warning" showIcon title={t('signin.notStaff')} />
+                ) : pageRole !== undefined && pageRole !== kind && !landing ? (
+                  <Alert type="warning" showIcon title={pageRole === 'staff' ? t('signin.notStaff') : t('signin.wrongRole')} />
+                ) : shown === 'queue' && page !== 'application' ? (
+                  <QueuePage />
+                ) : page === 'application' ? (
+                  <ApplicationPage />
+                ) : shown === 'review' ? (
+                  <ReviewPage />
                 ) : shown === 'today' ? (
                   <TodayPage />
                 ) : page === 'groups' ? (

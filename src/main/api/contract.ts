@@ -419,6 +419,8 @@ export interface QueueRow {
   district: string | null
   interestConfirmedAt: string | null
   stopListUntil: string | null
+  /** on the stop-list now */
+  onStopList: boolean
   pending: boolean
 }
 
@@ -500,6 +502,8 @@ export interface ApplicationCard {
   privilege: string
   privilegeStatus: string | null
   stopListUntil: string | null
+  /** on the stop-list now */
+  onStopList: boolean
   restoredOnce: boolean
   interestConfirmedAt: string | null
   pending: boolean

@@ -144,11 +144,11 @@ export const migrations: readonly Migration[] = [
           priv_no INTEGER,
           pending INTEGER NOT NULL DEFAULT 0
         ) STRICT;
-        CREATE INDEX office_apps_cohort ON office_apps (queue_type, birth_year, queue_no);
-        CREATE INDEX office_apps_registered ON office_apps (registered_at);
-        CREATE INDEX office_apps_number ON office_apps (number);
+        -- the grid's default order (queue type, cohort, queue number, registration) and the
+        -- renumbering of one cohort; every other order or filter is materialised per query
+        CREATE INDEX office_apps_order ON office_apps (queue_type, birth_year, coalesce(queue_no, 1000000000), registered_at, id);
+        CREATE INDEX office_apps_cohort ON office_apps (queue_type, region_id, birth_year);
         CREATE INDEX office_apps_child_iin ON office_apps (child_iin);
-        CREATE INDEX office_apps_status ON office_apps (status);
         CREATE INDEX office_apps_pending ON office_apps (pending) WHERE pending = 1;
         -- the mirror's application rows by cursor, so the index catches up without a full scan
         CREATE INDEX server_rows_application_cursor ON server_rows (cursor) WHERE entity = 'application';

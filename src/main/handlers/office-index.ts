@@ -23,14 +23,17 @@ function text(v: unknown): string | null {
   return v === null || v === undefined || v === '' ? null : String(v)
 }
 
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
 function iso(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null
+  if (typeof v === 'string' && CANONICAL.test(v)) return v
   const d = new Date(String(v))
   return Number.isNaN(d.getTime()) ? String(v) : d.toISOString()
 }
 
 /** Lower case for search, Kazakh/Russian letters included (SQLite's LIKE folds ASCII only). */
-export const fold = (s: string): string => s.toLocaleLowerCase('ru-RU')
+export const fold = (s: string): string => s.toLowerCase()
 
 interface IndexedRow {
   id: string
@@ -114,6 +117,13 @@ const COLUMNS = [
 
 const cohortOf = (r: { queue_type: string; region_id: string | null; birth_year: number | null }): string => `${r.queue_type}|${r.region_id ?? ''}|${r.birth_year ?? ''}`
 
+const generations = new WeakMap<Database.Database, number>()
+
+/** Changes with every refresh that changed rows: a cached result set of an older generation is stale. */
+export function indexGeneration(db: Database.Database): number {
+  return generations.get(db) ?? 0
+}
+
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>()
 
 function prepare(db: Database.Database) {
@@ -124,8 +134,9 @@ function prepare(db: Database.Database) {
   return {
     state: db.prepare('SELECT value FROM sync_state WHERE key = ?').pluck(),
     setState: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    maxCursor: db.prepare("SELECT max(cursor) FROM server_rows WHERE entity = 'application'").pluck(),
-    since: db.prepare("SELECT data, cursor FROM server_rows WHERE entity = 'application' AND cursor > ? ORDER BY cursor"),
+    maxCursor: db.prepare("SELECT max(cursor) FROM server_rows INDEXED BY server_rows_application_cursor WHERE entity = 'application'").pluck(),
+    since: db.prepare("SELECT data, cursor FROM server_rows INDEXED BY server_rows_application_cursor WHERE entity = 'application' AND cursor > ? ORDER BY cursor LIMIT 5000"),
+    insert: db.prepare(`INSERT INTO office_apps (${COLUMNS.join(', ')}, queue_no, priv_no) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}, @queue_no, @priv_no)`),
     localIds: db.prepare("SELECT DISTINCT id FROM local_rows WHERE entity = 'application'").pluck(),
     pendingIds: db.prepare('SELECT id FROM office_apps WHERE pending = 1').pluck(),
     viewRow: db.prepare("SELECT data, pending FROM rows WHERE entity = 'application' AND id = ?"),
@@ -135,7 +146,6 @@ function prepare(db: Database.Database) {
     cohort: db.prepare(
       'SELECT id, queue_type, region_id, birth_date, birth_year, registered_at, privilege, privilege_status, status FROM office_apps WHERE queue_type = ? AND region_id IS ? AND birth_year IS ?',
     ),
-    allForNumbers: db.prepare('SELECT id, queue_type, region_id, birth_date, birth_year, registered_at, privilege, privilege_status, status FROM office_apps'),
     setNo: db.prepare('UPDATE office_apps SET queue_no = ?, priv_no = ? WHERE id = ? AND (queue_no IS NOT ? OR priv_no IS NOT ?)'),
   }
 }
@@ -152,19 +162,20 @@ interface NumberRow {
   status: string
 }
 
+const queueable = (r: NumberRow): Queueable => ({
+  id: r.id,
+  queueType: r.queue_type as QueueType,
+  region: r.region_id ?? '',
+  // the cohort is the birth year (birth date when known)
+  child: { birthDate: r.birth_date ?? `${r.birth_year ?? 0}-01-01` },
+  registeredAt: r.registered_at as Queueable['registeredAt'],
+  privilege: (r.privilege === 'out_of_turn' || r.privilege === 'first_priority' ? r.privilege : 'none') as Privilege,
+  ...(r.privilege_status ? { privilegeStatus: r.privilege_status } : {}),
+  status: r.status,
+})
+
 function renumber(s: ReturnType<typeof prepare>, rows: NumberRow[]): void {
-  const q: Queueable[] = rows.map((r) => ({
-    id: r.id,
-    queueType: r.queue_type as QueueType,
-    region: r.region_id ?? '',
-    // the cohort is the birth year (birth date when known)
-    child: { birthDate: r.birth_date ?? `${r.birth_year ?? 0}-01-01` },
-    registeredAt: r.registered_at as Queueable['registeredAt'],
-    privilege: (r.privilege === 'out_of_turn' || r.privilege === 'first_priority' ? r.privilege : 'none') as Privilege,
-    ...(r.privilege_status ? { privilegeStatus: r.privilege_status } : {}),
-    status: r.status,
-  }))
-  const pos = queuePositions(q)
+  const pos = queuePositions(rows.map(queueable))
   for (const r of rows) {
     const p = pos.get(r.id)
     const no = p ? p.overall : null
@@ -189,21 +200,45 @@ export function refreshOfficeIndex(db: Database.Database): number {
       full = true
       st.setState.run(STATE_SCOPE, scope)
     }
-    const touched = new Set<string>()
     const cohorts = new Set<string>()
     const note = (id: string) => {
       const o = st.old.get(id) as { queue_type: string; region_id: string | null; birth_year: number | null } | undefined
       if (o) cohorts.add(cohortOf(o))
     }
     let n = 0
-    if (max > last) {
-      for (const r of st.since.iterate(last) as Iterable<{ data: string; cursor: number }>) {
-        const row = indexedRow(JSON.parse(r.data) as Row, false)
-        if (!full) note(row.id)
-        st.upsert.run(row)
-        cohorts.add(cohortOf(row))
-        touched.add(row.id)
-        n++
+    if (full && max > 0) {
+      // first build: parse everything, number every cohort in memory, insert once
+      const all: Array<IndexedRow & { queue_no: number | null; priv_no: number | null }> = []
+      for (let from = 0; ; ) {
+        const chunk = st.since.all(from) as Array<{ data: string; cursor: number }>
+        for (const r of chunk) all.push({ ...indexedRow(JSON.parse(r.data) as Row, false), queue_no: null, priv_no: null })
+        if (chunk.length < 5000) break
+        from = chunk[chunk.length - 1]!.cursor
+      }
+      const pos = queuePositions(all.map(queueable))
+      for (const row of all) {
+        const p = pos.get(row.id)
+        if (p) {
+          row.queue_no = p.overall
+          row.priv_no = p.inCategory
+        }
+        st.insert.run(row)
+      }
+      n = all.length
+      st.setState.run(STATE_CURSOR, String(max))
+    } else if (max > last) {
+      // in chunks: a statement cannot be iterated while the connection writes
+      for (let from = last; ; ) {
+        const chunk = st.since.all(from) as Array<{ data: string; cursor: number }>
+        for (const r of chunk) {
+          const row = indexedRow(JSON.parse(r.data) as Row, false)
+          note(row.id)
+          st.upsert.run(row)
+          cohorts.add(cohortOf(row))
+          n++
+        }
+        if (chunk.length < 5000) break
+        from = chunk[chunk.length - 1]!.cursor
       }
       st.setState.run(STATE_CURSOR, String(max))
     }
@@ -223,12 +258,11 @@ export function refreshOfficeIndex(db: Database.Database): number {
       cohorts.add(cohortOf(row))
       n++
     }
-    if (full) renumber(st, st.allForNumbers.all() as NumberRow[])
-    else
-      for (const c of cohorts) {
-        const [qt, region, year] = c.split('|')
-        renumber(st, st.cohort.all(qt, region === '' ? null : region, year === '' ? null : Number(year)) as NumberRow[])
-      }
+    for (const c of cohorts) {
+      const [qt, region, year] = c.split('|')
+      renumber(st, st.cohort.all(qt, region === '' ? null : region, year === '' ? null : Number(year)) as NumberRow[])
+    }
+    if (n > 0) generations.set(db, (generations.get(db) ?? 0) + 1)
     return n
   })()
 }

@@ -26,7 +26,7 @@ import {
 import type { Effect } from '../sync/mirror'
 import type { BackendContext, Handler } from '../backend'
 import { signActs } from './staff'
-import { fold, refreshOfficeIndex } from './office-index'
+import { fold, indexGeneration, refreshOfficeIndex } from './office-index'
 
 type Row = Record<string, unknown> & { id: string }
 
@@ -169,24 +169,53 @@ const toQueueRow = (r: OfficeAppRow): QueueRow => ({
   district: r.district_id,
   interestConfirmedAt: r.interest_confirmed_at,
   stopListUntil: r.stop_list_until,
+  onStopList: r.stop_list_until !== null && Date.parse(r.stop_list_until) > Date.now(),
   pending: r.pending === 1,
 })
+
+/**
+ * The result set of one (filter, sort) is materialised once in a temporary table of
+ * positions, so every page after the first reads `limit` rows by position, whatever the
+ * order. It is rebuilt when the filter, the sort or the index changes. The default order
+ * (no filter, no sort) walks its index directly.
+ */
+const results = new WeakMap<BackendContext['sqlite'], { key: string; total: number }>()
+
+function resultSet(ctx: BackendContext, filter: QueueFilter, order: string): { total: number } {
+  const db = ctx.sqlite
+  const key = JSON.stringify([filter, order, indexGeneration(db)])
+  const have = results.get(db)
+  if (have?.key === key) return have
+  const w = where(filter)
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS office_result (pos INTEGER PRIMARY KEY, id TEXT NOT NULL)')
+  const total = db.transaction(() => {
+    db.exec('DELETE FROM temp.office_result')
+    return db.prepare(`INSERT INTO temp.office_result (id) SELECT id FROM office_apps ${w.sql} ORDER BY ${order}`).run(...w.params).changes
+  })()
+  const r = { key, total }
+  results.set(db, r)
+  return r
+}
+
+const SELECT_ROW = `o.id, o.number, o.child_name, o.child_iin, o.queue_no, o.priv_no, o.applicant_name, o.registered_at, o.status, o.privilege,
+  o.privilege_status, o.birth_date, o.queue_type, o.district_id, o.interest_confirmed_at, o.stop_list_until, o.pending`
+const DEFAULT_ORDER = 'queue_type, birth_year, coalesce(queue_no, 1000000000), registered_at, id'
 
 export const queue: Handler<'office.queue'> = async (args, ctx) => {
   requireClerk(ctx)
   refreshOfficeIndex(ctx.sqlite)
-  const w = where(args.filter)
-  const order = args.sort
-    ? `${SORT_SQL[args.sort.column]} ${args.sort.desc ? 'DESC' : 'ASC'} NULLS LAST, id`
-    : 'queue_type, birth_year, queue_no NULLS LAST, registered_at, id'
-  const total = ctx.sqlite.prepare(`SELECT count(*) FROM office_apps ${w.sql}`).pluck().get(...w.params) as number
-  const rows = ctx.sqlite
-    .prepare(
-      `SELECT id, number, child_name, child_iin, queue_no, priv_no, applicant_name, registered_at, status, privilege, privilege_status,
-              birth_date, queue_type, district_id, interest_confirmed_at, stop_list_until, pending
-         FROM office_apps ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...w.params, args.limit, args.offset) as OfficeAppRow[]
+  const db = ctx.sqlite
+  const filtered = Object.keys(args.filter).length > 0
+  if (!filtered && !args.sort) {
+    const total = db.prepare('SELECT count(*) FROM office_apps').pluck().get() as number
+    const rows = db.prepare(`SELECT ${SELECT_ROW} FROM office_apps o ORDER BY ${DEFAULT_ORDER} LIMIT ? OFFSET ?`).all(args.limit, args.offset) as OfficeAppRow[]
+    return { total, offset: args.offset, rows: rows.map(toQueueRow) }
+  }
+  const order = args.sort ? `${SORT_SQL[args.sort.column]} ${args.sort.desc ? 'DESC' : 'ASC'} NULLS LAST, id` : DEFAULT_ORDER
+  const { total } = resultSet(ctx, args.filter, order)
+  const rows = db
+    .prepare(`SELECT ${SELECT_ROW} FROM temp.office_result r JOIN office_apps o ON o.id = r.id WHERE r.pos > ? AND r.pos <= ? ORDER BY r.pos`)
+    .all(args.offset, args.offset + args.limit) as OfficeAppRow[]
   return { total, offset: args.offset, rows: rows.map(toQueueRow) }
 }
 
@@ -383,6 +412,7 @@ export function applicationCard(ctx: BackendContext, id: string, clerk: boolean)
     privilege: text(a['privilege']) ?? 'none',
     privilegeStatus: text(a['privilege_status']),
     stopListUntil: iso(a['stop_list_until']),
+    onStopList: iso(a['stop_list_until']) !== null && Date.parse(iso(a['stop_list_until'])!) > Date.now(),
     restoredOnce: a['restored_once'] === true,
     interestConfirmedAt: iso(a['interest_confirmed_at']),
     pending,

@@ -7,7 +7,7 @@
  *
  * No dependency: about 150 lines do what the grid needs (measured in docs/decisions.md).
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 
 export interface VirtualColumn<T> {
   key: string
@@ -82,70 +82,38 @@ export function VirtualTable<T>(p: VirtualTableProps<T>): React.JSX.Element {
   for (let i = first; i < last; i++) {
     const row = p.rowAt(i)
     rows.push(
-      <div
-        role="row"
-        aria-rowindex={i + 3}
-        key={row ? p.rowKey(row) : `loading-${i}`}
-        className={`vt-row${i % 2 ? ' vt-odd' : ''}`}
-        style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${i * rowHeight}px)`, height: rowHeight, width, display: 'grid', gridTemplateColumns: template }}
-      >
-        {row ? (
-          p.columns.map((c) => (
-            <div role="cell" key={c.key} className="vt-cell">
-              {c.render(row)}
-            </div>
-          ))
-        ) : (
+      row ? (
+        <Row key={p.rowKey(row)} row={row} index={i} columns={p.columns} rowHeight={rowHeight} width={width} template={template} />
+      ) : (
+        <div
+          role="row"
+          aria-rowindex={i + 3}
+          key={`loading-${i}`}
+          className="vt-row"
+          style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${i * rowHeight}px)`, height: rowHeight, width, display: 'grid', gridTemplateColumns: template }}
+        >
           <div role="cell" className="vt-cell vt-loading" style={{ gridColumn: `1 / span ${p.columns.length}` }}>
             {p.loadingText}
           </div>
-        )}
-      </div>,
+        </div>
+      ),
     )
   }
 
-  const cycleSort = (key: string) => {
-    if (!p.onSort) return
-    if (p.sort?.column !== key) p.onSort({ column: key, desc: false })
-    else if (!p.sort.desc) p.onSort({ column: key, desc: true })
-    else p.onSort(undefined)
-  }
+  const { onSort, sort } = p
+  const cycleSort = useCallback(
+    (key: string) => {
+      if (!onSort) return
+      if (sort?.column !== key) onSort({ column: key, desc: false })
+      else if (!sort.desc) onSort({ column: key, desc: true })
+      else onSort(undefined)
+    },
+    [onSort, sort],
+  )
 
   return (
     <div role="table" aria-label={p.label} aria-rowcount={p.total + 2} aria-colcount={p.columns.length} className="vt" data-testid={p.testId} style={{ overflowX: 'auto' }}>
-      <div role="rowgroup" style={{ width }}>
-        <div role="row" aria-rowindex={1} className="vt-head" style={{ display: 'grid', gridTemplateColumns: template }}>
-          {p.columns.map((c) => {
-            const state = p.sort?.column === c.key ? (p.sort.desc ? 'descending' : 'ascending') : 'none'
-            return (
-              <div role="columnheader" key={c.key} aria-sort={c.sortable ? state : undefined} className="vt-cell vt-th">
-                {c.sortable ? (
-                  <button
-                    type="button"
-                    className="vt-sort"
-                    onClick={() => cycleSort(c.key)}
-                    title={state === 'ascending' ? p.sortLabels.asc : state === 'descending' ? p.sortLabels.desc : p.sortLabels.none}
-                  >
-                    {c.title}
-                    <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ' ↕'}</span>
-                  </button>
-                ) : (
-                  c.title
-                )}
-              </div>
-            )
-          })}
-        </div>
-        {p.columns.some((c) => c.filter) && (
-          <div role="row" aria-rowindex={2} className="vt-filters" style={{ display: 'grid', gridTemplateColumns: template }}>
-            {p.columns.map((c) => (
-              <div role="cell" key={c.key} className="vt-cell vt-filter">
-                {c.filter}
-              </div>
-            ))}
-          </div>
-        )}
-      </div>
+      <Header columns={p.columns} sort={p.sort} onSort={cycleSort} sortLabels={p.sortLabels} width={width} template={template} />
       <div
         role="rowgroup"
         ref={body}
@@ -162,66 +130,125 @@ export function VirtualTable<T>(p: VirtualTableProps<T>): React.JSX.Element {
   )
 }
 
+interface RowProps<T> {
+  row: T
+  index: number
+  columns: VirtualColumn<T>[]
+  rowHeight: number
+  width: number
+  template: string
+}
+
+/** One row; unchanged rows are not rendered again while scrolling (the columns are memoised by the page). */
+const Row = memo(function Row<T>({ row, index, columns, rowHeight, width, template }: RowProps<T>): React.JSX.Element {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 3}
+      className={`vt-row${index % 2 ? ' vt-odd' : ''}`}
+      style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${index * rowHeight}px)`, height: rowHeight, width, display: 'grid', gridTemplateColumns: template }}
+    >
+      {columns.map((c) => (
+        <div role="cell" key={c.key} className="vt-cell">
+          {c.render(row)}
+        </div>
+      ))}
+    </div>
+  )
+}) as <T>(p: RowProps<T>) => React.JSX.Element
+
+interface HeaderProps<T> {
+  columns: VirtualColumn<T>[]
+  sort: SortState | undefined
+  onSort: (key: string) => void
+  sortLabels: { asc: string; desc: string; none: string }
+  width: number
+  template: string
+}
+
+/** Header and filter row: rendered again only when the columns or the sort change, not while scrolling. */
+const Header = memo(function Header<T>({ columns, sort, onSort, sortLabels, width, template }: HeaderProps<T>): React.JSX.Element {
+  return (
+    <div role="rowgroup" style={{ width }}>
+      <div role="row" aria-rowindex={1} className="vt-head" style={{ display: 'grid', gridTemplateColumns: template }}>
+        {columns.map((c) => {
+          const state = sort?.column === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'
+          return (
+            <div role="columnheader" key={c.key} aria-sort={c.sortable ? state : undefined} className="vt-cell vt-th">
+              {c.sortable ? (
+                <button type="button" className="vt-sort" onClick={() => onSort(c.key)} title={state === 'ascending' ? sortLabels.asc : state === 'descending' ? sortLabels.desc : sortLabels.none}>
+                  {c.title}
+                  <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ' ↕'}</span>
+                </button>
+              ) : (
+                c.title
+              )}
+            </div>
+          )
+        })}
+      </div>
+      {columns.some((c) => c.filter) && (
+        <div role="row" aria-rowindex={2} className="vt-filters" style={{ display: 'grid', gridTemplateColumns: template }}>
+          {columns.map((c) => (
+            <div role="cell" key={c.key} className="vt-cell vt-filter">
+              {c.filter}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  )
+}) as <T>(p: HeaderProps<T>) => React.JSX.Element
+
 /**
  * Pages of a result set fetched on demand, dropped when `key` (filter + sort) changes.
  * `fetchPage(offset, limit)` answers `{ total, rows }`.
  */
 export function usePagedRows<T>(key: string, fetchPage: (offset: number, limit: number) => Promise<{ total: number; rows: T[] }>, pageSize = 200) {
-  const pages = useRef(new Map<number, T[]>())
-  const inFlight = useRef(new Set<number>())
-  const generation = useRef(0)
-  const [total, setTotal] = useState<number | null>(null)
-  const [version, setVersion] = useState(0)
-  const [error, setError] = useState<unknown>(null)
+  const [nonce, setNonce] = useState(0)
+  const fullKey = `${key}\u0000${nonce}`
+  const [store, setStore] = useState<{ key: string; pages: Map<number, T[]>; total: number | null; error: unknown }>(() => ({ key: fullKey, pages: new Map(), total: null, error: null }))
+  // a new filter or sort: forget every page (adjusting state while rendering, as React advises)
+  if (store.key !== fullKey) setStore({ key: fullKey, pages: new Map(), total: store.total, error: null })
+  const inFlight = useRef(new Set<string>())
   const fetchRef = useRef(fetchPage)
-  fetchRef.current = fetchPage
+  const current = useRef(store)
+  useLayoutEffect(() => {
+    fetchRef.current = fetchPage
+    current.current = store
+  })
 
-  const load = useCallback((page: number) => {
-    if (pages.current.has(page) || inFlight.current.has(page)) return
-    const gen = generation.current
-    inFlight.current.add(page)
-    fetchRef
-      .current(page * pageSize, pageSize)
-      .then((r) => {
-        if (gen !== generation.current) return
-        pages.current.set(page, r.rows)
-        setTotal(r.total)
-        setVersion((v) => v + 1)
-      })
-      .catch((e: unknown) => {
-        if (gen === generation.current) setError(e)
-      })
-      .finally(() => {
-        if (gen === generation.current) inFlight.current.delete(page)
-      })
-  }, [pageSize])
-
-  // a new filter or sort: forget every page and start from the first
+  const load = useCallback(
+    (page: number) => {
+      const s = current.current
+      const id = `${s.key}\u0001${page}`
+      if (s.pages.has(page) || inFlight.current.has(id)) return
+      inFlight.current.add(id)
+      fetchRef
+        .current(page * pageSize, pageSize)
+        .then(
+          (r) => setStore((prev) => (prev.key !== s.key ? prev : { ...prev, pages: new Map(prev.pages).set(page, r.rows), total: r.total })),
+          (e: unknown) => setStore((prev) => (prev.key !== s.key ? prev : { ...prev, error: e })),
+        )
+        .finally(() => inFlight.current.delete(id))
+    },
+    [pageSize],
+  )
+  const storeKey = store.key
   useEffect(() => {
-    generation.current++
-    pages.current = new Map()
-    inFlight.current = new Set()
-    setError(null)
-    setTotal(null)
-    setVersion((v) => v + 1)
     load(0)
-  }, [key, load])
+  }, [storeKey, load])
 
   const onRange = useCallback(
     (start: number, end: number) => {
+      void storeKey // a new result set asks for the rows in view again
       for (let pg = Math.floor(start / pageSize); pg <= Math.floor(Math.max(start, end - 1) / pageSize); pg++) load(pg)
     },
-    [load, pageSize],
+    [load, pageSize, storeKey],
   )
-  const rowAt = useCallback((i: number) => pages.current.get(Math.floor(i / pageSize))?.[i % pageSize], [pageSize])
-  /** refetch the pages in view (after an action) */
-  const refresh = useCallback(() => {
-    generation.current++
-    const keep = [...pages.current.keys()]
-    pages.current = new Map()
-    inFlight.current = new Set()
-    for (const pg of keep) load(pg)
-    setVersion((v) => v + 1)
-  }, [load])
-  return { total, rowAt, onRange, refresh, error, version }
+  const pages = store.pages
+  const rowAt = useCallback((i: number) => pages.get(Math.floor(i / pageSize))?.[i % pageSize], [pages, pageSize])
+  /** fetch the rows in view again (after an action) */
+  const refresh = useCallback(() => setNonce((n) => n + 1), [])
+  return { total: store.total, rowAt, onRange, refresh, error: store.error }
 }

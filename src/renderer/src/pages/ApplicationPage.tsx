@@ -73,13 +73,13 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
     setReason('')
   }
   const mutation = acting ? mutations[acting] : null
-  const onStopList = card.stopListUntil !== null && Date.parse(card.stopListUntil) > Date.now()
+  const onStopList = card.onStopList
 
   const download = async (d: CardDocument) => {
     setPdfBusy(`${d.type}:${d.id}`)
     try {
       // the documents.pdf handler (issue 9) produces every document of the card
-      const r = (await call('documents.pdf' as never, { type: d.type, id: d.id } as never)) as { fileName: string; base64: string }
+      const r = await call('documents.pdf', { type: d.type, id: d.id })
       downloadBase64(r.fileName, r.base64)
     } catch (e) {
       void message.error(text((e as ApiError).violation))

@@ -5,18 +5,46 @@
  * backend (SQLite); the grid renders only the rows in view (VirtualTable).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { App, Button, Card, Form, Input, Modal, Segmented, Select, Space, Tag, Typography } from 'antd'
+import {
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Segmented,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { QueueFilter, QueueRow, QueueSortColumn } from '../../../main/api/contract'
 import { call, useApi, useApiMutation } from '../api'
 import { useViolationText } from '../i18n'
-import { VirtualTable, usePagedRows, type SortState, type VirtualColumn } from '../components/VirtualTable'
+import {
+  VirtualTable,
+  usePagedRows,
+  type SortState,
+  type VirtualColumn,
+} from '../components/VirtualTable'
 import { PendingMark } from '../components/tables'
 import { formatDateTime } from '../format'
 import { LoadError } from '../components/LoadError'
 import type { ApiError } from '../api'
 
-const STATUSES = ['awaiting_review', 'in_queue', 'notified', 'referral_issued', 'voucher_issued', 'awaiting_contract', 'inactive', 'enrolled', 'removed', 'archived'] as const
+const STATUSES = [
+  'awaiting_review',
+  'in_queue',
+  'notified',
+  'referral_issued',
+  'voucher_issued',
+  'awaiting_contract',
+  'inactive',
+  'enrolled',
+  'removed',
+  'archived',
+] as const
 const PRIVILEGES = ['none', 'out_of_turn', 'first_priority'] as const
 const QUEUE_TYPES = ['general', 'sanatorium', 'private_state_order', 'special_voucher'] as const
 type QueueType = (typeof QUEUE_TYPES)[number]
@@ -56,10 +84,20 @@ export function QueuePage(): React.JSX.Element {
   const status = useApi('sync.status', {})
 
   const effective = useDebounced(clean(filter), 300)
-  const key = JSON.stringify([effective, sort ?? null, status.data?.cursor ?? 0, status.data?.pending ?? 0])
+  const key = JSON.stringify([
+    effective,
+    sort ?? null,
+    status.data?.cursor ?? 0,
+    status.data?.pending ?? 0,
+  ])
   const fetchPage = useCallback(
     (offset: number, limit: number) =>
-      call('office.queue', { filter: effective, offset, limit, ...(sort ? { sort: { column: sort.column as QueueSortColumn, desc: sort.desc } } : {}) }),
+      call('office.queue', {
+        filter: effective,
+        offset,
+        limit,
+        ...(sort ? { sort: { column: sort.column as QueueSortColumn, desc: sort.desc } } : {}),
+      }),
     [effective, sort],
   )
   const paged = usePagedRows<QueueRow>(key, fetchPage)
@@ -81,7 +119,15 @@ export function QueuePage(): React.JSX.Element {
   }, [cohorts.data, filter.queueType])
 
   const textFilter = (k: 'number' | 'childName' | 'childIin' | 'applicantName', title: string) => (
-    <Input size="small" allowClear aria-label={`${f}: ${title}`} placeholder={f} value={filter[k] ?? ''} onChange={(e) => set({ [k]: e.target.value || undefined })} data-testid={`filter-${k}`} />
+    <Input
+      size="small"
+      allowClear
+      aria-label={`${f}: ${title}`}
+      placeholder={f}
+      value={filter[k] ?? ''}
+      onChange={(e) => set({ [k]: e.target.value || undefined })}
+      data-testid={`filter-${k}`}
+    />
   )
   const numberFilter = (k: 'queueNo' | 'privNo', title: string) => (
     <Input
@@ -98,9 +144,20 @@ export function QueuePage(): React.JSX.Element {
     />
   )
   const dateFilter = (k: 'registeredFrom' | 'birthFrom', title: string) => (
-    <Input size="small" type="date" aria-label={`${t('office.from')}: ${title}`} value={filter[k] ?? ''} onChange={(e) => set({ [k]: e.target.value || undefined })} />
+    <Input
+      size="small"
+      type="date"
+      aria-label={`${t('office.from')}: ${title}`}
+      value={filter[k] ?? ''}
+      onChange={(e) => set({ [k]: e.target.value || undefined })}
+    />
   )
-  const pick = <V extends string>(k: 'status' | 'privilege' | 'queueType' | 'district', title: string, values: readonly V[], label: (v: V) => string) => (
+  const pick = <V extends string>(
+    k: 'status' | 'privilege' | 'queueType' | 'district',
+    title: string,
+    values: readonly V[],
+    label: (v: V) => string,
+  ) => (
     <Select<V[]>
       size="small"
       mode="multiple"
@@ -118,83 +175,154 @@ export function QueuePage(): React.JSX.Element {
     />
   )
 
-  const columns: VirtualColumn<QueueRow>[] = [
-    {
-      key: 'number',
-      title: t('office.number'),
-      width: 170,
-      sortable: true,
-      filter: textFilter('number', t('office.number')),
-      render: (r) => (
-        <Space size={4}>
-          <a href={`#/application?id=${encodeURIComponent(r.id)}`}>{r.number}</a>
-          <PendingMark pending={r.pending} />
-        </Space>
-      ),
-    },
-    { key: 'childName', title: t('office.childName'), width: 210, sortable: true, filter: textFilter('childName', t('office.childName')), render: (r) => r.childName ?? '—' },
-    { key: 'childIin', title: t('office.childIin'), width: 130, sortable: true, filter: textFilter('childIin', t('office.childIin')), render: (r) => r.childIin ?? '—' },
-    { key: 'queueNo', title: t('office.queueNo'), width: 100, sortable: true, filter: numberFilter('queueNo', t('office.queueNo')), render: (r) => r.queueNo ?? '—' },
-    { key: 'privNo', title: t('office.privNo'), width: 110, sortable: true, filter: numberFilter('privNo', t('office.privNo')), render: (r) => r.privNo ?? '—' },
-    { key: 'applicantName', title: t('office.applicantName'), width: 210, sortable: true, filter: textFilter('applicantName', t('office.applicantName')), render: (r) => r.applicantName ?? '—' },
-    { key: 'registeredAt', title: t('office.registeredAt'), width: 160, sortable: true, filter: dateFilter('registeredFrom', t('office.registeredAt')), render: (r) => formatDateTime(r.registeredAt, lang) },
-    {
-      key: 'status',
-      title: t('office.status'),
-      width: 210,
-      sortable: true,
-      filter: pick('status', t('office.status'), STATUSES, (v) => t(`labels.applicationStatus.${v}`)),
-      render: (r) => (
-        <span title={t(`labels.applicationStatus.${r.status}`, { defaultValue: r.status })}>
-          {t(`labels.applicationStatus.${r.status}`, { defaultValue: r.status })}
-          {r.stopListUntil && Date.parse(r.stopListUntil) > Date.now() ? ` · ${t('office.onStopList')}` : ''}
-        </span>
-      ),
-    },
-    {
-      key: 'privilege',
-      title: t('office.privilege'),
-      width: 170,
-      sortable: true,
-      filter: pick('privilege', t('office.privilege'), PRIVILEGES, (v) => t(`labels.privilege.${v}`)),
-      render: (r) => (r.privilege === 'none' ? t('labels.privilege.none') : `${t(`labels.privilege.${r.privilege}`)}${r.privilegeStatus === 'pending' ? ` (${t('office.toCheck')})` : ''}`),
-    },
-    { key: 'birthDate', title: t('office.birthDate'), width: 140, sortable: true, filter: dateFilter('birthFrom', t('office.birthDate')), render: (r) => r.birthDate ?? '—' },
-    {
-      key: 'queueType',
-      title: t('office.queueType'),
-      width: 190,
-      sortable: true,
-      filter: pick('queueType', t('office.queueType'), QUEUE_TYPES, (v) => t(`labels.queueType.${v}`)),
-      render: (r) => t(`labels.queueType.${r.queueType}`, { defaultValue: r.queueType }),
-    },
-    { key: 'district', title: t('office.district'), width: 130, sortable: true, filter: pick('district', t('office.district'), districts.data ?? [], (v) => v), render: (r) => r.district ?? '—' },
-    {
-      key: 'interestConfirmedAt',
-      title: t('office.interest'),
-      width: 150,
-      sortable: true,
-      filter: (
-        <Select<'yes' | 'no'>
-          size="small"
-          allowClear
-          aria-label={`${f}: ${t('office.interest')}`}
-          placeholder={f}
-          style={{ width: '100%' }}
-          value={filter.interest}
-          onChange={(v) => set({ interest: v })}
-          options={[
-            { value: 'yes', label: t('labels.interest.confirmed') },
-            { value: 'no', label: t('labels.interest.not_confirmed') },
-          ]}
-          popupMatchSelectWidth={false}
-        />
-      ),
-      render: (r) => (r.interestConfirmedAt ? formatDateTime(r.interestConfirmedAt, lang) : '—'),
-    },
-  ]
+  // memoised: the grid renders its header and rows again only when these change (the
+  // filter controls' helpers depend on nothing else)
+  const columns: VirtualColumn<QueueRow>[] = useMemo(
+    () => [
+      {
+        key: 'number',
+        title: t('office.number'),
+        width: 170,
+        sortable: true,
+        filter: textFilter('number', t('office.number')),
+        render: (r) => (
+          <span>
+            <a href={`#/application?id=${encodeURIComponent(r.id)}`}>{r.number}</a> {r.pending && <PendingMark pending />}
+          </span>
+        ),
+      },
+      {
+        key: 'childName',
+        title: t('office.childName'),
+        width: 210,
+        sortable: true,
+        filter: textFilter('childName', t('office.childName')),
+        render: (r) => r.childName ?? '—',
+      },
+      {
+        key: 'childIin',
+        title: t('office.childIin'),
+        width: 130,
+        sortable: true,
+        filter: textFilter('childIin', t('office.childIin')),
+        render: (r) => r.childIin ?? '—',
+      },
+      {
+        key: 'queueNo',
+        title: t('office.queueNo'),
+        width: 100,
+        sortable: true,
+        filter: numberFilter('queueNo', t('office.queueNo')),
+        render: (r) => r.queueNo ?? '—',
+      },
+      {
+        key: 'privNo',
+        title: t('office.privNo'),
+        width: 110,
+        sortable: true,
+        filter: numberFilter('privNo', t('office.privNo')),
+        render: (r) => r.privNo ?? '—',
+      },
+      {
+        key: 'applicantName',
+        title: t('office.applicantName'),
+        width: 210,
+        sortable: true,
+        filter: textFilter('applicantName', t('office.applicantName')),
+        render: (r) => r.applicantName ?? '—',
+      },
+      {
+        key: 'registeredAt',
+        title: t('office.registeredAt'),
+        width: 160,
+        sortable: true,
+        filter: dateFilter('registeredFrom', t('office.registeredAt')),
+        render: (r) => formatDateTime(r.registeredAt, lang),
+      },
+      {
+        key: 'status',
+        title: t('office.status'),
+        width: 210,
+        sortable: true,
+        filter: pick('status', t('office.status'), STATUSES, (v) =>
+          t(`labels.applicationStatus.${v}`),
+        ),
+        render: (r) => (
+          <span title={t(`labels.applicationStatus.${r.status}`, { defaultValue: r.status })}>
+            {t(`labels.applicationStatus.${r.status}`, { defaultValue: r.status })}
+            {r.onStopList ? ` · ${t('office.onStopList')}` : ''}
+          </span>
+        ),
+      },
+      {
+        key: 'privilege',
+        title: t('office.privilege'),
+        width: 170,
+        sortable: true,
+        filter: pick('privilege', t('office.privilege'), PRIVILEGES, (v) =>
+          t(`labels.privilege.${v}`),
+        ),
+        render: (r) =>
+          r.privilege === 'none'
+            ? t('labels.privilege.none')
+            : `${t(`labels.privilege.${r.privilege}`)}${r.privilegeStatus === 'pending' ? ` (${t('office.toCheck')})` : ''}`,
+      },
+      {
+        key: 'birthDate',
+        title: t('office.birthDate'),
+        width: 140,
+        sortable: true,
+        filter: dateFilter('birthFrom', t('office.birthDate')),
+        render: (r) => r.birthDate ?? '—',
+      },
+      {
+        key: 'queueType',
+        title: t('office.queueType'),
+        width: 190,
+        sortable: true,
+        filter: pick('queueType', t('office.queueType'), QUEUE_TYPES, (v) =>
+          t(`labels.queueType.${v}`),
+        ),
+        render: (r) => t(`labels.queueType.${r.queueType}`, { defaultValue: r.queueType }),
+      },
+      {
+        key: 'district',
+        title: t('office.district'),
+        width: 130,
+        sortable: true,
+        filter: pick('district', t('office.district'), districts.data ?? [], (v) => v),
+        render: (r) => r.district ?? '—',
+      },
+      {
+        key: 'interestConfirmedAt',
+        title: t('office.interest'),
+        width: 150,
+        sortable: true,
+        filter: (
+          <Select<'yes' | 'no'>
+            size="small"
+            allowClear
+            aria-label={`${f}: ${t('office.interest')}`}
+            placeholder={f}
+            style={{ width: '100%' }}
+            value={filter.interest}
+            onChange={(v) => set({ interest: v })}
+            options={[
+              { value: 'yes', label: t('labels.interest.confirmed') },
+              { value: 'no', label: t('labels.interest.not_confirmed') },
+            ]}
+            popupMatchSelectWidth={false}
+          />
+        ),
+        render: (r) => (r.interestConfirmedAt ? formatDateTime(r.interestConfirmedAt, lang) : '—'),
+      },
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [filter, districts.data, lang, t],
+  )
 
-  if (paged.error) return <LoadError error={paged.error as ApiError} onRetry={() => paged.refresh()} />
+  if (paged.error)
+    return <LoadError error={paged.error as ApiError} onRetry={() => paged.refresh()} />
   const view: 'all' | QueueType = filter.queueType?.length === 1 ? filter.queueType[0]! : 'all'
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('office.queueTitle')}</h1>}>
@@ -203,7 +331,10 @@ export function QueuePage(): React.JSX.Element {
           aria-label={t('office.views')}
           value={view}
           onChange={(v) => set({ queueType: v === 'all' ? undefined : [v], birthYear: undefined })}
-          options={[{ value: 'all', label: t('office.allQueues') }, ...QUEUE_TYPES.map((q) => ({ value: q, label: t(`labels.queueType.${q}`) }))]}
+          options={[
+            { value: 'all', label: t('office.allQueues') },
+            ...QUEUE_TYPES.map((q) => ({ value: q, label: t(`labels.queueType.${q}`) })),
+          ]}
           data-testid="queue-views"
         />
         <Select<number | undefined>
@@ -213,7 +344,10 @@ export function QueuePage(): React.JSX.Element {
           style={{ minWidth: 200 }}
           value={filter.birthYear?.[0]}
           onChange={(y) => set({ birthYear: y === undefined ? undefined : [y] })}
-          options={years.map(([y, n]) => ({ value: y, label: t('office.cohortOption', { year: y, count: n }) }))}
+          options={years.map(([y, n]) => ({
+            value: y,
+            label: t('office.cohortOption', { year: y, count: n }),
+          }))}
           data-testid="queue-cohort"
         />
       </Space>
@@ -261,7 +395,9 @@ export function QueuePage(): React.JSX.Element {
         >
           {t('office.clearFilters')}
         </Button>
-        <Typography.Text data-testid="queue-total">{paged.total === null ? t('common.loading') : t('common.total', { count: paged.total })}</Typography.Text>
+        <Typography.Text data-testid="queue-total">
+          {paged.total === null ? t('common.loading') : t('common.total', { count: paged.total })}
+        </Typography.Text>
         {Object.keys(effective).length > 0 && <Tag color="blue">{t('office.filtered')}</Tag>}
       </Space>
       <VirtualTable<QueueRow>
@@ -274,7 +410,11 @@ export function QueuePage(): React.JSX.Element {
         loadingText={t('common.loading')}
         sort={sort}
         onSort={setSort}
-        sortLabels={{ asc: t('office.sortAsc'), desc: t('office.sortDesc'), none: t('office.sortNone') }}
+        sortLabels={{
+          asc: t('office.sortAsc'),
+          desc: t('office.sortDesc'),
+          none: t('office.sortNone'),
+        }}
         testId="queue-grid"
       />
       <Modal
@@ -302,7 +442,13 @@ export function QueuePage(): React.JSX.Element {
       >
         <Form layout="vertical">
           <Form.Item label={t('office.filterName')} htmlFor="filter-name" required>
-            <Input id="filter-name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} data-testid="filter-name" />
+            <Input
+              id="filter-name"
+              maxLength={80}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              data-testid="filter-name"
+            />
           </Form.Item>
         </Form>
       </Modal>

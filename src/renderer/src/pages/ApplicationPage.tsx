@@ -234,7 +234,7 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
         pagination={false}
         title={() => <h2 style={{ fontSize: 16, margin: 0 }}>{t('office.privilegeDocuments')}</h2>}
         dataSource={card.privilegeDocuments}
-        locale={{ emptyText: t('office.noPrivilegeDocuments') }}
+        locale={{ emptyText: <span className="office-empty">{t('office.noPrivilegeDocuments')}</span> }}
         data-testid="card-privilege-documents"
         columns={[
           { key: 'kind', title: t('office.document'), render: (_v, d) => t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind }) },
@@ -295,7 +295,7 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
       title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('office.cardTitle', { number: card.number })}</h1>}
       extra={
         readOnly ? null : (
-          <a href="#/queue" data-testid="back-to-queue">
+          <a href="#/queue" className="office-link" data-testid="back-to-queue">
             {t('office.backToQueue')}
           </a>
         )

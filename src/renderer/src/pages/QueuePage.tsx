@@ -4,7 +4,7 @@
  * and birth-year cohort, and saved filters. Filtering, sorting and paging happen in the
  * backend (SQLite); the grid renders only the rows in view (VirtualTable).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useState } from 'react'
 import {
   App,
   Button,
@@ -100,7 +100,9 @@ export function QueuePage(): React.JSX.Element {
       }),
     [effective, sort],
   )
-  const paged = usePagedRows<QueueRow>(key, fetchPage)
+  const [total, setTotal] = useState<number | null>(null)
+  const [loadError, setLoadError] = useState<unknown>(null)
+  const [retry, setRetry] = useState(0)
 
   const set = (patch: Partial<QueueFilter>) => {
     setSavedId(undefined)
@@ -321,8 +323,16 @@ export function QueuePage(): React.JSX.Element {
     [filter, districts.data, lang, t],
   )
 
-  if (paged.error)
-    return <LoadError error={paged.error as ApiError} onRetry={() => paged.refresh()} />
+  if (loadError)
+    return (
+      <LoadError
+        error={loadError as ApiError}
+        onRetry={() => {
+          setLoadError(null)
+          setRetry((n) => n + 1)
+        }}
+      />
+    )
   const view: 'all' | QueueType = filter.queueType?.length === 1 ? filter.queueType[0]! : 'all'
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('office.queueTitle')}</h1>}>
@@ -396,26 +406,18 @@ export function QueuePage(): React.JSX.Element {
           {t('office.clearFilters')}
         </Button>
         <Typography.Text data-testid="queue-total">
-          {paged.total === null ? t('common.loading') : t('common.total', { count: paged.total })}
+          {total === null ? t('common.loading') : t('common.total', { count: total })}
         </Typography.Text>
         {Object.keys(effective).length > 0 && <Tag color="blue">{t('office.filtered')}</Tag>}
       </Space>
-      <VirtualTable<QueueRow>
+      <QueueGrid
         columns={columns}
-        total={paged.total ?? 0}
-        rowAt={paged.rowAt}
-        onRange={paged.onRange}
-        rowKey={(r) => r.id}
-        label={t('office.queueTitle')}
-        loadingText={t('common.loading')}
+        dataKey={`${key}|${retry}`}
+        fetchPage={fetchPage}
         sort={sort}
         onSort={setSort}
-        sortLabels={{
-          asc: t('office.sortAsc'),
-          desc: t('office.sortDesc'),
-          none: t('office.sortNone'),
-        }}
-        testId="queue-grid"
+        onTotal={setTotal}
+        onError={setLoadError}
       />
       <Modal
         open={saving}
@@ -455,3 +457,44 @@ export function QueuePage(): React.JSX.Element {
     </Card>
   )
 }
+
+interface QueueGridProps {
+  columns: VirtualColumn<QueueRow>[]
+  dataKey: string
+  fetchPage: (offset: number, limit: number) => Promise<{ total: number; rows: QueueRow[] }>
+  sort: SortState | undefined
+  onSort: (s: SortState | undefined) => void
+  onTotal: (n: number | null) => void
+  onError: (e: unknown) => void
+}
+
+/**
+ * The grid with its pages: pages arriving while the user scrolls render only this
+ * component, not the page's filter controls and buttons.
+ */
+const QueueGrid = memo(function QueueGrid({ columns, dataKey, fetchPage, sort, onSort, onTotal, onError }: QueueGridProps): React.JSX.Element {
+  const { t } = useTranslation()
+  const paged = usePagedRows<QueueRow>(dataKey, fetchPage)
+  useEffect(() => onTotal(paged.total), [paged.total, onTotal])
+  useEffect(() => {
+    if (paged.error) onError(paged.error)
+  }, [paged.error, onError])
+  const sortLabels = useMemo(() => ({ asc: t('office.sortAsc'), desc: t('office.sortDesc'), none: t('office.sortNone') }), [t])
+  return (
+    <VirtualTable<QueueRow>
+      columns={columns}
+      total={paged.total ?? 0}
+      rowAt={paged.rowAt}
+      onRange={paged.onRange}
+      rowKey={rowKey}
+      label={t('office.queueTitle')}
+      loadingText={t('common.loading')}
+      sort={sort}
+      onSort={onSort}
+      sortLabels={sortLabels}
+      testId="queue-grid"
+    />
+  )
+})
+
+const rowKey = (r: QueueRow): string => r.id

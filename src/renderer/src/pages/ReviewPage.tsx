@@ -66,9 +66,9 @@ export function ReviewPage(): React.JSX.Element {
       <Row gutter={16}>
         <Col span={9}>
           <h2 style={{ fontSize: 16 }}>{t('review.waiting', { count: waiting.length })}</h2>
-          <List size="small" bordered loading={list.isPending} dataSource={waiting} renderItem={item} locale={{ emptyText: t('review.none') }} data-testid="review-waiting" style={{ maxHeight: 420, overflowY: 'auto' }} />
+          <List size="small" bordered loading={list.isPending} dataSource={waiting} renderItem={item} locale={{ emptyText: <span className="office-empty">{t('review.none')}</span> }} data-testid="review-waiting" style={{ maxHeight: 420, overflowY: 'auto' }} />
           <h2 style={{ fontSize: 16, marginTop: 16 }}>{t('review.decided', { count: decided.length })}</h2>
-          <List size="small" bordered dataSource={decided} renderItem={item} locale={{ emptyText: t('review.none') }} data-testid="review-decided" style={{ maxHeight: 300, overflowY: 'auto' }} />
+          <List size="small" bordered dataSource={decided} renderItem={item} locale={{ emptyText: <span className="office-empty">{t('review.none')}</span> }} data-testid="review-decided" style={{ maxHeight: 300, overflowY: 'auto' }} />
         </Col>
         <Col span={15}>
           {!current ? (
@@ -93,7 +93,7 @@ export function ReviewPage(): React.JSX.Element {
                 pagination={false}
                 title={() => <h2 style={{ fontSize: 16, margin: 0 }}>{t('review.documents')}</h2>}
                 dataSource={current.documents}
-                locale={{ emptyText: t('review.noDocuments') }}
+                locale={{ emptyText: <span className="office-empty">{t('review.noDocuments')}</span> }}
                 columns={[
                   { key: 'kind', title: t('office.document'), render: (_v, d) => t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind }) },
                   { key: 'issued', title: t('office.issuedOn'), render: (_v, d) => d.issuedOn ?? '—' },

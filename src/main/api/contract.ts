@@ -363,6 +363,8 @@ export interface ExportProgress {
   path: string
   fileName: string
   error: string | null
+}
+
 // ---- education department clerk and special-queue reviewers ---------------------------
 
 export const QUEUE_SORT_COLUMNS = ['number', 'childName', 'childIin', 'queueNo', 'privNo', 'applicantName', 'registeredAt', 'status', 'privilege', 'birthDate', 'queueType', 'district', 'interestConfirmedAt'] as const

@@ -145,7 +145,10 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
       if (c.tag === 0x06) keyParams.push(der.decodeOid(der.content(buf, c)))
   let keyBytes: Uint8Array = spkiKey ? der.content(buf, spkiKey).subarray(1) : new Uint8Array(0)
   let keyBits = 0
-  if (keyAlg === GOST_OID.key2004 && keyBytes.length > 0) {
+  if (
+    (keyAlg === GOST_OID.key2004 || keyAlg.startsWith(GOST_OID.key2015prefix)) &&
+    keyBytes.length > 0
+  ) {
     // the BIT STRING holds an OCTET STRING of x||y
     try {
       const o = der.read(keyBytes, 0)
@@ -394,6 +397,7 @@ export function infoOf(p: ParsedCertificate): CertificateInfo {
 
 const KEY_ALG_NAMES: Record<string, string> = {
   '1.2.398.3.10.1.1.1.1': 'GOST 34.310-2004',
+  '1.2.398.3.10.1.1.2.2': 'GOST 34.10-2015 (512)',
 }
 const keyAlgFamily = (oid: string): string =>
   oid.startsWith('1.2.398.3.10.1.1.2.') ? `GOST 2015 (${oid})` : oid
@@ -401,6 +405,7 @@ const SIG_ALG_NAMES: Record<string, string> = {
   [OID.sha256WithRSA]: 'SHA256withRSA',
   '1.2.840.113549.1.1.5': 'SHA1withRSA',
   '1.2.398.3.10.1.1.1.2': 'GOST 34.311-95 with GOST 34.310-2004',
+  '1.2.398.3.10.1.1.2.3.2': 'GOST 34.11-2015 (512) with GOST 34.10-2015 (512)',
 }
 
 /** Describe a certificate (DER or PEM) for the key dialog and reports. Pure parsing. */

@@ -14,6 +14,8 @@
  * each 32 bytes big-endian; the digest is read as a little-endian integer.
  */
 
+import { streebog512 } from './streebog'
+
 type SBox = readonly (readonly number[])[]
 
 /** id-GostR3411-94-CryptoProParamSet (RFC 4357 11.2). */
@@ -331,27 +333,31 @@ export interface GostPublicKey {
   y: bigint
 }
 
-/** The public key point from the 64-byte x||y (little-endian halves) of a certificate. */
+const curveBytes = (c: GostCurve): number => Math.ceil(c.p.toString(16).length / 2)
+
+/** The public key point from x||y (little-endian halves, 64 or 128 bytes) of a certificate. */
 export function gostPublicKey(curve: GostCurve, xy: Uint8Array): GostPublicKey {
-  if (xy.length !== 64) throw new Error('GOST public key must be 64 bytes')
-  const x = leToBig(xy.subarray(0, 32))
-  const y = leToBig(xy.subarray(32, 64))
+  const n = curveBytes(curve)
+  if (xy.length !== 2 * n) throw new Error(`GOST public key must be ${2 * n} bytes`)
+  const x = leToBig(xy.subarray(0, n))
+  const y = leToBig(xy.subarray(n, 2 * n))
   if (!onCurve(curve, x, y)) throw new Error('GOST public key is not on the curve')
   return { curve, x, y }
 }
 
 /**
- * GOST R 34.10-2001 verification over a 32-byte digest (as gostHash94 returns it: read as a
- * little-endian integer). `sig` is the 64-byte signature value as NCA writes it in
- * certificates, CRLs and CMS: the whole 512-bit string little-endian, i.e. reversed it is
- * s||r with big-endian halves (the RFC 4491 order).
+ * GOST R 34.10 verification over a digest (as gostHash94/streebog return it: read as a
+ * little-endian integer). `sig` is the signature value as NCA writes it in certificates,
+ * CRLs and CMS: the whole string little-endian, i.e. reversed it is s||r with big-endian
+ * halves (the RFC 4491 order); 64 bytes for 256-bit curves, 128 for 512-bit ones.
  */
 export function gostVerifyDigest(key: GostPublicKey, digest: Uint8Array, sig: Uint8Array): boolean {
   const c = key.curve
-  if (sig.length !== 64) return false
+  const n = curveBytes(c)
+  if (sig.length !== 2 * n) return false
   const sr = Uint8Array.from(sig).reverse()
-  const s = beToBig(sr.subarray(0, 32))
-  const r = beToBig(sr.subarray(32, 64))
+  const s = beToBig(sr.subarray(0, n))
+  const r = beToBig(sr.subarray(n, 2 * n))
   if (r <= 0n || r >= c.q || s <= 0n || s >= c.q) return false
   let e = leToBig(digest) % c.q
   if (e === 0n) e = 1n
@@ -375,9 +381,28 @@ export const GOST_OID = {
   curveA: '1.2.398.3.10.1.1.1.1.1',
   /** GOST 34.311-95 hash parameters (= the GOST R 34.11-94 test S-box) */
   hashParams: '1.2.398.3.10.1.3.1.1.0',
-  /** the 2015 generation (GOST R 34.10-2015 / 34.11-2015): not verified here */
+  /** the 2015 generation (GOST R 34.10-2015 / 34.11-2015) */
   key2015prefix: '1.2.398.3.10.1.1.2.',
+  /** GOST 34.10-2015 512-bit public key */
+  key2015_512: '1.2.398.3.10.1.1.2.2',
+  /** its curve parameters "A" (= id-tc26-gost-3410-12-512-paramSetA) */
+  curve2015_512A: '1.2.398.3.10.1.1.2.2.1',
+  /** GOST 34.10-2015 512-bit signature with GOST 34.11-2015 (Streebog) 512 */
+  sig2015_512: '1.2.398.3.10.1.1.2.3.2',
+  /** GOST 34.11-2015 512-bit digest */
+  digest2015_512: '1.2.398.3.10.1.3.3',
 } as const
+
+/** id-tc26-gost-3410-12-512-paramSetA (RFC 7836), = NCA 1.2.398.3.10.1.1.2.2.1. */
+export const CURVE_TC26_512_A: GostCurve = {
+  name: 'tc26-gost-3410-12-512-paramSetA',
+  p: 2n ** 512n - 569n,
+  a: 2n ** 512n - 572n,
+  b: 0xe8c2505dedfc86ddc1bd0b2b6667f1da34b82574761cb0e879bd081cfd0b6265ee3cb090f30d27614cb4574010da90dd862ef9d4ebee4761503190785a71c760n,
+  q: 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff27e69532f48d89116ff22b8d4e0560609b4b38abfad2b85dcacdb1411f10b275n,
+  x: 3n,
+  y: 0x7503cfe87a836ae3a61b8816e25450e6ce5e1c93acf1abc1778064fdcbefa921df1626be4fd036e93d75e6a50e3a41e98028fe5fc235f5b889a589cb5215f2a4n,
+}
 
 const CURVES: Record<string, GostCurve> = {
   [GOST_OID.curveA]: CURVE_CRYPTOPRO_A,
@@ -449,3 +474,24 @@ export function gostVerify(
     return false
   }
 }
+
+/**
+ * Verify an NCA GOST 2015 (512-bit, Streebog-512) signature of `data` with `signer`'s key:
+ * certificates and CRLs of the 2015 generation. Other 2015 variants (256-bit) are refused.
+ */
+export function gost2015Verify(
+  signer: { keyAlg: string; keyParams: string[]; keyBytes: Uint8Array },
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  try {
+    if (signer.keyAlg !== GOST_OID.key2015_512 || signer.keyParams[0] !== GOST_OID.curve2015_512A)
+      return false
+    let k = key2015Cache.get(signer)
+    if (!k) key2015Cache.set(signer, (k = gostPublicKey(CURVE_TC26_512_A, signer.keyBytes)))
+    return gostVerifyDigest(k, streebog512(data), signature)
+  } catch {
+    return false
+  }
+}
+const key2015Cache = new WeakMap<object, GostPublicKey>()

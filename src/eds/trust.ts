@@ -12,7 +12,7 @@ import {
   parseCertificateCached,
   type ParsedCertificate,
 } from './certificate'
-import { GOST_OID, gostVerify } from './gost'
+import { GOST_OID, gost2015Verify, gostVerify } from './gost'
 import { OID } from './oids'
 
 const keyCache = new WeakMap<ParsedCertificate, KeyObject>()
@@ -46,6 +46,8 @@ export function verifyWithKey(
       return cryptoVerify('sha256', data, publicKeyOf(issuer), signature)
     if (sigAlg === GOST_OID.sig2004 && issuer.keyAlg === GOST_OID.key2004)
       return gostVerify(issuer, data, signature)
+    if (sigAlg === GOST_OID.sig2015_512 && issuer.keyAlg === GOST_OID.key2015_512)
+      return gost2015Verify(issuer, data, signature)
     return false
   } catch {
     return false

@@ -15,6 +15,7 @@ import {
   parseCertificate,
 } from '../../src/eds/certificate'
 import { gostHash94, SBOX_CRYPTOPRO, SBOX_TEST } from '../../src/eds/gost'
+import { streebog256, streebog512 } from '../../src/eds/streebog'
 import { Pkcs12Provider } from '../../src/eds/p12'
 import { checkCrl, parseCrl } from '../../src/eds/revocation'
 import { loadTrustStore, signedBy, TrustStore } from '../../src/eds/trust'
@@ -458,7 +459,7 @@ d('GOST 34.311-95 hash and GOST 34.310-2004 signatures', () => {
     }
   })
 
-  it('GOST CMS made here with the real GOSTKNCA key is accepted; the 2015 generation is described', async () => {
+  it('GOST CMS made here with the real GOSTKNCA key is accepted', async () => {
     const key = gostKeyFromP12(
       read('ncanode-go/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12'),
       'Qwerty12',
@@ -490,11 +491,50 @@ d('GOST 34.311-95 hash and GOST 34.310-2004 signatures', () => {
         })
       ).code,
     ).toBe('eds_digest_mismatch')
-    // GOST 2015 (34.10-2015 512-bit / 34.11-2015): described, not verified
-    expect(describeCertificate(read('ca-test/nca_gost2015_test.cer'))).toMatchObject({
+  })
+
+  it("the 2015 generation: Streebog (RFC 6986 vectors) and the GOST TEST 2022 CA's 512-bit signature on its CRL", () => {
+    const m1 = Buffer.from('012345678901234567890123456789012345678901234567890123456789012')
+    // RFC 6986 writes digests as big-endian numbers; the byte string is their reverse
+    const rfc = (b: Uint8Array): string => Buffer.from(b).reverse().toString('hex')
+    expect(rfc(streebog512(m1))).toBe(
+      '486f64c1917879417fef082b3381a4e211c324f074654c38823a7b76f830ad00fa1fbae42b1285c0352f227524bc9ab16254288dd6863dccd5b9f54a1ad0541b',
+    )
+    expect(rfc(streebog256(m1))).toBe(
+      '00557be5e584fd52a449b16b0251d05d27f94ab76cbaa6da890b59d8ef1e159d',
+    )
+    const m2 = Buffer.from(
+      'd1e520e2e5f2f0e82c20d1f2f0e8e1eee6e820e2edf3f6e82c20e2e5fef2fa20f120eceef0ff20f1f2f0e5ebe0ece820ede020f5f0e0e1f0fbff20efebfaeafb20c8e3eef0e5e2fb',
+      'hex',
+    )
+    expect(rfc(streebog512(m2))).toBe(
+      '28fbc9bada033b1460642bdcddb90c3fb3e56c497ccd0f62b8a2ad4935e85f037613966de4ee00531ae60f3b5a47f8dae06915d5f2f194996fcabf2622e6881e',
+    )
+    expect(rfc(streebog256(m2))).toBe(
+      '508f7e553c06501d749a66fc28c6cac0b005746d97537fa85d9e40904efed29d',
+    )
+    const ca = parseCertificate(read('ca-test/nca_gost2015_test.cer'))
+    expect(describeCertificate(ca.der)).toMatchObject({
       commonName: 'ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (GOST) TEST 2022',
-      algorithm: 'GOST 2015 (1.2.398.3.10.1.1.2.2)',
+      algorithm: 'GOST 34.10-2015 (512)',
       isCa: true,
+    })
+    expect(ca.keyParams).toEqual(['1.2.398.3.10.1.1.2.2.1', '1.2.398.3.10.1.3.3'])
+    const crl = parseCrl(read('crl/nca_gost2022_test.crl'))
+    expect(crl.sigAlg).toBe('1.2.398.3.10.1.1.2.3.2')
+    expect(signedBy(crl, ca)).toBe(true)
+    const forged = { ...crl, tbs: Buffer.from(crl.tbs) }
+    forged.tbs[forged.tbs.length - 30]! ^= 1
+    expect(signedBy(forged, ca)).toBe(false)
+    // revocation against it: the CA as an anchor, a certificate it lists, while it is current
+    const listed = {
+      ...ca,
+      issuerDer: ca.subjectDer,
+      serialHex: '200327F2CD345C4378A4C692AB9B88C1178DCFA1',
+    }
+    expect(checkCrl(listed, ca, [crl], new Date('2022-10-01'), 'x')).toMatchObject({
+      status: 'revoked',
+      revokedAt: '2022-07-27T10:28:10.000Z',
     })
   })
 })

@@ -130,6 +130,17 @@ export function reportStatement(db: Database.Database, id: ReportId | TableId, f
   return { stmt, params: Object.fromEntries(Object.entries(all).filter(([k]) => used.has(k))) }
 }
 
+/**
+ * How many rows a report or table has (the export's progress total): the statement
+ * without its final ORDER BY, which SQLite would otherwise sort for nothing (measured:
+ * 0.8 s instead of 3.3 s for 300,000 queued applications).
+ */
+export function countRows(db: Database.Database, id: ReportId | TableId, f: ReportFilters): number {
+  const { stmt, params: p } = reportStatement(db, id, f)
+  const unordered = stmt.source.replace(/\sORDER BY [^)]*$/, '')
+  return db.prepare(`SELECT count(*) FROM (${unordered})`).pluck().get(p) as number
+}
+
 /** Raw rows (identifiers, not names) of a report: compared with the store's in tests. */
 export function reportRaw(db: Database.Database, id: ReportId | TableId, f: ReportFilters): Cell[][] {
   const { stmt, params: p } = reportStatement(db, id, f)

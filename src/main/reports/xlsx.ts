@@ -7,8 +7,8 @@
  */
 import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
-import { EXPORT_TEXT, KINDERGARTEN_TYPE_TEXT, REPORT_COLUMNS, REPORT_TITLES, finishRows, presentCell, type NameBook, type ReportFilters, type ReportId, type TableId } from '../../core/reports'
-import { reportStatement } from './local'
+import { EXPORT_TEXT, KINDERGARTEN_TYPE_TEXT, REPORT_COLUMNS, REPORT_TITLES, TABLE_IDS, finishRows, presentCell, type Cell, type NameBook, type ReportFilters, type ReportId, type TableId } from '../../core/reports'
+import { countRows, reportStatement } from './local'
 
 export interface ExportJob {
   dbPath: string
@@ -22,6 +22,9 @@ export interface ExportJob {
   /** where the file is written; the caller renames it when complete */
   tmpPath: string
 }
+
+/** Columns whose codes or identifiers presentCell turns into words (core/reports.ts). */
+const PRESENTED = new Set(['type', 'kindergarten', 'group', 'district', 'language', 'queueType', 'privilege', 'status', 'reason'])
 
 export const TITLE_ROWS = 4
 export const HEADER_ROW = TITLE_ROWS + 2
@@ -43,11 +46,13 @@ export function nameBook(db: Database.Database): NameBook {
 /** dd.mm.yyyy of an ISO date. */
 const dmy = (d: string): string => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`
 
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})/
+
 /** An Excel date: the Almaty wall time as a UTC date (Excel dates have no time zone). */
 export function excelDate(value: string, withTime: boolean): Date | string {
-  if (!withTime || /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const d = new Date(`${value.slice(0, 10)}T00:00:00Z`)
-    return Number.isNaN(d.getTime()) ? value : d
+  if (!withTime || value.length === 10) {
+    const m = ISO_DAY.exec(value)
+    return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : value
   }
   const t = Date.parse(value)
   // to the minute, as shown: 23:59:59.999 must not round up to the next day
@@ -92,7 +97,7 @@ export async function writeExport(
     const names = nameBook(db)
     const cols = REPORT_COLUMNS[job.id]
     const { stmt, params } = reportStatement(db, job.id, job.filters)
-    const total = (db.prepare(`SELECT count(*) FROM (${stmt.source})`).pluck().get(params) as number) ?? 0
+    const total = countRows(db, job.id, job.filters)
     progress(0, total)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: job.tmpPath, useStyles: true, useSharedStrings: false })
     wb.creator = job.author
@@ -118,21 +123,49 @@ export async function writeExport(
     })
     header.commit()
     ws.autoFilter = `A${HEADER_ROW}:${columnLetter(cols.length)}${HEADER_ROW}`
-    const formats = cols.map((c) => (c.type === 'date' ? 'dd.mm.yyyy' : c.type === 'datetime' ? 'dd.mm.yyyy hh:mm' : c.type === 'int' ? '0' : undefined))
+    // one style object per column, shared by all its cells: exceljs caches a style by
+    // object identity, so each cell costs a WeakMap lookup instead of a style build
+    const styles = cols.map((c) => (c.type === 'date' ? { numFmt: 'dd.mm.yyyy' } : c.type === 'datetime' ? { numFmt: 'dd.mm.yyyy hh:mm' } : {}))
+    const convert = cols.map((c) => {
+      const plain = ['text', 'int'].includes(c.type) && !PRESENTED.has(c.key)
+      if (plain) return null
+      if (c.type === 'date' || c.type === 'datetime') {
+        const withTime = c.type === 'datetime'
+        return (v: Cell): Cell | Date => (v === null ? null : excelDate(String(v), withTime))
+      }
+      // codes repeat: present each distinct value once
+      const seen = new Map<Cell, Cell>()
+      return (v: Cell): Cell => {
+        let p = seen.get(v)
+        if (p === undefined) {
+          p = presentCell(c, v, job.lang, names)
+          seen.set(v, p)
+        }
+        return p
+      }
+    })
+    // tables: SQL columns are the sheet's columns in order, read as arrays; reports (a
+    // few hundred rows) go through finishRows for their derived columns
+    const direct = (TABLE_IDS as readonly string[]).includes(job.id)
+    if (direct) {
+      const names = stmt.columns().map((c) => c.name)
+      if (names.join() !== cols.map((c) => c.key).join()) throw new Error(`columns of ${job.id}: ${names.join()}`)
+      stmt.raw(true)
+    }
     let n = 0
     let stopped = false
     let rowNo = HEADER_ROW
-    for (const raw of stmt.iterate(params) as IterableIterator<Record<string, unknown>>) {
-      const cells = finishRows(job.id, [raw])[0]!
+    for (const raw of stmt.iterate(params) as IterableIterator<unknown>) {
+      const cells = direct ? (raw as Cell[]) : finishRows(job.id, [raw as Record<string, unknown>])[0]!
       const row = ws.getRow(++rowNo)
       for (let i = 0; i < cols.length; i++) {
-        const c = cols[i]!
-        const v = presentCell(c, cells[i] ?? null, job.lang, names)
-        if (v === null) continue
+        const v = cells[i] ?? null
+        const f = convert[i]
+        const value = f ? f(v) : v
+        if (value === null) continue
         const cell = row.getCell(i + 1)
-        cell.value = c.type === 'date' || c.type === 'datetime' ? excelDate(String(v), c.type === 'datetime') : v
-        const fmt = formats[i]
-        if (fmt) cell.numFmt = fmt
+        cell.style = styles[i]!
+        cell.value = value
       }
       row.commit()
       if (++n % every === 0) {

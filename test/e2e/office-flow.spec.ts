@@ -265,6 +265,36 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   await page.getByTestId('filter-childIin').fill(a2.childIin)
   await expect(page.getByTestId('queue-total')).toHaveText('Барлығы: 1')
   await expect(page.getByTestId('queue-grid').getByText('Орын күтілуде (кезекте)')).toBeVisible()
+
+  // the kindergarten registry, its offline map and a passport
+  await go(page, 'registry')
+  await expect(page.getByRole('heading', { name: 'Балабақшалар тізілімі' })).toBeVisible()
+  await expect(page.getByTestId('registry-table').getByRole('link').first()).toBeVisible()
+  await screen(page, 'clerk-registry', 'Реестр детских садов')
+  await page.getByRole('tab', { name: 'Карта' }).click()
+  const circles = page.getByTestId('kg-map').locator('circle')
+  expect(await circles.count()).toBeGreaterThan(10)
+  await expect(page.getByTestId('kg-map').locator('path').first()).toBeVisible()
+  await screen(page, 'clerk-registry-map', 'Реестр детских садов')
+  await circles.first().dispatchEvent('click')
+  await expect(page.getByTestId('kg-passport')).toBeVisible()
+  await go(page, 'kgpassport?id=kg-baldyrgan')
+  await expect(page.getByTestId('kg-passport')).toContainText('Балдырған')
+  await expect(page.getByTestId('kg-groups')).toContainText('Екінші кіші топ №3')
+  await screen(page, 'clerk-kg-passport', 'паспорт ДО')
+
+  // the bulletin by date and the referrals issued, with filters
+  await go(page, 'bulletinOverview')
+  await expect(page.getByRole('heading', { name: 'Бос орындар бюллетеніне шолу' })).toBeVisible()
+  await expect(page.getByTestId('bulletin-overview')).toContainText('Балдырған')
+  await screen(page, 'clerk-bulletin-overview', 'Обзор бюллетеня свободных мест')
+  await page.getByLabel('Дейін').fill('2000-01-01')
+  await expect(page.getByTestId('bulletin-overview')).toContainText('Жазба жоқ')
+  await go(page, 'referralList')
+  await expect(page.getByRole('heading', { name: 'Берілген жолдамалар' })).toBeVisible()
+  const refRow = page.getByTestId('referral-list').getByRole('row', { name: new RegExp(a2.number.replace(/\./g, '\\.')) })
+  await expect(refRow).toContainText('Жойылды')
+  await screen(page, 'clerk-referral-list', 'Выданные направления')
 })
 
 test('reviewer: confirms one special-queue application and rejects another; the applicants are told', async ({ page }) => {

@@ -536,6 +536,67 @@ export interface ReviewRow {
   pending: boolean
 }
 
+
+/** A kindergarten of the clerk's registry (from the mirror). */
+export interface KgRegistryRow {
+  id: string
+  nameKk: string
+  nameRu: string
+  type: string
+  languages: string[]
+  district: string | null
+  address: string | null
+  headName: string | null
+  phone: string | null
+  lat: number | null
+  lon: number | null
+  groups: number
+  places: number
+  enrolled: number
+  freePlaces: number
+  /** applications waiting in the queue of the kindergarten's district */
+  queueInArea: number
+  /** places open in the bulletin now */
+  openVacancies: number
+}
+
+export interface KgPassport extends KgRegistryRow {
+  bin: string | null
+  correctionTypes: string[]
+  groupList: Array<{ id: string; name: string; ageGroup: string | null; language: string | null; birthYears: number[]; capacity: number; enrolled: number }>
+  vacancies: BulletinRow[]
+}
+
+/** One bulletin entry as the clerk's overview shows it. */
+export interface BulletinRow {
+  id: string
+  kindergartenId: string
+  kindergartenName: string | null
+  groupName: string | null
+  birthYears: number[]
+  language: string | null
+  places: number
+  taken: number
+  publishedAt: string | null
+  bidsFrom: string | null
+  status: string
+}
+
+/** One referral issued in the clerk's scope. */
+export interface IssuedReferralRow {
+  id: string
+  applicationId: string
+  applicationNumber: string | null
+  childName: string | null
+  kindergartenId: string
+  kindergartenName: string | null
+  issuedAt: string
+  expiresAt: string | null
+  status: string
+  byPrivilege: boolean
+  hidden: boolean
+}
+
 const empty = z.object({}).strict()
 
 export const contract = {
@@ -607,6 +668,10 @@ export const contract = {
   'office.queue': { write: false, input: queueQuerySchema },
   'office.cohorts': { write: false, input: empty },
   'office.districts': { write: false, input: empty },
+  'office.kindergartens': { write: false, input: empty },
+  'office.kindergarten': { write: false, input: z.object({ id: z.string().min(1).max(64) }).strict() },
+  'office.bulletin': { write: false, input: z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }).strict() },
+  'office.referrals': { write: false, input: z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }).strict() },
   'office.filters': { write: false, input: empty },
   'office.saveFilter': { write: true, input: z.object({ name: z.string().trim().min(1).max(80), filter: queueFilterSchema }).strict() },
   'office.deleteFilter': { write: true, input: z.object({ id: z.string().min(1).max(64) }).strict() },
@@ -672,6 +737,10 @@ export interface Outputs {
   'office.queue': QueuePage
   'office.cohorts': QueueCohort[]
   'office.districts': string[]
+  'office.kindergartens': KgRegistryRow[]
+  'office.kindergarten': KgPassport
+  'office.bulletin': BulletinRow[]
+  'office.referrals': IssuedReferralRow[]
   'office.filters': SavedFilter[]
   'office.saveFilter': SavedFilter
   'office.deleteFilter': boolean

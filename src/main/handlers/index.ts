@@ -6,6 +6,7 @@ import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
 import * as office from './office'
+import * as registry from './office-registry'
 import { referralPdf } from './staff-pdf'
 import { documentPdf } from '../documents'
 import { cancelExport, downloadExport, exportStatus, runReport, startExport } from '../reports/handlers'
@@ -62,6 +63,10 @@ export const handlers: HandlerTable = {
   'office.queue': office.queue,
   'office.cohorts': office.cohorts,
   'office.districts': office.districts,
+  'office.kindergartens': registry.kindergartens,
+  'office.kindergarten': registry.kindergarten,
+  'office.bulletin': registry.bulletin,
+  'office.referrals': registry.referrals,
   'office.filters': office.filters,
   'office.saveFilter': office.saveFilter,
   'office.deleteFilter': office.deleteFilter,

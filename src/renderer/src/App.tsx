@@ -23,6 +23,7 @@ import { StatisticsPage } from './pages/StatisticsPage'
 import { QueuePage } from './pages/QueuePage'
 import { ApplicationPage } from './pages/ApplicationPage'
 import { ReviewPage } from './pages/ReviewPage'
+import { BulletinOverviewPage, KindergartenPassportPage, ReferralListPage, RegistryPage } from './pages/RegistryPage'
 import { currentRoute } from './components/nav'
 import { FirstSignInEmail } from './components/FirstSignInEmail'
 import { UpdateBanner } from './components/UpdateBanner'
@@ -41,7 +42,7 @@ const THEME = {
 }
 
 const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
-const CLERK_PAGES = ['queue', 'application'] as const
+const CLERK_PAGES = ['queue', 'registry', 'bulletinOverview', 'referralList', 'application', 'kgpassport'] as const
 const REVIEWER_PAGES = ['review'] as const
 const PAGES = [...STAFF_PAGES, ...CLERK_PAGES, ...REVIEWER_PAGES, 'statistics', 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
@@ -55,7 +56,7 @@ function roleKind(role: string | undefined): RoleKind {
 }
 
 /** The pages of each role, the first one being where the person lands after sign-in. */
-const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue'], reviewer: REVIEWER_PAGES, other: [] }
+const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue', 'registry', 'bulletinOverview', 'referralList'], reviewer: REVIEWER_PAGES, other: [] }
 const PAGE_ROLE: Partial<Record<Page, RoleKind>> = {
   ...Object.fromEntries(STAFF_PAGES.map((p) => [p, 'staff'])),
   ...Object.fromEntries(CLERK_PAGES.map((p) => [p, 'clerk'])),
@@ -133,7 +134,7 @@ export function App(): React.JSX.Element {
   const pageRole = PAGE_ROLE[page]
   const staffPage = pageRole !== undefined || page === 'signin'
   const landing = page === 'signin' || (page === 'today' && kind !== 'staff')
-  const shown: Page = landing ? (signedIn ? home : 'signin') : staffPage && !signedIn ? 'signin' : page === 'application' ? 'queue' : page
+  const shown: Page = landing ? (signedIn ? home : 'signin') : staffPage && !signedIn ? 'signin' : page === 'application' ? 'queue' : page === 'kgpassport' ? 'registry' : page
 
   return (
     <ConfigProvider locale={language === 'ru' ? ruRU : kkKZ} theme={THEME}>
@@ -197,6 +198,14 @@ export function App(): React.JSX.Element {
                   <QueuePage />
                 ) : page === 'application' ? (
                   <ApplicationPage />
+                ) : page === 'registry' ? (
+                  <RegistryPage />
+                ) : page === 'kgpassport' ? (
+                  <KindergartenPassportPage />
+                ) : page === 'bulletinOverview' ? (
+                  <BulletinOverviewPage />
+                ) : page === 'referralList' ? (
+                  <ReferralListPage />
                 ) : shown === 'review' ? (
                   <ReviewPage />
                 ) : shown === 'today' ? (

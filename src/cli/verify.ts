@@ -10,6 +10,7 @@ import { ROLE_OIDS, type Role } from '../eds/oids'
 import type { RevocationOptions } from '../eds/revocation'
 import { loadTrustStore } from '../eds/trust'
 import { verifyCms } from '../eds/verify'
+import { verifyXmlSignature } from '../eds/xmldsig'
 import type { CliCommand } from './command'
 import { UsageError } from './command'
 import { cliLang } from './output'
@@ -32,9 +33,9 @@ const MODES = ['auto', 'ocsp', 'crl', 'none'] as const
 export const verifyCommand: CliCommand = {
   path: ['verify'],
   usage:
-    'verify --sig SIG [--in DOC] [--trust DIR]... [--purpose sign|auth] [--act ACT] [--iin IIN] [--bin BIN] [--role ROLE]... [--revocation auto|ocsp|crl|none] [--ocsp URL] [--crl FILE|URL]... [--allow-unknown-revocation] [--at ISO] [--json [--full-iin]]',
+    'verify --sig SIG [--in DOC] [--xml] [--trust DIR]... [--anchor CERT]... [--purpose sign|auth] [--act ACT] [--iin IIN] [--bin BIN] [--role ROLE]... [--revocation auto|ocsp|crl|none] [--ocsp URL] [--crl FILE|URL]... [--allow-unknown-revocation] [--at ISO] [--json [--full-iin]]',
   summary:
-    'Verify a CMS signature fully: signature, chain to trust anchors, validity, key usage, roles, IIN/BIN, revocation. Exit 0 valid, 1 invalid.',
+    'Verify a CMS signature (or with --xml an enveloped XMLDSig document) fully: signature, chain to trust anchors (--anchor: a CA certificate trusted as it is, e.g. an NCA intermediate), validity, key usage, roles, IIN/BIN, revocation. Exit 0 valid, 1 invalid.',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -42,6 +43,8 @@ export const verifyCommand: CliCommand = {
         in: { type: 'string' },
         sig: { type: 'string' },
         trust: { type: 'string', multiple: true },
+        anchor: { type: 'string', multiple: true },
+        xml: { type: 'boolean', default: false },
         purpose: { type: 'string', default: 'sign' },
         act: { type: 'string' },
         iin: { type: 'string' },
@@ -87,19 +90,27 @@ export const verifyCommand: CliCommand = {
     }
     const cms = await read(values.sig)
     const content = values.in ? await read(values.in) : undefined
-    const dirs = values.trust && values.trust.length > 0 ? values.trust : [defaultTrustDir()]
+    const anchorFiles = values.anchor ?? []
+    for (const f of anchorFiles)
+      if (!existsSync(f)) throw new AppError('eds_file_read_failed', { path: f })
+    const dirs =
+      values.trust && values.trust.length > 0
+        ? values.trust
+        : anchorFiles.length > 0
+          ? []
+          : [defaultTrustDir()]
     for (const d of dirs) if (!existsSync(d)) throw new AppError('eds_trust_empty', { dir: d })
-    const trust = loadTrustStore(dirs)
-    if (trust.size === 0) throw new AppError('eds_trust_empty', { dir: dirs.join(', ') })
+    const trust = loadTrustStore(dirs, { anchorFiles })
+    if (trust.size === 0)
+      throw new AppError('eds_trust_empty', { dir: [...dirs, ...anchorFiles].join(', ') })
     const revocation: RevocationOptions = {
       mode,
       ...(values.ocsp ? { ocspUrl: values.ocsp } : {}),
       ...(values.crl ? { crls: values.crl } : {}),
     }
-    const report = await verifyCms({
-      cms,
-      ...(content ? { content } : {}),
-      purpose: values.purpose,
+    const purpose: 'sign' | 'auth' = values.purpose
+    const common = {
+      purpose,
       trust,
       ...(at ? { at } : {}),
       expect: {
@@ -109,7 +120,10 @@ export const verifyCommand: CliCommand = {
       },
       revocation,
       requireRevocation: !values['allow-unknown-revocation'],
-    })
+    }
+    const report = values.xml
+      ? await verifyXmlSignature({ xml: cms, ...common })
+      : await verifyCms({ cms, ...(content ? { content } : {}), ...common })
     if (values.json) {
       const { content: attached, signer, ...rest } = report
       const out = {

@@ -273,3 +273,66 @@ describe('bq sign / bq verify / bq demo keys', () => {
     expect(bq(['demo', 'keys', '--out', dir]).code).toBe(2)
   })
 })
+
+describe.runIf(existsSync('../shared/nca-testdata/README.md'))(
+  'bq verify on real NCA samples',
+  () => {
+    const base = '../shared/nca-testdata'
+    it('a GOSTKNCA CMS and an RSA XMLDSig verify with the NCA test intermediates as --anchor', () => {
+      const cms = bq([
+        'verify',
+        '--sig',
+        `${base}/ncanode-go/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.cms`,
+        '--anchor',
+        `${base}/ca-test/nca_gost_test.crt`,
+        '--act',
+        'contract',
+        '--bin',
+        '123456789021',
+        '--revocation',
+        'none',
+      ])
+      expect(cms.stdout).toContain('VALID')
+      expect(cms.stdout).toContain('ТЕСТОВ ТЕСТ ТЕСТОВИЧ, АО "ТЕСТ" (BIN 123456789021)')
+      expect(cms.code).toBe(0)
+      const xml = bq([
+        'verify',
+        '--xml',
+        '--sig',
+        `${base}/ncanode-go/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.xml`,
+        '--anchor',
+        `${base}/ca-test/nca_rsa_test.crt`,
+        '--purpose',
+        'auth',
+        '--at',
+        '2020-09-10T00:00:00Z',
+        '--revocation',
+        'crl',
+        '--crl',
+        `${base}/crl/nca_rsa_test.crl`,
+        '--allow-unknown-revocation',
+        '--json',
+      ])
+      const report = JSON.parse(xml.stdout) as { ok: boolean; revocation: { reason: string } }
+      expect(report.ok).toBe(true)
+      // CRLs are judged now: the 2022 CRL has expired; unknown, allowed here
+      expect(report.revocation.reason).toContain('crl_expired')
+      expect(xml.stdout).not.toContain('123456789011')
+      // without the anchor: the production trust folder does not know the test CA
+      const none = bq([
+        'verify',
+        '--xml',
+        '--sig',
+        `${base}/ncanode-go/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.xml`,
+        '--trust',
+        pki.ca.trustDir,
+        '--purpose',
+        'auth',
+        '--revocation',
+        'none',
+      ])
+      expect(none.code).toBe(1)
+      expect(none.stdout).toContain('eds_chain_untrusted')
+    })
+  },
+)

@@ -5,12 +5,13 @@
  * PostgreSQL), so both speak of the same columns in the same words.
  */
 import type { Text } from './messages/types'
+import { APPLICATION_STATUS_LABELS, REFERRAL_STATUS_LABELS } from './labels'
 
 export const REPORT_IDS = ['kindergartens', 'allocated', 'referrals', 'queue', 'bulletin', 'occupancy', 'movement'] as const
 export type ReportId = (typeof REPORT_IDS)[number]
 
 /** Filtered tables that can be exported besides the reports. */
-export const TABLE_IDS = ['queue_list', 'referral_list', 'children_list'] as const
+export const TABLE_IDS = ['queue_list', 'referral_list', 'children_list', 'queue_grid'] as const
 export type TableId = (typeof TABLE_IDS)[number]
 
 export const KINDERGARTEN_TYPES = ['state', 'private', 'private_state_order', 'sanatorium', 'special'] as const
@@ -131,6 +132,19 @@ export const REPORT_COLUMNS: Record<ReportId | TableId, ReportColumn[]> = {
     c('registeredAt', 'datetime', 'Тіркелген уақыты', 'Дата регистрации', 18),
     c('status', 'text', 'Мәртебесі', 'Статус', 16),
   ],
+  queue_grid: [
+    c('queueNo', 'int', 'Кезектегі нөмірі', 'Номер в очереди', 12),
+    c('privNo', 'int', 'Жеңілдік санатындағы нөмірі', 'Номер в категории льготы', 14),
+    c('number', 'text', 'Өтініш нөмірі', 'Номер заявления', 24),
+    c('child', 'text', 'Бала', 'Ребёнок', 30),
+    c('birthDate', 'date', 'Туған күні', 'Дата рождения'),
+    c('queueType', 'text', 'Кезек түрі', 'Тип очереди', 18),
+    c('district', 'text', 'Аудан', 'Район', 14),
+    c('privilege', 'text', 'Жеңілдік', 'Льгота', 16),
+    c('applicant', 'text', 'Өтініш беруші', 'Заявитель', 30),
+    c('registeredAt', 'datetime', 'Тіркелген уақыты', 'Дата регистрации', 18),
+    c('status', 'text', 'Мәртебесі', 'Статус', 16),
+  ],
   referral_list: [
     c('id', 'text', 'Жолдама нөмірі', 'Номер направления', 24),
     c('number', 'text', 'Өтініш нөмірі', 'Номер заявления', 24),
@@ -161,6 +175,7 @@ export const REPORT_TITLES: Record<ReportId | TableId, Text> = {
   occupancy: { kk: 'Топтардың толуы (орын, қабылданғандар, бос)', ru: 'Наполняемость групп (места, зачислено, свободно)' },
   movement: { kk: 'Балалар қозғалысы (қабылданды, шықты, себебі)', ru: 'Движение детей (зачислено, выбыло, по причинам)' },
   queue_list: { kk: 'Кезек', ru: 'Очередь' },
+  queue_grid: { kk: 'Кезек (сүзгі бойынша)', ru: 'Очередь (по фильтру)' },
   referral_list: { kk: 'Жолдамалар', ru: 'Направления' },
   children_list: { kk: 'Балалар', ru: 'Дети' },
 }
@@ -237,6 +252,7 @@ const STATUS_TEXT: Record<string, Text> = {
   lapsed: { kk: 'Мерзімі өтті', ru: 'Истекло' },
 }
 const REASON_CELL_TEXT: Record<string, Text> = REASON_TEXT
+const ALL_STATUS_TEXT: Record<string, Text> = { ...APPLICATION_STATUS_LABELS, ...REFERRAL_STATUS_LABELS, ...STATUS_TEXT }
 
 /** A cell as a person reads it: identifiers become names, codes become words. */
 export function presentCell(column: ReportColumn, value: Cell, lang: 'kk' | 'ru', names: NameBook): Cell {
@@ -256,7 +272,7 @@ export function presentCell(column: ReportColumn, value: Cell, lang: 'kk' | 'ru'
     case 'privilege':
       return pick(PRIVILEGE_TEXT)
     case 'status':
-      return pick(STATUS_TEXT)
+      return pick(ALL_STATUS_TEXT)
     case 'reason':
       return pick(REASON_CELL_TEXT)
     default:

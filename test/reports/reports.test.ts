@@ -116,8 +116,18 @@ function parseCsv(text: string): string[][] {
   return rows
 }
 
-function sheetXml(file: string): Promise<string> {
-  return run('python3', ['-c', "import zipfile,sys; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode())", file], { maxBuffer: 256 * 1024 * 1024 }).then((r) => r.stdout)
+function zipPart(file: string, part: string): Promise<string> {
+  return run('python3', ['-c', 'import zipfile,sys; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', file, part], { maxBuffer: 256 * 1024 * 1024 }).then((r) => r.stdout)
+}
+const sheetXml = (file: string) => zipPart(file, 'xl/worksheets/sheet1.xml')
+
+/** The fonts of the header row's cells, from styles.xml (cellXfs → fonts). */
+async function headerFonts(file: string, xml: string): Promise<string[]> {
+  const styles = await zipPart(file, 'xl/styles.xml')
+  const fonts = [...styles.match(/<fonts[^>]*>([\s\S]*?)<\/fonts>/)![1]!.matchAll(/<font>([\s\S]*?)<\/font>|<font\/>/g)].map((m) => m[1] ?? '')
+  const xfs = [...styles.match(/<cellXfs[^>]*>([\s\S]*?)<\/cellXfs>/)![1]!.matchAll(/<xf [^>]*fontId="(\d+)"/g)].map((m) => Number(m[1]))
+  const header = xml.match(new RegExp(`<row r="${HEADER_ROW}"[^>]*>([\\s\\S]*?)</row>`))![1]!
+  return [...header.matchAll(/<c r="[A-Z]+\d+" s="(\d+)"/g)].map((m) => fonts[xfs[Number(m[1])]!] ?? '')
 }
 
 /** What a person should read in the CSV for a cell (dates as dd.mm.yyyy, Almaty time). */
@@ -142,7 +152,7 @@ describe('Excel export', () => {
     const db = ws.backend.context.sqlite
     const names = nameBook(db)
     const filters: ReportFilters = { from: today(-700), to: today() }
-    const targets = [...REPORT_IDS, ...TABLE_IDS]
+    const targets = [...REPORT_IDS, ...TABLE_IDS.filter((x) => x !== 'queue_grid')]
     const done: Array<[ReportId | TableId, 'kk' | 'ru', ExportProgress]> = []
     for (const [i, id] of targets.entries()) {
       const lang = i % 2 === 0 ? 'kk' : 'ru'
@@ -175,6 +185,9 @@ describe('Excel export', () => {
       expect(xml).toMatch(new RegExp(`<pane [^>]*ySplit="${HEADER_ROW}"[^>]*state="frozen"`))
       expect(xml).toMatch(new RegExp(`<autoFilter ref="A${HEADER_ROW}:[A-Z]+${HEADER_ROW}"`))
       expect(xml).toMatch(/<col [^>]*width="/)
+      const fonts = await headerFonts(p.path, xml)
+      expect(fonts.length, `${id} header cells`).toBe(cols.length)
+      for (const f of fonts) expect(f, `${id} header is bold`).toContain('<b/>')
       const firstData = xml.match(new RegExp(`<row r="${HEADER_ROW + 1}"[^>]*>([\\s\\S]*?)</row>`))
       if (rows.length > 0) {
         expect(firstData, id).not.toBeNull()
@@ -214,6 +227,29 @@ describe('Excel export', () => {
     const ok = await ws.backend.invoke('export.download', { exportId: done.exportId })
     expect(ok.ok && Buffer.from(ok.value.base64, 'base64').subarray(0, 2).toString()).toBe('PK')
     off()
+  }, 120_000)
+
+  it("the clerk's queue grid as filtered and sorted on screen (office.queue) is what the export writes", async () => {
+    const queue = { filter: { queueType: ['general' as const], status: ['in_queue'] }, sort: { column: 'registeredAt' as const, desc: true } }
+    const grid = await ws.backend.invoke('office.queue', { ...queue, offset: 0, limit: 500 })
+    if (!grid.ok) throw new Error(JSON.stringify(grid.error))
+    expect(grid.value.rows.length).toBeGreaterThan(10)
+    const r = await ws.backend.invoke('export.start', { target: 'queue_grid', filters: {}, language: 'ru', queue })
+    if (!r.ok) throw new Error(JSON.stringify(r.error))
+    const p = await ws.backend.context.exports.wait(r.value!.exportId)
+    expect(p.state).toBe('done')
+    expect(p.done).toBe(grid.value.total)
+    const cells = (await toCsv([p.path])).get(p.path)!
+    expect(cells[0]![0]).toBe(REPORT_TITLES.queue_grid.ru)
+    expect(cells[2]![0]).toContain('queueType=general')
+    const body = cells.slice(HEADER_ROW).filter((x) => x.some((c) => c !== ''))
+    expect(body.length).toBe(grid.value.total)
+    // same applications in the same order, with their queue numbers
+    expect(body.slice(0, grid.value.rows.length).map((x) => [x[2], x[0], x[1]])).toEqual(
+      grid.value.rows.map((g) => [g.number, g.queueNo === null ? '' : String(g.queueNo), g.privNo === null ? '' : String(g.privNo)]),
+    )
+    const refused = await ws.backend.invoke('export.start', { target: 'queue_grid', filters: {} })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_args' } })
   }, 120_000)
 
   it('bq ws export REPORT --profile DIR --out FILE.xlsx', async () => {

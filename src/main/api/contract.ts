@@ -659,7 +659,15 @@ export const contract = {
   'reports.run': { write: false, input: z.object({ report: z.enum(REPORT_IDS), filters: reportFiltersSchema }).strict() },
   'export.start': {
     write: false,
-    input: z.object({ target: z.enum([...REPORT_IDS, ...TABLE_IDS]), filters: reportFiltersSchema, language: languageSchema.optional() }).strict(),
+    input: z
+      .object({
+        target: z.enum([...REPORT_IDS, ...TABLE_IDS]),
+        filters: reportFiltersSchema,
+        language: languageSchema.optional(),
+        /** target queue_grid: the clerk's queue grid as filtered and sorted on screen */
+        queue: z.object({ filter: queueFilterSchema, sort: z.object({ column: z.enum(QUEUE_SORT_COLUMNS), desc: z.boolean() }).strict().optional() }).strict().optional(),
+      })
+      .strict(),
   },
   'export.status': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },
   'export.cancel': { write: false, input: z.object({ exportId: z.string().min(1).max(64) }).strict() },

@@ -59,7 +59,7 @@ function requireReviewer(ctx: BackendContext): Who {
 
 // ---- the queue grid --------------------------------------------------------------------
 
-const SORT_SQL: Record<QueueSortColumn, string> = {
+export const SORT_SQL: Record<QueueSortColumn, string> = {
   number: 'number',
   childName: 'child_name_lc',
   childIin: 'child_iin',
@@ -75,7 +75,8 @@ const SORT_SQL: Record<QueueSortColumn, string> = {
   interestConfirmedAt: 'interest_confirmed_at',
 }
 
-function where(f: QueueFilter): { sql: string; params: unknown[] } {
+/** The grid's filter as SQL over office_apps (also used by the Excel export of the grid). */
+export function where(f: QueueFilter): { sql: string; params: unknown[] } {
   const parts: string[] = []
   const params: unknown[] = []
   const contains = (col: string, v: string | undefined, lower = false) => {
@@ -199,7 +200,7 @@ function resultSet(ctx: BackendContext, filter: QueueFilter, order: string): { t
 
 const SELECT_ROW = `o.id, o.number, o.child_name, o.child_iin, o.queue_no, o.priv_no, o.applicant_name, o.registered_at, o.status, o.privilege,
   o.privilege_status, o.birth_date, o.queue_type, o.district_id, o.interest_confirmed_at, o.stop_list_until, o.pending`
-const DEFAULT_ORDER = 'queue_type, birth_year, coalesce(queue_no, 1000000000), registered_at, id'
+export const DEFAULT_ORDER = 'queue_type, birth_year, coalesce(queue_no, 1000000000), registered_at, id'
 
 export const queue: Handler<'office.queue'> = async (args, ctx) => {
   requireClerk(ctx)

@@ -7,10 +7,13 @@ import { join } from 'node:path'
 import { userInfo } from 'node:os'
 import { REPORT_COLUMNS } from '../../core/reports'
 import { AppError } from '../../core/result'
+import type { ApiArgs } from '../api/contract'
 import type { BackendContext, Handler } from '../backend'
+import { DEFAULT_ORDER, SORT_SQL, where } from '../handlers/office'
+import { refreshOfficeIndex } from '../handlers/office-index'
 import { readSettings } from '../handlers/settings'
-import { reportRaw } from './local'
-import { nameBook } from './xlsx'
+import { QUEUE_GRID_SELECT, reportRaw } from './local'
+import { nameBook, type ExportJob } from './xlsx'
 
 /** The UI and the web host need a signed-in person; the CLI reads its own profile folder. */
 function requireReader(ctx: BackendContext): void {
@@ -49,8 +52,22 @@ function freePath(dir: string, name: string): string {
 }
 const taken = new Set<string>()
 
+/** The clerk's grid as on screen: its filter and sort as SQL over office_apps. */
+function gridQuery(ctx: BackendContext, q: NonNullable<ApiArgs<'export.start'>['queue']>): NonNullable<ExportJob['query']> {
+  refreshOfficeIndex(ctx.sqlite)
+  const w = where(q.filter)
+  const order = q.sort ? `${SORT_SQL[q.sort.column]}${q.sort.desc ? ' DESC' : ''}, id` : DEFAULT_ORDER
+  const describe = Object.entries(q.filter)
+    .filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`)
+    .join('; ')
+  return { sql: `${QUEUE_GRID_SELECT} ${w.sql} ORDER BY ${order}`, params: w.params, describe }
+}
+
 export const startExport: Handler<'export.start'> = async (args, ctx) => {
   requireReader(ctx)
+  if (args.target === 'queue_grid' && !args.queue) throw new AppError('invalid_args', { details: 'queue' })
+  const query = args.target === 'queue_grid' && args.queue ? gridQuery(ctx, args.queue) : undefined
   const lang = args.language ?? (await readSettings(ctx)).language
   const now = new Date()
   const name = `${args.target}-${fileStamp(now)}.xlsx`
@@ -59,7 +76,7 @@ export const startExport: Handler<'export.start'> = async (args, ctx) => {
   const s = ctx.session.current()
   const author = s ? s.actor.fullName : userInfo().username
   return ctx.exports.start(
-    { dbPath: ctx.databasePath, nativeBinding: ctx.nativeBinding, id: args.target, filters: args.filters, lang, author, createdAt: now.toISOString() },
+    { dbPath: ctx.databasePath, nativeBinding: ctx.nativeBinding, id: args.target, filters: args.filters, lang, author, createdAt: now.toISOString(), ...(query ? { query } : {}) },
     target,
   )
 }

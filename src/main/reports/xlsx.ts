@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
 import { EXPORT_TEXT, KINDERGARTEN_TYPE_TEXT, REPORT_COLUMNS, REPORT_TITLES, TABLE_IDS, finishRows, presentCell, type Cell, type NameBook, type ReportFilters, type ReportId, type TableId } from '../../core/reports'
-import { countRows, reportStatement } from './local'
+import { countRows, reportStatement, type CustomQuery } from './local'
 
 export interface ExportJob {
   dbPath: string
@@ -21,6 +21,8 @@ export interface ExportJob {
   createdAt: string
   /** where the file is written; the caller renames it when complete */
   tmpPath: string
+  /** queue_grid: the grid's query; `describe` says its filter in the title block */
+  query?: CustomQuery & { describe: string }
 }
 
 /** Columns whose codes or identifiers presentCell turns into words (core/reports.ts). */
@@ -59,7 +61,7 @@ export function excelDate(value: string, withTime: boolean): Date | string {
   return Number.isNaN(t) ? value : new Date(Math.floor((t + 5 * 3600_000) / 60_000) * 60_000)
 }
 
-export function titleLines(job: Pick<ExportJob, 'id' | 'filters' | 'lang' | 'author' | 'createdAt'>, names: NameBook): string[] {
+export function titleLines(job: Pick<ExportJob, 'id' | 'filters' | 'lang' | 'author' | 'createdAt' | 'query'>, names: NameBook): string[] {
   const L = job.lang
   const f = job.filters
   const period = f.from || f.to ? `${f.from ? dmy(f.from) : '…'} – ${f.to ? dmy(f.to) : '…'}` : EXPORT_TEXT.allTime[L]
@@ -67,6 +69,7 @@ export function titleLines(job: Pick<ExportJob, 'id' | 'filters' | 'lang' | 'aut
   if (f.districtId) parts.push(`${EXPORT_TEXT.district[L]}: ${names[f.districtId]?.[L] ?? f.districtId}`)
   if (f.kindergartenType) parts.push(`${EXPORT_TEXT.type[L]}: ${KINDERGARTEN_TYPE_TEXT[f.kindergartenType][L]}`)
   if (f.language) parts.push(`${EXPORT_TEXT.language[L]}: ${f.language === 'kk' ? (L === 'kk' ? 'қазақ' : 'казахский') : L === 'kk' ? 'орыс' : 'русский'}`)
+  if (job.query?.describe) parts.push(job.query.describe)
   const at = new Date(Date.parse(job.createdAt) + 5 * 3600_000).toISOString()
   return [
     REPORT_TITLES[job.id][L],
@@ -96,8 +99,8 @@ export async function writeExport(
   try {
     const names = nameBook(db)
     const cols = REPORT_COLUMNS[job.id]
-    const { stmt, params } = reportStatement(db, job.id, job.filters)
-    const total = countRows(db, job.id, job.filters)
+    const { stmt, params } = reportStatement(db, job.id, job.filters, job.query)
+    const total = countRows(db, job.id, job.filters, job.query)
     progress(0, total)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: job.tmpPath, useStyles: true, useSharedStrings: false })
     wb.creator = job.author

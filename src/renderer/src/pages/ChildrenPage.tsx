@@ -7,6 +7,7 @@ import { LoadError } from '../components/LoadError'
 import { PendingMark, textColumn, usePaging } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
+import { ExportButton } from '../components/ExportButton'
 import { navigate } from '../components/nav'
 
 type Reason = (typeof DEPARTURE_REASONS)[number]
@@ -32,7 +33,7 @@ export function ChildrenPage(): React.JSX.Element {
     depart.reset()
   }
   return (
-    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('children.title')}</h1>}>
+    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('children.title')}</h1>} extra={<ExportButton target="children_list" />}>
       <Space style={{ marginBottom: 16 }}>
         <Switch checked={showDeparted} onChange={setShowDeparted} aria-label={t('children.showDeparted')} />
         <span>{t('children.showDeparted')}</span>

@@ -31,6 +31,7 @@ import {
 import { PendingMark } from '../components/tables'
 import { formatDateTime } from '../format'
 import { LoadError } from '../components/LoadError'
+import { ExportButton } from '../components/ExportButton'
 import type { ApiError } from '../api'
 
 const STATUSES = [
@@ -405,6 +406,7 @@ export function QueuePage(): React.JSX.Element {
         >
           {t('office.clearFilters')}
         </Button>
+        <ExportButton target="queue_grid" queue={{ filter: effective, ...(sort ? { sort: { column: sort.column as QueueSortColumn, desc: sort.desc } } : {}) }} />
         <Typography.Text data-testid="queue-total">
           {total === null ? t('common.loading') : t('common.total', { count: total })}
         </Typography.Text>

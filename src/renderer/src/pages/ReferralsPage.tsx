@@ -7,6 +7,7 @@ import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
 import { PendingMark, textColumn, usePaging } from '../components/tables'
 import { formatDateTime } from '../format'
+import { ExportButton } from '../components/ExportButton'
 import { navigate } from '../components/nav'
 
 type Kind = 'active' | 'extended' | 'expiring' | 'lapsed' | 'closed'
@@ -56,7 +57,7 @@ export function ReferralsPage(): React.JSX.Element {
   const rows = (referrals.data ?? []).filter((r) => filter === 'all' || referralKind(r) === filter)
   const kgName = kg.data ? (i18n.language === 'ru' ? kg.data.nameRu : kg.data.nameKk) : ''
   return (
-    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('referrals.title')}</h1>}>
+    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('referrals.title')}</h1>} extra={<ExportButton target="referral_list" />}>
       <Segmented<'all' | Kind>
         aria-label={t('referrals.show')}
         style={{ marginBottom: 16 }}

@@ -3,13 +3,13 @@
  * chart and a table, with filters (period, district, kindergarten type, language) and an
  * Excel export that runs in the backend's worker thread with progress and cancel.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
-import { App, Button, Card, Input, Progress, Radio, Select, Space, Table, Typography } from 'antd'
+import { lazy, Suspense, useMemo, useState } from 'react'
+import { Card, Input, Radio, Select, Space, Table, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { KINDERGARTEN_TYPES, REPORT_IDS, REPORT_TITLES, KINDERGARTEN_TYPE_TEXT, presentCell, type Cell, type KindergartenType, type ReportFilters, type ReportId } from '../../../core/reports'
-import type { ExportProgress, ReportView } from '../../../main/api/contract'
-import { ApiError, call, useApi } from '../api'
-import { useViolationText } from '../i18n'
+import type { ReportView } from '../../../main/api/contract'
+import { useApi } from '../api'
+import { ExportButton } from '../components/ExportButton'
 import { LoadError } from '../components/LoadError'
 import { usePaging } from '../components/tables'
 
@@ -24,82 +24,6 @@ const CHART: Record<ReportId, { x: string; series: string[] }> = {
   bulletin: { x: 'date', series: ['places', 'taken', 'free'] },
   occupancy: { x: 'group', series: ['capacity', 'enrolled', 'free'] },
   movement: { x: 'kindergarten', series: ['enrolled', 'departed'] },
-}
-
-function download(fileName: string, base64: string, type: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-  const url = URL.createObjectURL(new Blob([bytes], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
-function ExportButton({ report, filters }: { report: ReportId; filters: ReportFilters }): React.JSX.Element {
-  const { t, i18n } = useTranslation()
-  const { message } = App.useApp()
-  const text = useViolationText()
-  const [progress, setProgress] = useState<ExportProgress | null>(null)
-  useEffect(
-    () =>
-      window.api.on('export.progress', (p) => {
-        setProgress((cur) => (cur && cur.exportId === p.exportId ? p : cur))
-      }),
-    [],
-  )
-  const start = async () => {
-    try {
-      const p = await call('export.start', { target: report, filters, language: i18n.language === 'ru' ? 'ru' : 'kk' })
-      if (p) setProgress(p)
-    } catch (e) {
-      void message.error(text((e as ApiError).violation))
-    }
-  }
-  const running = progress?.state === 'running'
-  const percent = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : progress?.state === 'done' ? 100 : 0
-  return (
-    <Space wrap data-testid="export">
-      <Button type="primary" onClick={() => void start()} disabled={running}>
-        {t('statistics.export')}
-      </Button>
-      {progress && (
-        <>
-          <Progress
-            percent={percent}
-            size="small"
-            style={{ width: 160 }}
-            status={progress.state === 'failed' ? 'exception' : progress.state === 'done' ? 'success' : 'active'}
-            aria-label={t('statistics.exportProgress')}
-          />
-          <span role="status">
-            {progress.state === 'running'
-              ? t('statistics.exporting', { done: progress.done, total: progress.total ?? '…' })
-              : progress.state === 'done'
-                ? t('statistics.exported', { path: progress.path })
-                : progress.state === 'cancelled'
-                  ? t('statistics.exportCancelled')
-                  : t('statistics.exportFailed')}
-          </span>
-          {running && <Button onClick={() => void call('export.cancel', { exportId: progress.exportId })}>{t('common.cancel')}</Button>}
-          {progress.state === 'done' && (
-            <Button
-              onClick={() =>
-                void call('export.download', { exportId: progress.exportId }).then(
-                  (f) => download(f.fileName, f.base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
-                  (e: ApiError) => void message.error(text(e.violation)),
-                )
-              }
-            >
-              {t('statistics.download')}
-            </Button>
-          )}
-        </>
-      )}
-    </Space>
-  )
 }
 
 function ReportPanel({ report, filters }: { report: ReportId; filters: ReportFilters }): React.JSX.Element {
@@ -124,7 +48,7 @@ function ReportPanel({ report, filters }: { report: ReportId; filters: ReportFil
   if (q.isError) return <LoadError error={q.error} onRetry={() => void q.refetch()} />
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <ExportButton report={report} filters={filters} />
+      <ExportButton target={report} filters={filters} />
       {chart && chart.categories.length > 0 ? (
         <Suspense fallback={<div style={{ height: 360 }}>{t('common.loading')}</div>}>
           <ReportChart categories={chart.categories} series={chart.series} label={t('statistics.chartOf', { title: REPORT_TITLES[report][lang] })} />

@@ -597,6 +597,20 @@ export interface IssuedReferralRow {
   hidden: boolean
 }
 
+
+/** The working-day calendar in use on this workstation (the store's, or the one shipped). */
+export interface CalendarView {
+  year: number
+  version: string
+  source: 'store' | 'shipped'
+  updatedAt: string | null
+  days: Array<{ date: string; id: string; kk: string; ru: string; kind: 'holiday' | 'transfer' | 'swap'; estimated: boolean }>
+  swaps: Array<{ workday: string; dayOff: string; source: string | null }>
+  publicationPause: { from: string; to: string } | null
+  canEdit: boolean
+  pending: boolean
+}
+
 const empty = z.object({}).strict()
 
 export const contract = {
@@ -676,6 +690,9 @@ export const contract = {
   'office.queue': { write: false, input: queueQuerySchema },
   'office.cohorts': { write: false, input: empty },
   'office.districts': { write: false, input: empty },
+  'calendar.get': { write: false, input: z.object({ year: z.number().int().min(2000).max(2100) }).strict() },
+  'calendar.addSwap': { write: true, input: z.object({ workday: z.iso.date(), dayOff: z.iso.date() }).strict() },
+  'calendar.removeSwap': { write: true, input: z.object({ workday: z.iso.date(), dayOff: z.iso.date() }).strict() },
   'office.kindergartens': { write: false, input: empty },
   'office.kindergarten': { write: false, input: z.object({ id: z.string().min(1).max(64) }).strict() },
   'office.bulletin': { write: false, input: z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }).strict() },
@@ -745,6 +762,9 @@ export interface Outputs {
   'office.queue': QueuePage
   'office.cohorts': QueueCohort[]
   'office.districts': string[]
+  'calendar.get': CalendarView
+  'calendar.addSwap': { commandId: string }
+  'calendar.removeSwap': { commandId: string }
   'office.kindergartens': KgRegistryRow[]
   'office.kindergarten': KgPassport
   'office.bulletin': BulletinRow[]

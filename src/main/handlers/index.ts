@@ -7,6 +7,7 @@ import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
 import * as office from './office'
 import * as registry from './office-registry'
+import { addSwap, getCalendar, removeSwap } from './calendar'
 import { referralPdf } from './staff-pdf'
 import { documentPdf } from '../documents'
 import { cancelExport, downloadExport, exportStatus, runReport, startExport } from '../reports/handlers'
@@ -63,6 +64,9 @@ export const handlers: HandlerTable = {
   'office.queue': office.queue,
   'office.cohorts': office.cohorts,
   'office.districts': office.districts,
+  'calendar.get': getCalendar,
+  'calendar.addSwap': addSwap,
+  'calendar.removeSwap': removeSwap,
   'office.kindergartens': registry.kindergartens,
   'office.kindergarten': registry.kindergarten,
   'office.bulletin': registry.bulletin,

@@ -23,6 +23,7 @@ import { StatisticsPage } from './pages/StatisticsPage'
 import { QueuePage } from './pages/QueuePage'
 import { ApplicationPage } from './pages/ApplicationPage'
 import { ReviewPage } from './pages/ReviewPage'
+import { CalendarPage } from './pages/CalendarPage'
 import { BulletinOverviewPage, KindergartenPassportPage, ReferralListPage, RegistryPage } from './pages/RegistryPage'
 import { currentRoute } from './components/nav'
 import { FirstSignInEmail } from './components/FirstSignInEmail'
@@ -44,7 +45,7 @@ const THEME = {
 const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
 const CLERK_PAGES = ['queue', 'registry', 'bulletinOverview', 'referralList', 'application', 'kgpassport'] as const
 const REVIEWER_PAGES = ['review'] as const
-const PAGES = [...STAFF_PAGES, ...CLERK_PAGES, ...REVIEWER_PAGES, 'statistics', 'problems', 'settings', 'about', 'signin'] as const
+const PAGES = [...STAFF_PAGES, ...CLERK_PAGES, ...REVIEWER_PAGES, 'statistics', 'calendar', 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
 type RoleKind = 'staff' | 'clerk' | 'reviewer' | 'other'
 
@@ -107,7 +108,7 @@ export function App(): React.JSX.Element {
     setLocked(true)
     signOut.mutate({})
   })
-  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : [...ROLE_PAGES[kind], 'statistics', 'problems', 'settings', 'about']
+  const menuPages: readonly Page[] = !signedIn ? ['signin', 'settings', 'about'] : [...ROLE_PAGES[kind], 'statistics', 'calendar', 'problems', 'settings', 'about']
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash())
@@ -190,7 +191,7 @@ export function App(): React.JSX.Element {
                   <Spin aria-label={t('common.loading')} />
                 ) : settings.isError ? (
                   <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
-                ) : !signedIn && (staffPage || page === 'problems' || page === 'statistics') ? (
+                ) : !signedIn && (staffPage || page === 'problems' || page === 'statistics' || page === 'calendar') ? (
                   <SignInPage />
                 ) : pageRole !== undefined && pageRole !== kind && !landing ? (
                   <Alert type="warning" showIcon title={pageRole === 'staff' ? t('signin.notStaff') : t('signin.wrongRole')} />
@@ -224,6 +225,8 @@ export function App(): React.JSX.Element {
                   <ChildrenPage />
                 ) : page === 'journal' ? (
                   <JournalPage />
+                ) : page === 'calendar' ? (
+                  <CalendarPage />
                 ) : page === 'statistics' ? (
                   <StatisticsPage />
                 ) : page === 'settings' ? (

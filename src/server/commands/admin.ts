@@ -6,6 +6,8 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { isValidIin } from '../../core/iin'
 import { accepted, rejected, type CommandDef } from './context'
+import { parseCalendarData, type CalendarData } from '../../core/calendar'
+import { AppError } from '../../core/result'
 
 const ADMIN = ['admin'] as const
 const iin = z
@@ -102,4 +104,42 @@ export const staffSetDisabled: CommandDef<{ iin: string; disabled: boolean }> = 
   },
 }
 
-export const adminCommands: CommandDef[] = [staffUpsert, staffSetDisabled]
+/**
+ * The working-day calendar in use (holidays, transfers, government day swaps): the store
+ * keeps it as the `calendar` row 'kz' (src/server/calendar.ts reads it for every
+ * deadline) and sends it to every workstation: one feed row per kindergarten (staff and
+ * clerks of its district and region) and one per region for the special-queue reviewers.
+ * Store instances re-read it within a minute.
+ */
+export const calendarSet: CommandDef<{ data: unknown }> = {
+  type: 'calendar.set',
+  schema: z.object({ data: z.unknown() }),
+  roles: ADMIN,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    let data: CalendarData
+    try {
+      data = parseCalendarData(p.data)
+    } catch (e) {
+      if (e instanceof AppError) return rejected(e.code, e.params)
+      throw e
+    }
+    const row = { id: 'kz', data: JSON.stringify(data), updated_at: now }
+    await tx
+      .insertInto('calendar')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ data: row.data, updated_at: now }))
+      .execute()
+    const feedRow = { id: 'kz', data, updated_at: now.toISOString() }
+    const kgs = await tx.selectFrom('kindergartens').select(['id', 'region_id', 'district_id']).execute()
+    for (const k of kgs)
+      env.w.change({ entity: 'calendar', entityId: 'kz', op: 'upsert', data: feedRow, kindergartenId: k.id, regionId: k.region_id, districtId: k.district_id })
+    const regions = await tx.selectFrom('regions').select('id').execute()
+    for (const r of regions)
+      env.w.change({ entity: 'calendar', entityId: 'kz', op: 'upsert', data: feedRow, regionId: r.id, queueType: 'special_voucher' })
+    return accepted()
+  },
+}
+
+export const adminCommands: CommandDef[] = [staffUpsert, staffSetDisabled, calendarSet]

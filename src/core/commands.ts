@@ -48,6 +48,7 @@ export interface CommandPayloads {
   voidContract: E.VoidContractPayload
   enrol: E.EnrolPayload
   depart: E.DepartPayload
+  transferEnrolment: E.TransferEnrolmentPayload
   putOnStopList: E.PutOnStopListPayload
   releaseFromStopList: E.StopListRef
   expireStopList: E.StopListRef
@@ -103,6 +104,7 @@ export const HANDLERS: { [K in CommandType]: Handler<K> } = {
   voidContract: E.voidContract,
   enrol: E.enrol,
   depart: E.depart,
+  transferEnrolment: E.transferEnrolment,
   putOnStopList: E.putOnStopList,
   releaseFromStopList: E.releaseFromStopList,
   expireStopList: E.expireStopList,
@@ -147,6 +149,7 @@ export const COMMAND_ROLES: { [K in CommandType]: readonly Role[] } = {
   voidContract: ['kindergarten'],
   enrol: ['kindergarten'],
   depart: ['kindergarten'],
+  transferEnrolment: ['kindergarten'],
   putOnStopList: ['clerk'],
   releaseFromStopList: ['clerk'],
   expireStopList: ['system'],

@@ -24,6 +24,7 @@ import {
   DEPARTURE_REASONS,
   type Enrolment,
   type Id,
+  type Language,
   type PrivilegeDocument,
   QUEUE_TYPES,
   type Referral,
@@ -42,6 +43,7 @@ import {
   activeStopListEntry,
   currentEnrolment,
   mismatch,
+  orderQueue,
   positionOf,
   referralBlock,
   whoMayTake,
@@ -946,6 +948,40 @@ export function sendBid(world: World, p: SendBidPayload, now: Instant, cal: Cale
 export interface ActivateBidPayload {
   bidId: Id
   referralId: Id
+  /** required when the bid is not first in the queue order of its vacancy's waiting bids */
+  outOfRankReason?: string
+}
+
+/** Shortest written reason accepted for an out-of-rank activation. */
+export const OUT_OF_RANK_REASON_MIN = 3
+
+/**
+ * The bid's place among the waiting bids of its vacancy in queue order (out-of-turn
+ * first, then first-priority and general in 1:3 cycles, each by the application's
+ * registration time): 1 = the one the rules serve next. Reads the vacancy's waiting bids
+ * and their applications from `world`; a bid whose application is missing counts at its
+ * sending time without privilege. `null` when the bid is not waiting.
+ */
+export function bidRank(world: Pick<World, 'bids' | 'applications'>, bidId: Id): number | null {
+  const bid = world.bids[bidId]
+  if (!bid || bid.status !== 'sent') return null
+  const waiting = Object.values(world.bids).filter(
+    (b) => b.vacancyId === bid.vacancyId && b.status === 'sent',
+  )
+  const items = waiting.map((b) => {
+    const app = world.applications[b.applicationId]
+    return {
+      id: b.id,
+      queueType: app?.queueType ?? 'general',
+      region: app?.region ?? '',
+      child: { birthDate: app?.child.birthDate ?? '2000-01-01' },
+      registeredAt: app?.registeredAt ?? b.sentAt,
+      privilege: app?.privilege ?? 'none',
+      privilegeStatus: app?.privilegeStatus ?? 'not_required',
+    }
+  })
+  const order = orderQueue(items)
+  return order.findIndex((x) => x.id === bidId) + 1
 }
 
 /**
@@ -968,6 +1004,15 @@ export function activateBid(
   if (isFail(app)) return app
   const vac = need(tx, 'vacancies', bid.vacancyId, 'vacancy')
   if (isFail(vac)) return vac
+  // R2.4: passing over a bid the queue rules serve first needs a written reason (audited)
+  const rank = bidRank(world, bid.id)
+  if (
+    rank !== null &&
+    rank > 1 &&
+    (typeof p.outOfRankReason !== 'string' ||
+      p.outOfRankReason.trim().length < OUT_OF_RANK_REASON_MIN)
+  )
+    return fail('out_of_rank_reason_required', { rank })
   tx.put('bids', { ...bid, status: 'activated', statusChangedAt: now })
   const ref = issueReferral(tx, app, vac, p.referralId, bid.sentAt)
   if (isFail(ref)) return ref
@@ -1515,6 +1560,73 @@ export function depart(world: World, p: DepartPayload, now: Instant, cal: Calend
     applicationId: e.applicationId ?? undefined,
     subjectId: e.id,
     params: { reason: p.reason },
+  })
+  return tx.done()
+}
+
+export interface TransferGroup {
+  id: Id
+  kindergartenId: Id
+  birthYears: number[]
+  language: Language
+  capacity: number
+  /** children enrolled in the group now */
+  enrolled: number
+  /** places of the group still open on the bulletin (promised to bids) */
+  openPlaces?: number
+}
+
+export interface TransferEnrolmentPayload {
+  enrolmentId: Id
+  /** the group the child moves to, as the kindergarten's passport has it */
+  toGroup: TransferGroup
+  transferredOn?: LocalDate
+}
+
+/**
+ * R11.5: staff move an enrolled child to another group of the same kindergarten. The
+ * group must take the child's birth year (its age group), teach in a language the
+ * application accepts, and have a free place not promised to the bulletin
+ * (capacity − enrolled − open bulletin places ≥ 1). The child stays enrolled; no new
+ * referral or contract is needed.
+ */
+export function transferEnrolment(
+  world: World,
+  p: TransferEnrolmentPayload,
+  now: Instant,
+  cal: Calendar,
+): Transition {
+  const tx = new Tx(world, now, cal)
+  const e = need(tx, 'enrolments', p.enrolmentId, 'enrolment')
+  if (isFail(e)) return e
+  if (e.status !== 'enrolled') return invalidState('enrolment', e.status, 'transfer')
+  const g = p.toGroup
+  if (!g || typeof g.id !== 'string' || g.id === '' || !Array.isArray(g.birthYears))
+    return fail('invalid_args', { details: 'toGroup' })
+  if (g.kindergartenId !== e.kindergartenId) return fail('transfer_other_kindergarten')
+  if (g.id === e.groupId) return fail('transfer_same_group')
+  const app = e.applicationId ? tx.get('applications', e.applicationId) : undefined
+  const iin = validateIin(e.childIin)
+  const born = app?.child.birthDate ?? (iin.ok ? iin.value.birthDate : null)
+  const birthYear = born ? Number(born.slice(0, 4)) : null
+  if (birthYear === null || !g.birthYears.includes(birthYear))
+    return fail('transfer_age_mismatch', {
+      birthYear: birthYear ?? '?',
+      years: g.birthYears.join(', '),
+    })
+  if (app && app.languages.length > 0 && !app.languages.includes(g.language))
+    return fail('transfer_language_mismatch', { language: g.language })
+  const free = g.capacity - g.enrolled - (g.openPlaces ?? 0)
+  if (free < 1) return fail('transfer_group_full', { free: Math.max(0, free) })
+  const on = p.transferredOn ?? localDate(now)
+  if (!isLocalDate(on)) return fail('invalid_args', { details: 'transferredOn' })
+  if (on < e.enrolledOn) return fail('transfer_before_enrolment', { enrolledOn: e.enrolledOn })
+  const from = e.groupId
+  tx.put('enrolments', { ...e, groupId: g.id })
+  tx.emit('transferred', {
+    applicationId: e.applicationId ?? undefined,
+    subjectId: e.id,
+    params: { from: from ?? '', to: g.id, on },
   })
   return tx.done()
 }

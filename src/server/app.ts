@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { attachmentRoutes } from './attachments'
 import { authenticate, login, logout, newChallenge, rateLimit, type Actor } from './auth'
 import { loadCalendar, type CalendarData } from './calendar'
 import { systemClock, type Clock } from './clock'
@@ -216,6 +217,7 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   })
 
   portalRoutes(app, { deps, clock, db, actorOf })
+  attachmentRoutes(app, { db, clock, staffOf })
 
   const doSweep = async (): Promise<SweepResult> => {
     // rows of a writer that died between its commit and sequencing get their cursors here

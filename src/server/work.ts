@@ -59,6 +59,8 @@ export interface LegalActRecord {
   type: string
   actorIin: string
   payloadHash: string
+  /** the command's payload as signed */
+  payload?: unknown
   cms: string // base64
   contract?: { contractId: string; role: 'parent' | 'kindergarten' }
 }
@@ -206,16 +208,17 @@ async function writeTail(w: Work): Promise<boolean> {
     )
   }
   if (w.legalActs.length) {
-    parts.push(sql`insert into legal_acts (command_id, type, actor_iin, payload_hash, cms, signed_at)
-      select x.command_id, x.type, x.actor_iin, x.payload_hash, decode(x.cms, 'base64'), ${now} from jsonb_to_recordset(${json(
+    parts.push(sql`insert into legal_acts (command_id, type, actor_iin, payload_hash, payload, cms, signed_at)
+      select x.command_id, x.type, x.actor_iin, x.payload_hash, x.payload, decode(x.cms, 'base64'), ${now} from jsonb_to_recordset(${json(
         w.legalActs.map((a) => ({
           command_id: a.commandId,
           type: a.type,
           actor_iin: a.actorIin,
           payload_hash: a.payloadHash,
+          payload: a.payload ?? null,
           cms: a.cms,
         })),
-      )}) as x(command_id uuid, type text, actor_iin text, payload_hash text, cms text)`)
+      )}) as x(command_id uuid, type text, actor_iin text, payload_hash text, payload jsonb, cms text)`)
     const cs = w.legalActs.filter((a) => a.contract)
     if (cs.length) {
       parts.push(sql`insert into contract_signatures (contract_id, signer_role, signer_iin, cms, signed_at)

@@ -141,7 +141,7 @@ describe('staff workstation handlers', () => {
     const b1 = ranked[0]!.id
     const b2 = ranked[1]!.id
     const noReason = await b.invoke('staff.activate', { bidId: b2, key: signKey() })
-    expect(noReason).toMatchObject({ ok: false, error: { code: 'invalid_args', params: { details: 'reason' } } })
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'out_of_rank_reason_required', params: { rank: 2 } } })
     expect((await ok(b.invoke('sync.status', {}))).pending).toBe(0)
     await ok(b.invoke('staff.activate', { bidId: b2, key: signKey(), reason: 'Сіңлісі осы топта / sibling in this group' }))
     const shortReason = await b.invoke('staff.reject', { bidId: b1, key: signKey(), reason: 'x' })
@@ -154,5 +154,93 @@ describe('staff workstation handlers', () => {
     expect(journal.find((j) => j.type === 'bid.reject' && j.objectId === b1)).toMatchObject({ signed: true, note: 'Құжаттар толық емес' })
     const after = await ok(b.invoke('staff.bids', { vacancyId }))
     expect(Object.fromEntries(after.map((x) => [x.id, x.status]))).toEqual({ [b1]: 'rejected', [b2]: 'activated' })
+    // the store kept the reason with the signed act and the bid; the mirror shows it
+    const acts = await central.query<{ reason: string }>("select payload->>'outOfRankReason' as reason from legal_acts where type = 'bid.activate' and payload->>'bidId' = $1", [b2])
+    expect(acts.map((a) => a.reason)).toEqual(['Сіңлісі осы топта / sibling in this group'])
+    expect(after.find((x) => x.id === b2)!.outOfRankReason).toBe('Сіңлісі осы топта / sibling in this group')
+  })
+
+  it("bids show the child's and the applicant's data from the store's feed; contracts name the parent", async () => {
+    const b = ws.backend
+    const { vacancyId } = await ok(b.invoke('staff.publish', { groupId: 'kg-baldyrgan-g3', places: 1, placeType: 'permanent', bidsFrom: pastOpening() }))
+    await synced()
+    const app = await fileApplication(parent, Y - 3)
+    await bid(parent, vacancyId, app.id)
+    await synced()
+    const [row] = await ok(b.invoke('staff.bids', { vacancyId }))
+    expect(row).toMatchObject({
+      childName: 'Ахметов Әли',
+      childIin: app.childIin,
+      applicationNumber: app.number,
+      applicantName: 'Ахметов Бауыржан Қанатұлы',
+      applicantPhone: '+7 701 000 0000',
+      applicantEmail: 'parent@example.kz',
+      rank: 1,
+    })
+    expect(row!.applicantIin).toMatch(/^\d{12}$/)
+    expect(row!.registeredAt).toBeTruthy()
+    const { referralId } = await ok(b.invoke('staff.activate', { bidId: row!.id, key: signKey() }))
+    await synced()
+    const { contractId } = await ok(b.invoke('staff.markArrived', { referralId }))
+    await synced()
+    const c = (await ok(b.invoke('staff.contracts', {}))).find((x) => x.id === contractId)!
+    expect(c).toMatchObject({ childName: 'Ахметов Әли', parentName: 'Ахметов Бауыржан Қанатұлы', parentPhone: '+7 701 000 0000', childIin: app.childIin })
+
+    // scans: PDF/JPEG by their first bytes, shown at once (pending), then kept by the store
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 0x20), Buffer.from('%%EOF\n')])
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(700, 7)])
+    expect(await b.invoke('staff.attach', { contractId, kind: 'birthCertificate', fileName: 'notes.pdf', base64: Buffer.from('plain text').toString('base64') })).toMatchObject({ ok: false, error: { code: 'attachment_type' } })
+    const big = Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(10 * 1024 * 1024)])
+    expect(await b.invoke('staff.attach', { contractId, kind: 'other', fileName: 'big.pdf', base64: big.toString('base64') })).toMatchObject({ ok: false, error: { code: 'attachment_too_large' } })
+    const a1 = await ok(b.invoke('staff.attach', { contractId, kind: 'birthCertificate', fileName: 'туу туралы куәлік.jpg', base64: pdf.toString('base64') }))
+    expect(a1).toMatchObject({ fileName: 'туу туралы куәлік.pdf', type: 'pdf', kind: 'birthCertificate', pending: true })
+    await ok(b.invoke('staff.attach', { contractId, kind: 'vaccinationCard', fileName: '065', base64: jpeg.toString('base64') }))
+    expect((await ok(b.invoke('staff.attachments', { contractId }))).map((x) => x.pending)).toEqual([true, true])
+    await synced()
+    expect((await ok(b.invoke('sync.status', {}))).problems).toBe(0)
+    const listed = await ok(b.invoke('staff.attachments', { contractId }))
+    // (the store's test clock stands still: both carry the same time)
+    expect(listed.map((x) => [x.kind, x.fileName, x.type, x.bytes, x.pending]).sort()).toEqual([
+      ['birthCertificate', 'туу туралы куәлік.pdf', 'pdf', pdf.length, false],
+      ['vaccinationCard', '065.jpg', 'jpeg', jpeg.length, false],
+    ])
+    const kept = await central.query<{ file_name: string; content_type: string; same: boolean }>(
+      'select a.file_name, a.content_type, b.data = $2 as same from contract_attachments a join attachment_blobs b on b.sha256 = a.sha256 where a.contract_id = $1 order by a.kind',
+      [contractId, pdf],
+    )
+    expect(kept.map((k) => [k.file_name, k.content_type, k.same])).toEqual([
+      ['туу туралы куәлік.pdf', 'application/pdf', true],
+      ['065.jpg', 'image/jpeg', false],
+    ])
+  })
+
+  it('transfer to another group: refused before signing when the group does not fit; signed, both groups counted', async () => {
+    const b = ws.backend
+    const groups = await ok(b.invoke('groups.list', {}))
+    const g2 = groups.find((x) => x.id === 'kg-baldyrgan-g2')!
+    const g8 = groups.find((x) => x.id === 'kg-baldyrgan-g8')!
+    const g5 = groups.find((x) => x.id === 'kg-baldyrgan-g5')!
+    const child = (await ok(b.invoke('staff.children', {}))).find((c) => c.groupId === g2.id && !c.departedAt)!
+    expect(child.childBirthDate?.slice(0, 4)).toBe(String(g2.birthYears[0]))
+    const pending = (await ok(b.invoke('sync.status', {}))).pending
+    expect(await b.invoke('staff.transfer', { enrolmentId: child.enrolmentId, toGroupId: g5.id, key: signKey() })).toMatchObject({ ok: false, error: { code: 'transfer_age_mismatch' } })
+    expect(await b.invoke('staff.transfer', { enrolmentId: child.enrolmentId, toGroupId: g2.id, key: signKey() })).toMatchObject({ ok: false, error: { code: 'transfer_same_group' } })
+    expect(await b.invoke('staff.transfer', { enrolmentId: child.enrolmentId, toGroupId: 'kg-solnyshko-g8', key: signKey() })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await b.invoke('staff.transfer', { enrolmentId: child.enrolmentId, toGroupId: g8.id, key: { ...signKey(), password: 'nope' } })).toMatchObject({ ok: false, error: { code: 'eds_p12_wrong_password' } })
+    expect((await ok(b.invoke('sync.status', {}))).pending).toBe(pending)
+    await ok(b.invoke('staff.transfer', { enrolmentId: child.enrolmentId, toGroupId: g8.id, key: signKey() }))
+    expect((await ok(b.invoke('staff.children', {}))).find((c) => c.enrolmentId === child.enrolmentId)).toMatchObject({ groupId: g8.id, pending: true })
+    await synced()
+    expect((await ok(b.invoke('sync.status', {}))).problems).toBe(0)
+    const moved = (await ok(b.invoke('staff.children', {}))).find((c) => c.enrolmentId === child.enrolmentId)!
+    expect(moved).toMatchObject({ groupId: g8.id, pending: false })
+    expect(moved.transferredAt).toBeTruthy()
+    const now = await ok(b.invoke('groups.list', {}))
+    expect(now.find((x) => x.id === g2.id)!.enrolled).toBe(g2.enrolled - 1)
+    expect(now.find((x) => x.id === g8.id)!.enrolled).toBe(g8.enrolled + 1)
+    const journal = await ok(b.invoke('staff.journal', {}))
+    expect(journal.find((j) => j.type === 'enrolment.transfer' && j.objectId === child.enrolmentId)).toMatchObject({ signed: true, state: 'done' })
+    const store = await central.query<{ group_id: string }>('select group_id from enrolments where id = $1', [child.enrolmentId])
+    expect(store[0]!.group_id).toBe(g8.id)
   })
 })

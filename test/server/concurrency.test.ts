@@ -54,7 +54,8 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
         const c = new Client(s, staff.token, 'solnyshko-head')
         const cmd = await c.cmd(
           'bid.activate',
-          { bidId, referralId: `R-race-${i}` },
+          // most are out of queue order: each carries its written reason (core's R2.4)
+          { bidId, referralId: `R-race-${i}`, outOfRankReason: 'race for the last places' },
           { sign: true },
         )
         return { i, cmd }

@@ -190,11 +190,21 @@ export interface BidRow {
   childName: string | null
   childBirthDate: string | null
   applicantName: string | null
+  /** child's IIN (the application card shows it; never logged) */
+  childIin: string | null
+  applicantIin: string | null
+  applicantPhone: string | null
+  applicantEmail: string | null
+  applicantAddress: string | null
+  /** the application's registration time (queue order) */
+  registeredAt: string | null
   privilege: string | null
   createdAt: string
   status: string
   /** 1-based rank among the vacancy's waiting bids (null when decided) */
   rank: number | null
+  /** the written reason of an activation out of queue order */
+  outOfRankReason: string | null
   pending: boolean
 }
 
@@ -223,6 +233,13 @@ export interface ContractRow {
   groupName: string
   childName: string | null
   applicationNumber: string | null
+  childIin: string | null
+  childBirthDate: string | null
+  /** the parent (applicant) as the application names them */
+  parentName: string | null
+  parentIin: string | null
+  parentPhone: string | null
+  parentAddress: string | null
   status: string
   createdAt: string
   updatedAt: string | null
@@ -237,18 +254,28 @@ export interface ChildRow {
   groupId: string
   groupName: string
   enrolledAt: string
+  /** birth date (from the application, or the IIN) for picking a group of its age */
+  childBirthDate: string | null
+  transferredAt: string | null
   departedAt: string | null
   departureReason: string | null
   pending: boolean
 }
 
-/** A scan attached to a contract (kept in the profile folder of this workstation). */
+/** Kinds of enrolment documents a scan belongs to (seeds 003, 004). */
+export const ATTACHMENT_KINDS = ['parentId', 'birthCertificate', 'healthPassport', 'healthCertificate', 'vaccinationCard', 'pmpk', 'other'] as const
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number]
+
+/** A scan attached to a contract: sent to the central store and kept there with the contract. */
 export interface AttachmentRow {
   id: string
+  kind: AttachmentKind
   fileName: string
   type: 'pdf' | 'jpeg'
   bytes: number
   at: string
+  /** not yet accepted by the central store */
+  pending: boolean
 }
 
 export interface KindergartenInfo {
@@ -659,7 +686,12 @@ export const contract = {
   'staff.attach': {
     write: true,
     input: z
-      .object({ contractId: z.string().min(1).max(64), fileName: z.string().trim().min(1).max(200), base64: z.string().min(4).max(14_000_000) })
+      .object({
+        contractId: z.string().min(1).max(64),
+        kind: z.enum(ATTACHMENT_KINDS).default('other'),
+        fileName: z.string().trim().min(1).max(200),
+        base64: z.string().min(4).max(14_000_000),
+      })
       .strict(),
   },
   'staff.sendContract': { write: true, input: z.object({ contractId: z.string().min(1).max(64) }).strict() },
@@ -668,6 +700,10 @@ export const contract = {
   'staff.depart': {
     write: true,
     input: z.object({ enrolmentId: z.string().min(1).max(64), key: keySourceSchema, reason: departureReasonSchema }).strict(),
+  },
+  'staff.transfer': {
+    write: true,
+    input: z.object({ enrolmentId: z.string().min(1).max(64), toGroupId: z.string().min(1).max(64), key: keySourceSchema }).strict(),
   },
   'staff.journal': { write: false, input: empty },
   'reports.run': { write: false, input: z.object({ report: z.enum(REPORT_IDS), filters: reportFiltersSchema }).strict() },
@@ -752,6 +788,7 @@ export interface Outputs {
   'staff.signContract': { commandId: string; enrolmentId: string }
   'staff.children': ChildRow[]
   'staff.depart': { commandId: string }
+  'staff.transfer': { commandId: string }
   'staff.journal': JournalEntry[]
   'documents.pdf': { fileName: string; base64: string }
   'reports.run': ReportView

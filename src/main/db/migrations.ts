@@ -192,4 +192,21 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 5,
+    name: 'contract scans waiting to be uploaded to the central store',
+    up(db) {
+      // the file of a `contract.attach` command, uploaded by the sync engine before the
+      // command is pushed (the command carries only its SHA-256)
+      db.exec(`
+        CREATE TABLE attachment_blobs (
+          sha256 TEXT PRIMARY KEY,
+          content_type TEXT NOT NULL,
+          bytes INTEGER NOT NULL,
+          data BLOB NOT NULL,
+          uploaded_at TEXT
+        ) STRICT;
+      `)
+    },
+  },
 ]

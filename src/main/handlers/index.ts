@@ -54,6 +54,7 @@ export const handlers: HandlerTable = {
   'staff.signContract': staff.signContract,
   'staff.children': staff.listChildren,
   'staff.depart': staff.departChild,
+  'staff.transfer': staff.transferChild,
   'staff.journal': staff.listJournal,
   'documents.pdf': documentPdf,
   'reports.run': runReport,

@@ -56,6 +56,30 @@ function dateOnly(v: unknown): string | null {
   return String(v).slice(0, 10)
 }
 
+/** What the store sends of the application with each bid, referral, contract, enrolment. */
+interface Summary {
+  number?: string | null
+  privilege?: string | null
+  privilege_status?: string | null
+  registered_at?: string | null
+  language?: string | null
+  child_name?: string | null
+  child_iin?: string | null
+  child_birth_date?: string | null
+  applicant_name?: string | null
+  applicant_iin?: string | null
+  applicant_phone?: string | null
+  applicant_email?: string | null
+  applicant_address?: string | null
+}
+
+function summaryOf(row: Row | undefined): Summary {
+  const a = row?.['application']
+  return a && typeof a === 'object' ? (a as Summary) : {}
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v).trim())
+
 function requireStaff(ctx: BackendContext): { kg: string; iin: string } {
   const s = ctx.session.current()
   if (!s) throw new AppError('signin_required')
@@ -282,20 +306,28 @@ export const withdrawVacancy: Handler<'staff.withdraw'> = async (args, ctx) => {
 
 function toBid(b: Loaded, app: Row | undefined, groupName: string, groupId: string | null, rank: number | null): BidRow {
   const d = b.data
+  const a = summaryOf(d)
   return {
     id: d.id,
     vacancyId: String(d['vacancy_id']),
     groupId,
     groupName,
     applicationId: String(d['application_id']),
-    applicationNumber: (d['application_number'] ?? app?.['number'] ?? null) as string | null,
-    childName: (d['child_name'] ?? app?.['child_name'] ?? null) as string | null,
-    childBirthDate: dateOnly(d['child_birth_date'] ?? app?.['child_birth_date']),
-    applicantName: (app?.['applicant_name'] ?? null) as string | null,
-    privilege: (d['privilege'] ?? app?.['privilege'] ?? null) as string | null,
+    applicationNumber: text(a.number ?? d['application_number'] ?? app?.['number']),
+    childName: text(a.child_name ?? d['child_name'] ?? app?.['child_name']),
+    childBirthDate: dateOnly(a.child_birth_date ?? d['child_birth_date'] ?? app?.['child_birth_date']),
+    childIin: text(a.child_iin ?? app?.['child_iin']),
+    applicantName: text(a.applicant_name ?? app?.['applicant_name']),
+    applicantIin: text(a.applicant_iin ?? app?.['applicant_iin']),
+    applicantPhone: text(a.applicant_phone ?? app?.['applicant_phone']),
+    applicantEmail: text(a.applicant_email ?? app?.['applicant_email']),
+    applicantAddress: text(a.applicant_address),
+    registeredAt: iso(a.registered_at ?? app?.['registered_at']),
+    privilege: text(a.privilege ?? d['privilege'] ?? app?.['privilege']),
     createdAt: iso(d['created_at']) ?? '',
     status: String(d['status']),
     rank,
+    outOfRankReason: text(d['out_of_rank_reason']),
     pending: b.pending,
   }
 }
@@ -304,8 +336,11 @@ function toBid(b: Loaded, app: Row | undefined, groupName: string, groupId: stri
 function rankBids(bids: Loaded[], apps: Map<string, Row>): Map<string, number> {
   const items: Array<Queueable & { bidId: string }> = bids.map((b) => {
     const app = apps.get(String(b.data['application_id']))
-    const priv = String(b.data['privilege'] ?? app?.['privilege'] ?? 'none')
-    const registered = iso(app?.['registered_at']) ?? iso(b.data['created_at']) ?? new Date(0).toISOString()
+    const a = summaryOf(b.data)
+    const priv = String(a.privilege ?? b.data['privilege'] ?? app?.['privilege'] ?? 'none')
+    const status = a.privilege_status ?? app?.['privilege_status']
+    // the application's registration time, as the store orders the queue (core's bidRank)
+    const registered = iso(a.registered_at ?? app?.['registered_at']) ?? iso(b.data['created_at']) ?? new Date(0).toISOString()
     return {
       id: b.data.id,
       bidId: b.data.id,
@@ -314,7 +349,7 @@ function rankBids(bids: Loaded[], apps: Map<string, Row>): Map<string, number> {
       child: { birthDate: '2000-01-01' },
       registeredAt: registered as Queueable['registeredAt'],
       privilege: (priv === 'out_of_turn' || priv === 'first_priority' ? priv : 'none') as Queueable['privilege'],
-      ...(app?.['privilege_status'] ? { privilegeStatus: String(app['privilege_status']) } : {}),
+      ...(status ? { privilegeStatus: String(status) } : {}),
     }
   })
   return new Map(orderQueue(items).map((x, i) => [x.bidId, i + 1]))
@@ -367,7 +402,7 @@ export const activateBid: Handler<'staff.activate'> = async (args, ctx) => {
   const rank = ranked.find((x) => x.id === b.id)?.rank ?? null
   const reason = args.reason?.trim() ?? ''
   // out of rank: a written reason, signed with the act and kept in the journal
-  if (rank !== null && rank > 1 && reason.length < 3) throw new AppError('invalid_args', { details: 'reason' })
+  if (rank !== null && rank > 1 && reason.length < 3) throw new AppError('out_of_rank_reason_required', { rank })
   const referralId = randomUUID()
   const payload: Record<string, unknown> = { bidId: b.id, referralId, ...(rank !== null && rank > 1 ? { outOfRankReason: reason } : {}) }
   const cmd = { id: randomUUID(), type: 'bid.activate', payload }
@@ -440,7 +475,25 @@ function namesFor(ctx: BackendContext, kg: string): Map<string, { child: string 
     const k = String(r.data['application_id'])
     if (!out.has(k) && r.data['child_name']) out.set(k, { child: String(r.data['child_name']), number: (r.data['application_number'] as string) ?? null })
   }
+  // every row tied to an application carries its summary (the store's newer rows)
+  for (const entity of ['bid', 'referral', 'contract', 'enrolment']) {
+    for (const r of load(ctx, entity, kg)) {
+      const a = summaryOf(r.data)
+      if (a.child_name) out.set(String(r.data['application_id']), { child: a.child_name, number: a.number ?? null })
+    }
+  }
   return out
+}
+
+/** The application summary the mirror holds for an application (from any of its rows). */
+function summaryFor(ctx: BackendContext, kg: string, appId: string): Summary {
+  for (const entity of ['contract', 'referral', 'bid', 'enrolment']) {
+    const r = ctx.sqlite
+      .prepare("SELECT data FROM rows WHERE entity = ? AND json_extract(data, '$.application_id') = ? AND json_extract(data, '$.kindergarten_id') = ? AND json_type(data, '$.application') = 'object' LIMIT 1")
+      .get(entity, appId, kg) as { data: string } | undefined
+    if (r) return summaryOf(JSON.parse(r.data) as Row)
+  }
+  return {}
 }
 
 function nameOf(ctx: BackendContext, names: Map<string, { child: string | null; number: string | null }>, appId: string): { child: string | null; number: string | null } {
@@ -525,6 +578,7 @@ function contractRows(ctx: BackendContext, kg: string): ContractRow[] {
   return load(ctx, 'contract', kg)
     .map(({ data: c, pending }): ContractRow => {
       const n = nameOf(ctx, names, String(c['application_id']))
+      const a = summaryOf(c).applicant_name ? summaryOf(c) : summaryFor(ctx, kg, String(c['application_id']))
       return {
         id: c.id,
         referralId: (c['referral_id'] as string | null) ?? null,
@@ -533,6 +587,12 @@ function contractRows(ctx: BackendContext, kg: string): ContractRow[] {
         groupName: String(groups.get(String(c['group_id']))?.['name'] ?? c['group_id'] ?? ''),
         childName: n.child,
         applicationNumber: n.number,
+        childIin: text(a.child_iin),
+        childBirthDate: dateOnly(a.child_birth_date),
+        parentName: text(a.applicant_name),
+        parentIin: text(a.applicant_iin),
+        parentPhone: text(a.applicant_phone),
+        parentAddress: text(a.applicant_address),
         status: String(c['status']),
         createdAt: iso(c['created_at']) ?? '',
         updatedAt: iso(c['updated_at']),
@@ -592,13 +652,16 @@ export const listChildren: Handler<'staff.children'> = async (_args, ctx) => {
   return load(ctx, 'enrolment', kg)
     .map(({ data: e, pending }): ChildRow => {
       const n = e['application_id'] ? nameOf(ctx, names, String(e['application_id'])) : { child: null, number: null }
+      const a = summaryOf(e)
       return {
         enrolmentId: e.id,
         childId: String(e['child_id'] ?? ''),
-        childName: (e['child_name'] as string | undefined) ?? n.child,
+        childName: (e['child_name'] as string | undefined) ?? a.child_name ?? n.child,
         groupId: String(e['group_id']),
         groupName: String(groups.get(String(e['group_id']))?.['name'] ?? e['group_id']),
         enrolledAt: iso(e['enrolled_at']) ?? '',
+        childBirthDate: dateOnly(a.child_birth_date ?? e['child_birth_date']) ?? birthFromIin(text(a.child_iin ?? e['child_iin'])),
+        transferredAt: iso(e['transferred_at']),
         departedAt: iso(e['departed_at']),
         departureReason: (e['departure_reason'] as string | null) ?? null,
         pending,
@@ -621,6 +684,49 @@ export const departChild: Handler<'staff.depart'> = async (args, ctx) => {
     effects.push({ entity: 'group', id: gd.id, data: { ...gd, enrolled: Math.max(0, Number(gd['enrolled']) - 1) } })
   }
   const commandId = act(ctx, who, cmd, effects, e.id, signature ?? null, args.reason)
+  return { commandId }
+}
+
+/** Birth date from an IIN (YYMMDD + century digit), or null. */
+function birthFromIin(iin: string | null): string | null {
+  if (!iin || !/^\d{12}$/.test(iin)) return null
+  const c = Number(iin[6])
+  const century = c <= 2 ? 1800 : c <= 4 ? 1900 : 2000
+  return `${century + Number(iin.slice(0, 2))}-${iin.slice(2, 4)}-${iin.slice(4, 6)}`
+}
+
+/**
+ * Transfer to another group of the kindergarten (signed legal act). The checks the
+ * mirror can make here (core's R11.5 with the group's passport) run before signing;
+ * the store checks again as the authority.
+ */
+export const transferChild: Handler<'staff.transfer'> = async (args, ctx) => {
+  const who = requireStaff(ctx)
+  const { data: e } = loadOne(ctx, 'enrolment', args.enrolmentId, who.kg)
+  if (e['departed_at']) throw new AppError('invalid_state', { state: 'departed' })
+  const { data: to } = loadOne(ctx, 'group', args.toGroupId, who.kg)
+  if (to.id === e['group_id']) throw new AppError('transfer_same_group')
+  const a = summaryOf(e)
+  const born = dateOnly(a.child_birth_date ?? e['child_birth_date']) ?? birthFromIin(text(a.child_iin ?? e['child_iin']))
+  const years = ((to['birth_years'] as number[] | null) ?? []).map(Number)
+  if (born && !years.includes(Number(born.slice(0, 4)))) throw new AppError('transfer_age_mismatch', { birthYear: Number(born.slice(0, 4)), years: years.join(', ') })
+  if (a.language && to['language'] && a.language !== to['language']) throw new AppError('transfer_language_mismatch', { language: String(to['language']) })
+  const free = freePlaces(ctx, who.kg, to)
+  if (free < 1) throw new AppError('transfer_group_full', { free: Math.max(0, free) })
+  const cmd = { id: randomUUID(), type: 'enrolment.transfer', payload: { enrolmentId: e.id, toGroupId: to.id } }
+  const [signature] = await signActs(ctx, args.key, [cmd])
+  const now = new Date().toISOString()
+  const effects: Effect[] = [
+    { entity: 'enrolment', id: e.id, data: { ...e, group_id: to.id, transferred_at: now, transferred_from: e['group_id'] } },
+    { entity: 'group', id: to.id, data: { ...to, enrolled: Number(to['enrolled']) + 1 } },
+  ]
+  const from = ctx.sqlite.prepare("SELECT data FROM rows WHERE entity = 'group' AND id = ?").get(String(e['group_id'])) as { data: string } | undefined
+  if (from) {
+    const g = JSON.parse(from.data) as Row
+    effects.push({ entity: 'group', id: g.id, data: { ...g, enrolled: Math.max(0, Number(g['enrolled']) - 1) } })
+  }
+  const fromName = from ? String((JSON.parse(from.data) as Row)['name'] ?? '') : String(e['group_id'])
+  const commandId = act(ctx, who, cmd, effects, e.id, signature ?? null, `${fromName} → ${String(to['name'] ?? to.id)}`)
   return { commandId }
 }
 

@@ -116,6 +116,20 @@ export class SyncEngine {
     for (;;) {
       const batch = mirror.pendingCommands(actorIin, 100)
       if (batch.length === 0) return { accepted, rejected }
+      // files first: a `contract.attach` names its scan by SHA-256, which the store must hold
+      for (const c of batch) {
+        const sha = c.type === 'contract.attach' ? (c.payload as { sha256?: unknown }).sha256 : null
+        if (typeof sha !== 'string') continue
+        const blob = mirror.blobToUpload(sha)
+        if (!blob) continue
+        try {
+          await client.putAttachment(sha, blob.contentType, blob.data)
+          mirror.markBlobUploaded(sha, this.o.now().toISOString())
+        } catch (err) {
+          // a refused file: the store then refuses the command (a problem the user sees)
+          if (!(err instanceof StoreError) || err.status === 401) throw err
+        }
+      }
       const { answers } = await client.commands(
         batch.map((c) => ({
           id: c.id,

@@ -213,6 +213,23 @@ export class Mirror {
     }))
   }
 
+  /** Keep a file a pending command refers to (by its SHA-256) until the store has it. */
+  putBlob(sha256: string, contentType: string, data: Buffer): void {
+    this.db
+      .prepare('INSERT INTO attachment_blobs (sha256, content_type, bytes, data) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
+      .run(sha256, contentType, data.length, data)
+  }
+
+  /** A kept file not yet uploaded, or null (unknown, or uploaded already). */
+  blobToUpload(sha256: string): { contentType: string; data: Buffer } | null {
+    const r = this.db.prepare('SELECT content_type, data FROM attachment_blobs WHERE sha256 = ? AND uploaded_at IS NULL').get(sha256) as { content_type: string; data: Buffer } | undefined
+    return r ? { contentType: r.content_type, data: r.data } : null
+  }
+
+  markBlobUploaded(sha256: string, at: string): void {
+    this.db.prepare('UPDATE attachment_blobs SET uploaded_at = ? WHERE sha256 = ?').run(at, sha256)
+  }
+
   markAccepted(id: string): void {
     this.s.accept.run(id)
   }

@@ -127,6 +127,27 @@ export class StoreClient {
     await this.request('POST', '/v1/auth/logout', {})
   }
 
+  /** Upload a file by its SHA-256 (idempotent); `contract.attach` refers to it. */
+  async putAttachment(sha256: string, contentType: string, data: Buffer): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': contentType }
+    if (this.token) headers['authorization'] = `Bearer ${this.token}`
+    let res: Response
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}/v1/attachments/${sha256}`, {
+        method: 'PUT',
+        headers,
+        body: new Uint8Array(data),
+        signal: AbortSignal.timeout(Math.max(this.timeoutMs, 120_000)),
+      })
+    } catch (err) {
+      throw new StoreUnreachable(err instanceof Error ? err.message : String(err))
+    }
+    if (res.ok) return
+    const j = (await res.json().catch(() => ({}))) as { code?: string; params?: Params }
+    if (res.status >= 500 && !j.code) throw new StoreUnreachable(`HTTP ${res.status}`)
+    throw new StoreError(res.status, j.code ?? `http_${res.status}`, j.params)
+  }
+
   commands(commands: CommandToSend[]): Promise<{ answers: CommandAnswer[] }> {
     return this.request('POST', '/v1/commands', { commands })
   }

@@ -86,11 +86,19 @@ export async function emitKgRow(
   if (row.application_id && APPLICATION_SUMMARY_ENTITIES.has(entity)) {
     const r = await sql<Record<string, unknown>>`
       select a.number, a.queue_type, a.privilege, a.privilege_status, a.language, a.birth_year,
-             c.full_name as child_name, c.iin as child_iin, c.birth_date as child_birth_date,
-             p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email
+             a.registered_at,
+             c.full_name as child_name, c.iin as child_iin, c.birth_date::text as child_birth_date,
+             p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email,
+             p.address as applicant_address
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
        where a.id = ${row.application_id}`.execute(env.w.tx)
     if (r.rows[0]) data = { ...row, application: r.rows[0] }
+  }
+  // an enrolment names its child (children attending without a queue application too)
+  if (entity === 'enrolment' && row.child_id) {
+    const c = await sql<Record<string, unknown>>`select full_name as child_name, iin as child_iin,
+        birth_date::text as child_birth_date from children where id = ${row.child_id}`.execute(env.w.tx)
+    if (c.rows[0]) data = { ...data, ...c.rows[0] }
   }
   env.w.change({
     entity,

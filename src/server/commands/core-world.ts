@@ -440,4 +440,34 @@ export async function loadEnrolment(env: CommandEnv, id: string): Promise<Enrolm
   return r.rows[0] ? toEnrolment(r.rows[0]) : null
 }
 
+/**
+ * The other waiting bids of a vacancy with their applications (core's `bidRank`: an
+ * activation out of queue order needs a written reason). One query; the applications
+ * come without their privilege documents, which only the activated one's check reads
+ * (and that one is already in `parts`).
+ */
+export async function addWaitingBids(
+  env: CommandEnv,
+  parts: WorldParts,
+  vacancyId: string,
+): Promise<void> {
+  const r = await sql<Row>`select to_jsonb(b.*) as b, to_jsonb(a.*) || jsonb_build_object(
+        'child_iin', c.iin, 'child_name', c.full_name, 'child_birth_date', c.birth_date::text,
+        'applicant_iin', p.iin) as a
+      from bids b join applications a on a.id = b.application_id
+      join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
+     where b.vacancy_id = ${vacancyId} and b.status = 'sent'`.execute(env.w.tx)
+  const bids = new Set(parts.bids.map((b) => b.id))
+  const apps = new Set(parts.applications.map((a) => a.id))
+  for (const x of r.rows) {
+    const b = typeof x.b === 'string' ? JSON.parse(x.b) : x.b
+    const a = typeof x.a === 'string' ? JSON.parse(x.a) : x.a
+    if (!bids.has(b.id)) parts.bids.push(toBid(b))
+    if (!apps.has(a.id)) {
+      apps.add(a.id)
+      parts.applications.push(toApplication(a, []))
+    }
+  }
+}
+
 export { KG_QUEUE, KG_PLACE }

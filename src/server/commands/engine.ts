@@ -310,6 +310,8 @@ function recordAccepted(w: import('../work').Work, actor: Actor, p: Prepared): v
       type: cmd.type,
       actorIin: actor.iin,
       payloadHash,
+      // what was signed, as signed (legalActContent of it is the CMS's content)
+      payload: cmd.payload,
       cms: p.cms.toString('base64'),
       ...(contract ? { contract } : {}),
     })

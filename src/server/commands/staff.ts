@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { addWorkingDays, almatyDate } from '../calendar'
 import {
+  addWaitingBids,
   coreVerdict,
   KG_PLACE,
   KG_QUEUE,
@@ -192,9 +193,18 @@ export const vacancyWithdraw: CommandDef<{ vacancyId: string }> = {
 }
 
 /** Legal act: activating a bid issues a referral and takes one place, never overbooking. */
-export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
+export const bidActivate: CommandDef<{
+  bidId: string
+  referralId: string
+  outOfRankReason?: string
+}> = {
   type: 'bid.activate',
-  schema: z.object({ bidId: id, referralId: id }),
+  schema: z.object({
+    bidId: id,
+    referralId: id,
+    // written when the bid is not first in queue order (core's R2.4); signed and kept
+    outOfRankReason: z.string().max(1000).optional(),
+  }),
   roles: STAFF,
   legalAct: true,
   async run(env, p) {
@@ -215,11 +225,15 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
       .executeTakeFirst()
     if (!app) return rejected('not_found', { what: 'application', id: b.application_id })
     // src/core decides: bid pending, application waiting, not stop-listed, not enrolled
-    // elsewhere, the entry fits and is open with a free place, privilege documents (T6)
+    // elsewhere, the entry fits and is open with a free place, privilege documents (T6),
+    // and out of queue order only with a written reason (R2.4)
     const core = await worldOfApplication(env, app.id)
+    await addWaitingBids(env, core.parts, b.vacancy_id)
+    const reason = p.outOfRankReason?.trim() || undefined
     const verdict = runCore(env, core.parts, 'activateBid', {
       bidId: p.bidId,
       referralId: p.referralId,
+      ...(reason ? { outOfRankReason: reason } : {}),
     })
     if (!verdict.ok) {
       // the last place already taken reads the same whether core saw the committed
@@ -244,7 +258,7 @@ export const bidActivate: CommandDef<{ bidId: string; referralId: string }> = {
     await emitKgRow(env, 'vacancy', vac)
     const bid = await tx
       .updateTable('bids')
-      .set({ status: 'activated', decided_at: now })
+      .set({ status: 'activated', decided_at: now, out_of_rank_reason: reason ?? null })
       .where('id', '=', b.id)
       .returningAll()
       .executeTakeFirstOrThrow()
@@ -629,6 +643,145 @@ export const depart: CommandDef<{ enrolmentId: string; reason: string }> = {
   },
 }
 
+/**
+ * Legal act: move an enrolled child to another group of the kindergarten (core's
+ * transferEnrolment decides: birth year, language, a free place not promised to the
+ * bulletin). Both groups are locked in id order; the target's place is taken by a
+ * conditional update, so two workstations never overfill it.
+ */
+export const enrolmentTransfer: CommandDef<{ enrolmentId: string; toGroupId: string }> = {
+  type: 'enrolment.transfer',
+  schema: z.object({ enrolmentId: id, toGroupId: id }),
+  roles: STAFF,
+  legalAct: true,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const e = await tx
+      .selectFrom('enrolments')
+      .selectAll()
+      .where('id', '=', p.enrolmentId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!e) return rejected('not_found', { what: 'enrolment', id: p.enrolmentId })
+    if (!ownKg(env, e.kindergarten_id)) return rejected('forbidden_object')
+    const gs = await sql<Record<string, any>>`select g.*, (select coalesce(sum(places - taken), 0)::int
+          from vacancies where group_id = g.id and status = 'published') as open_places
+        from groups g where g.id in (${e.group_id}, ${p.toGroupId}) order by g.id for update of g`.execute(
+      tx,
+    )
+    const to = gs.rows.find((g) => g.id === p.toGroupId)
+    if (!to) return rejected('not_found', { what: 'group', id: p.toGroupId })
+    if (!ownKg(env, to.kindergarten_id)) return rejected('forbidden_object')
+    const enr = await loadEnrolment(env, e.id)
+    const parts = e.application_id
+      ? (await worldOfApplication(env, e.application_id)).parts
+      : { enrolments: [] as NonNullable<typeof enr>[] }
+    if (enr && !parts.enrolments.some((x) => x.id === enr.id)) parts.enrolments.push(enr)
+    const verdict = runCore(env, parts, 'transferEnrolment', {
+      enrolmentId: e.id,
+      toGroup: {
+        id: to.id,
+        kindergartenId: to.kindergarten_id,
+        birthYears: (to.birth_years as number[]).map(Number),
+        language: to.language,
+        capacity: Number(to.capacity),
+        enrolled: Number(to.enrolled),
+        openPlaces: Number(to.open_places),
+      },
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
+    const up = await sql<Record<string, any>>`update groups g set enrolled = enrolled + 1, updated_at = ${now}
+        where g.id = ${to.id} and g.capacity - g.enrolled - (select coalesce(sum(places - taken), 0)
+          from vacancies v where v.group_id = g.id and v.status = 'published') >= 1
+        returning g.*`.execute(tx)
+    if (!up.rows[0]) return rejected('transfer_group_full', { free: 0 })
+    await emitKgRow(env, 'group', up.rows[0])
+    const down = await sql<Record<string, any>>`update groups set enrolled = enrolled - 1, updated_at = ${now}
+        where id = ${e.group_id} and enrolled > 0 returning *`.execute(tx)
+    if (down.rows[0]) await emitKgRow(env, 'group', down.rows[0])
+    const row = await tx
+      .updateTable('enrolments')
+      .set({ group_id: to.id, transferred_at: now, transferred_from: e.group_id })
+      .where('id', '=', e.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await emitKgRow(env, 'enrolment', row)
+    return accepted({ groupId: to.id })
+  },
+}
+
+/** Kinds of enrolment documents a scan may belong to (seeds 003, 004). */
+export const ATTACHMENT_KINDS = [
+  'parentId',
+  'birthCertificate',
+  'healthPassport',
+  'healthCertificate',
+  'vaccinationCard',
+  'pmpk',
+  'other',
+] as const
+
+/**
+ * A scan (PDF or JPEG) attached to one of the kindergarten's contracts. The file itself
+ * was uploaded first (`PUT /v1/attachments/<sha256>`, checked by its first bytes); the
+ * command ties it to the contract with its name and document kind.
+ */
+export const contractAttach: CommandDef<{
+  attachmentId: string
+  contractId: string
+  kind: (typeof ATTACHMENT_KINDS)[number]
+  fileName: string
+  sha256: string
+  contentType: 'application/pdf' | 'image/jpeg'
+  bytes: number
+}> = {
+  type: 'contract.attach',
+  schema: z.object({
+    attachmentId: id,
+    contractId: id,
+    kind: z.enum(ATTACHMENT_KINDS),
+    fileName: z.string().min(1).max(200),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    contentType: z.enum(['application/pdf', 'image/jpeg']),
+    bytes: z.number().int().min(1).max(10 * 1024 * 1024),
+  }),
+  roles: STAFF,
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    const own = await ownContract(env, p.contractId)
+    if (!own.ok) return own.reject
+    if (own.contract.status === 'cancelled') return rejected('invalid_state', { state: 'cancelled' })
+    const blob = await tx
+      .selectFrom('attachment_blobs')
+      .select(['content_type', 'bytes'])
+      .where('sha256', '=', p.sha256)
+      .executeTakeFirst()
+    if (!blob || blob.content_type !== p.contentType || Number(blob.bytes) !== p.bytes)
+      return rejected('attachment_missing', { file: p.fileName })
+    const row = await tx
+      .insertInto('contract_attachments')
+      .values({
+        id: p.attachmentId,
+        contract_id: p.contractId,
+        kindergarten_id: own.contract.kindergarten_id,
+        kind: p.kind,
+        file_name: p.fileName,
+        content_type: p.contentType,
+        bytes: p.bytes,
+        sha256: p.sha256,
+        added_by: env.actor.iin,
+        added_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!row) return rejected('already_exists', { what: 'attachment', id: p.attachmentId })
+    await emitKgRow(env, 'contract_attachment', row)
+    return accepted()
+  },
+}
+
 export const groupSetCapacity: CommandDef<{ groupId: string; capacity: number }> = {
   type: 'group.set_capacity',
   schema: z.object({ groupId: id, capacity: z.number().int().min(0).max(60) }),
@@ -672,5 +825,7 @@ export const staffCommands: CommandDef[] = [
   contractSign,
   enrol,
   depart,
+  enrolmentTransfer,
+  contractAttach,
   groupSetCapacity,
 ]

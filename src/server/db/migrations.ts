@@ -381,6 +381,34 @@ begin
 end
 $fn$`
 
+const m005 = `
+alter table legal_acts add column payload jsonb;
+alter table bids add column out_of_rank_reason text;
+alter table enrolments add column transferred_at timestamptz;
+alter table enrolments add column transferred_from text references groups(id);
+create table attachment_blobs (
+  sha256 text primary key check (sha256 ~ '^[0-9a-f]{64}$'),
+  content_type text not null check (content_type in ('application/pdf','image/jpeg')),
+  bytes int not null check (bytes > 0),
+  data bytea not null,
+  uploaded_by char(12) not null,
+  uploaded_at timestamptz not null
+);
+create table contract_attachments (
+  id text primary key,
+  contract_id text not null references contracts(id),
+  kindergarten_id text not null references kindergartens(id),
+  kind text not null,
+  file_name text not null,
+  content_type text not null,
+  bytes int not null,
+  sha256 text not null references attachment_blobs(sha256),
+  added_by char(12) not null,
+  added_at timestamptz not null
+);
+create index contract_attachments_contract on contract_attachments(contract_id)
+`
+
 export const migrations: Migration[] = [
   { id: 1, name: 'initial schema', sql: m001 },
   {
@@ -400,6 +428,14 @@ export const migrations: Migration[] = [
     id: 4,
     name: 'applications.restored_once: an inactive voucher application is restored once',
     sql: 'alter table applications add column restored_once boolean not null default false',
+  },
+  {
+    // legal acts keep the payload that was signed (the CMS can be checked again later);
+    // an out-of-rank activation's written reason; transfers between groups; scans of the
+    // enrolment documents kept with their contract (files by SHA-256, uploaded first)
+    id: 5,
+    name: 'legal act payloads, out-of-rank reasons, transfers, contract attachments',
+    sql: m005,
   },
 ]
 

@@ -649,20 +649,36 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
                  'file_ref', d.file_ref, 'status', d.status) order by d.id) from privilege_documents d where d.application_id = a.id), '[]'::jsonb)),
              null, a.region_id, a.district_id, a.queue_type, ${now}
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'vacancy', x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
+        from vacancies x join kindergartens k on k.id = x.kindergarten_id order by x.id`)
+    // rows tied to an application carry its summary, as the commands' rows do
+    // (commands/context.ts emitKgRow); enrolments also name the child
+    const summary = sql`case when a.id is null then '{}'::jsonb else jsonb_build_object('application', jsonb_build_object(
+        'number', a.number, 'queue_type', a.queue_type, 'privilege', a.privilege, 'privilege_status', a.privilege_status,
+        'language', a.language, 'birth_year', a.birth_year, 'registered_at', a.registered_at,
+        'child_name', ac.full_name, 'child_iin', ac.iin, 'child_birth_date', ac.birth_date,
+        'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone,
+        'applicant_email', p.email, 'applicant_address', p.address)) end`
+    const withApp = sql`left join applications a on a.id = x.application_id
+        left join children ac on ac.id = a.child_id left join applicants p on p.id = a.applicant_id`
     for (const [entity, table] of [
-      ['vacancy', 'vacancies'],
       ['bid', 'bids'],
       ['contract', 'contracts'],
-      ['enrolment', 'enrolments'],
     ] as const) {
       await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-        select nextval('seed_cursor'), ${entity}, x.id, 'upsert', to_jsonb(x), x.kindergarten_id, k.region_id, k.district_id, null, ${now}
-          from ${sql.table(table)} x join kindergartens k on k.id = x.kindergarten_id order by x.id`)
+        select nextval('seed_cursor'), ${entity}, x.id, 'upsert', to_jsonb(x) || ${summary}, x.kindergarten_id, k.region_id, k.district_id, null, ${now}
+          from ${sql.table(table)} x join kindergartens k on k.id = x.kindergarten_id ${withApp} order by x.id`)
     }
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
-      select nextval('seed_cursor'), 'referral', r.id, 'upsert', to_jsonb(r), case when r.hidden then null else r.kindergarten_id end,
+      select nextval('seed_cursor'), 'enrolment', x.id, 'upsert', to_jsonb(x) || ${summary}
+               || jsonb_build_object('child_name', c.full_name, 'child_iin', c.iin, 'child_birth_date', c.birth_date),
+             x.kindergarten_id, k.region_id, k.district_id, null, ${now}
+        from enrolments x join kindergartens k on k.id = x.kindergarten_id join children c on c.id = x.child_id ${withApp} order by x.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'referral', x.id, 'upsert', to_jsonb(x) || ${summary}, case when x.hidden then null else x.kindergarten_id end,
              a.region_id, a.district_id, a.queue_type, ${now}
-        from referrals r join applications a on a.id = r.application_id order by r.id`)
+        from referrals x ${withApp} order by x.id`)
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
       select nextval('seed_cursor'), 'voucher', v.id, 'upsert', to_jsonb(v), null, a.region_id, a.district_id, a.queue_type, ${now}
         from vouchers v join applications a on a.id = v.application_id order by v.id`)

@@ -1,0 +1,78 @@
+/**
+ * Scans of enrolment documents (PDF or JPEG) kept with their contracts. A workstation
+ * uploads the file by its SHA-256 (`PUT /v1/attachments/<sha256>`, the raw bytes) before
+ * it pushes the `contract.attach` command that ties it to a contract; the upload is
+ * idempotent, so a resend after a lost answer is harmless. The type is decided by the
+ * first bytes, not by the name or the declared content type. Staff read back the files
+ * attached to their own kindergarten's contracts.
+ */
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { sql, type Kysely } from 'kysely'
+import type { Actor } from './auth'
+import type { Clock } from './clock'
+import { HttpError } from './errors'
+
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+const TYPES = ['application/pdf', 'image/jpeg'] as const
+
+/** The content type a file's first bytes show, or null when neither PDF nor JPEG. */
+export function sniffAttachment(b: Uint8Array): (typeof TYPES)[number] | null {
+  if (b.length >= 5 && Buffer.from(b.subarray(0, 5)).toString('latin1') === '%PDF-')
+    return 'application/pdf'
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg'
+  return null
+}
+
+export function attachmentRoutes(
+  app: FastifyInstance,
+  o: { db: Kysely<any>; clock: Clock; staffOf: (req: FastifyRequest) => Promise<Actor> },
+): void {
+  const { db } = o
+  // raw bodies of the two accepted types, up to the file limit (the JSON API stays at its own)
+  app.addContentTypeParser(
+    [...TYPES],
+    { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES },
+    (_req, body, done) => done(null, body),
+  )
+  const kgStaff = async (req: FastifyRequest): Promise<Actor> => {
+    const a = await o.staffOf(req)
+    if (a.role !== 'kindergarten_staff' || !a.kindergartenId)
+      throw new HttpError(403, 'forbidden_command', { type: 'attachment' })
+    return a
+  }
+  const shaOf = (req: FastifyRequest): string => {
+    const sha = String((req.params as { sha256?: string }).sha256 ?? '')
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(400, 'invalid_args', { details: 'sha256' })
+    return sha
+  }
+
+  app.put('/v1/attachments/:sha256', { bodyLimit: MAX_ATTACHMENT_BYTES }, async (req) => {
+    const actor = await kgStaff(req)
+    const sha = shaOf(req)
+    const body = req.body
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw new HttpError(400, 'attachment_type')
+    const type = sniffAttachment(body)
+    if (!type || type !== req.headers['content-type']) throw new HttpError(415, 'attachment_type')
+    if (createHash('sha256').update(body).digest('hex') !== sha)
+      throw new HttpError(400, 'attachment_hash_mismatch')
+    await sql`insert into attachment_blobs (sha256, content_type, bytes, data, uploaded_by, uploaded_at)
+      values (${sha}, ${type}, ${body.length}, ${body}, ${actor.iin}, ${o.clock.now()})
+      on conflict (sha256) do nothing`.execute(db)
+    return { sha256: sha, bytes: body.length, contentType: type }
+  })
+
+  // a file of one of the caller's kindergarten's contracts
+  app.get('/v1/attachments/:sha256', async (req, reply) => {
+    const actor = await kgStaff(req)
+    const sha = shaOf(req)
+    const r = await sql<{ content_type: string; data: Buffer }>`select b.content_type, b.data
+        from attachment_blobs b
+       where b.sha256 = ${sha} and exists (select 1 from contract_attachments a
+         where a.sha256 = b.sha256 and a.kindergarten_id = ${actor.kindergartenId})`.execute(db)
+    const row = r.rows[0]
+    if (!row) throw new HttpError(404, 'not_found', { what: 'attachment', id: sha.slice(0, 12) })
+    return reply.type(row.content_type).send(Buffer.from(row.data))
+  })
+}

@@ -119,8 +119,8 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   await expect(emailForm).toBeVisible()
   await emailForm.getByLabel('Электрондық пошта').fill('nurlanova@')
   await expect(page.getByText('Электрондық пошта мекенжайы қате')).toBeVisible()
-  await page.screenshot({ path: 'test-results/screens/first-email-kk.png', fullPage: true })
-  await noSeriousA11yViolations(page)
+  await screen(page, 'first-email')
+  await expect(emailForm.getByText('Электрондық пошта мекенжайы қате')).toBeVisible()
   await emailForm.getByLabel('Электрондық пошта').fill('nurlanova@baldyrgan.kz')
   await emailForm.getByRole('button', { name: 'Сақтау' }).click()
   await expect(emailForm).toHaveCount(0)
@@ -162,6 +162,22 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   await go(page, `bids?vacancy=${vac.id}`)
   const row = page.getByTestId('bids-table').getByRole('row', { name: /Ахметов Әли/ })
   await expect(row).toBeVisible({ timeout: 20_000 })
+  // the child's and the applicant's data from the store's feed, in the row and its card
+  await expect(row).toContainText(app.childIin)
+  await expect(row).toContainText('Ахметов Бауыржан Қанатұлы')
+  await expect(row).toContainText('+7 701 000 0000')
+  await row.getByRole('button', { name: 'Жолды жазу' }).click()
+  await expect(page.getByTestId('bid-card')).toContainText('parent@example.kz')
+  await expect(page.getByTestId('bid-card')).toContainText('Өтініш берушінің ЖСН')
+  await page.getByTestId('bids-table').getByRole('button', { name: 'Жолды бүктеу' }).click()
+  await expect(page.getByTestId('bid-card')).toBeHidden()
+  // the filter row: a field per column, filtering as the user types
+  await page.getByTestId('bids-table').getByTestId('filter-applicant').fill('Бауыржан')
+  await expect(row).toBeVisible()
+  await page.getByTestId('bids-table').getByTestId('filter-applicant').fill('nobody-like-this')
+  await expect(row).toHaveCount(0)
+  await page.getByTestId('bids-table').getByTestId('filter-applicant').fill('')
+  await expect(row).toBeVisible()
   await screen(page, 'bids', 'Заявки на бюллетень')
 
   // activate: the confirmation names child, group and kindergarten; signed with the SIGN key
@@ -219,14 +235,28 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
     await page.getByTestId('documents-checklist').getByLabel(label).check()
   }
   await expect(page.getByTestId('contract-text')).toContainText('Ахметов Әли')
+  // the parent as the application names them (the store's feed), not a placeholder
+  await expect(page.getByTestId('contract-text')).toContainText('Ахметов Бауыржан Қанатұлы')
+  await expect(page.getByTestId('contract-text')).toContainText(app.childIin.slice(0, 6))
+  await expect(page.getByTestId('contract-parent')).toContainText('+7 701 000 0000')
+  await expect(page.getByTestId('contract-text')).not.toContainText('порталда толтырады')
   // scans as PDF/JPEG, checked by their first bytes; other files are refused
   await page.getByTestId('contract-detail').locator('input[type=file]').setInputFiles({ name: 'birth-certificate.pdf', mimeType: 'application/pdf', buffer: readFileSync(pdfPath) })
   await expect(page.getByTestId('attachments')).toContainText('birth-certificate.pdf (PDF')
+  await expect(page.getByTestId('attachments')).toContainText('Баланың туу туралы куәлігі')
   await page.getByTestId('contract-detail').locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') })
   await expect(page.getByText('Сканды PDF немесе JPEG пішімінде тіркеңіз')).toBeVisible()
   await page.getByTestId('contract-detail').locator('input[type=file]').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') })
-  await expect(page.getByText('Деректер қате толтырылған: file').first()).toBeVisible()
+  await expect(page.getByText('Скан PDF немесе JPEG пішімінде болуы керек').first()).toBeVisible()
   await expect(page.getByTestId('attachments').locator('li')).toHaveCount(1)
+  // the scan reaches the central store and is kept with the contract
+  await synced()
+  await expect(page.getByTestId('attachments').getByTestId('pending-mark')).toHaveCount(0, { timeout: 20_000 })
+  const kept = await central.query<{ file_name: string; kind: string; same: boolean }>(
+    'select a.file_name, a.kind, b.data = $2 as same from contract_attachments a join attachment_blobs b on b.sha256 = a.sha256 where a.contract_id = $1',
+    [contract.id, readFileSync(pdfPath)],
+  )
+  expect(kept).toEqual([{ file_name: 'birth-certificate.pdf', kind: 'birthCertificate', same: true }])
   await screen(page, 'contract', 'Договоры')
   await page.getByTestId('contract-sign').click()
   const signDialog = page.getByRole('dialog')
@@ -256,6 +286,8 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   await page.keyboard.type('Тұрғылықты')
   await page.keyboard.press('Enter')
   await expect(dep.getByTestId('departure-reason')).toContainText('Тұрғылықты жерін ауыстыру')
+  await page.screenshot({ path: 'test-results/screens/departure-dialog-kk.png', fullPage: true })
+  await noSeriousA11yViolations(page, true)
   await fillKey(page, dep, keyFile('baldyrgan-head', 'sign'), pki().password)
   await dep.getByTestId('key-submit').click()
   await expect(page.locator('.ant-modal-confirm-title', { hasText: 'Кету белгіленді' })).toBeVisible({ timeout: 20_000 })
@@ -269,6 +301,16 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   // the journal lists the signed acts
   await go(page, 'journal')
   await expect(page.getByTestId('journal-table').getByText('Өтінімді активтендіру').first()).toBeVisible()
+  // keyboard: a column title sorts with Enter; the filter row is in tab order
+  const what = page.getByTestId('journal-table').getByRole('columnheader', { name: /^Әрекет/ }).first()
+  await what.focus()
+  await page.keyboard.press('Enter')
+  await expect(what).toHaveAttribute('aria-sort', 'ascending')
+  await page.getByTestId('journal-table').getByTestId('filter-what').focus()
+  await page.keyboard.type('Кетуін')
+  await expect(page.getByTestId('journal-table').getByText('Өтінімді активтендіру')).toHaveCount(0)
+  await expect(page.getByTestId('journal-table').getByText('Кетуін белгілеу').first()).toBeVisible()
+  await page.getByTestId('journal-table').getByTestId('filter-what').fill('')
   await screen(page, 'journal', 'Журнал действий')
   await go(page, 'problems')
   await screen(page, 'problems-staff', 'Проблемы синхронизации')
@@ -297,7 +339,7 @@ test('offline: an activation waits in the outbox while the store is unreachable 
   await expect(page.getByTestId('status-pending')).toHaveText('Жіберілмеген әрекеттер: 1', { timeout: 20_000 })
   await expect(page.getByTestId('status-bar').getByText('Желіден тыс')).toBeVisible({ timeout: 30_000 })
   await expect(row.getByTestId('pending-mark')).toBeVisible()
-  await page.screenshot({ path: 'test-results/screens/offline-pending-kk.png', fullPage: true })
+  await screen(page, 'offline-pending', 'Заявки на бюллетень')
 
   await central.restart()
   // the portal session lives on the server instance now serving
@@ -354,7 +396,7 @@ test('refusals: the place was just taken by another workstation; an expired key 
   await fillKey(page, page, keyFile('expired', 'auth'), pki().password)
   await page.getByTestId('key-submit').click()
   await expect(page.getByTestId('key-error')).toContainText('мерзімі өтіп кеткен')
-  await page.screenshot({ path: 'test-results/screens/signin-expired-kk.png', fullPage: true })
+  await screen(page, 'signin-expired', 'Вход по ЭЦП')
 })
 
 test('inactivity lock: after the configured minutes without input the session is closed', async ({ page }) => {
@@ -373,7 +415,7 @@ test('inactivity lock: after the configured minutes without input the session is
     await expect(page.getByRole('heading', { name: 'ЭЦҚ арқылы кіру', exact: true })).toBeVisible()
     const cur = await running.backend.invoke('session.current', {})
     expect(cur.ok && cur.value).toBeNull()
-    await page.screenshot({ path: 'test-results/screens/locked-kk.png', fullPage: true })
+    await screen(page, 'locked', 'Вход по ЭЦП')
   } finally {
     if (before.ok) await running.backend.invoke('settings.update', { lockAfterMinutes: before.value.lockAfterMinutes })
   }
@@ -405,8 +447,7 @@ test('a token (PKCS#11, SoftHSM2): its keys shown, sign-in with the PIN, a wrong
     const details = page.getByTestId('key-details')
     await expect(details).toContainText('Аутентификация кілті (AUTH)')
     await expect(details).toContainText('Қол қою кілті (SIGN)')
-    await page.screenshot({ path: 'test-results/screens/signin-token-kk.png', fullPage: true })
-    await noSeriousA11yViolations(page)
+    await screen(page, 'signin-token', 'Вход по ЭЦП')
     await page.getByTestId('key-submit').click()
     await expect(page.getByTestId('signed-in-as')).toBeVisible({ timeout: 20_000 })
   } finally {
@@ -415,48 +456,117 @@ test('a token (PKCS#11, SoftHSM2): its keys shown, sign-in with the PIN, a wrong
   }
 })
 
-test('the signing dialogs in Russian (screenshots and axe)', async ({ page }) => {
+test('transfer between groups: the dialog checks the group as the user picks it, signs, and moves the child', async ({ page }) => {
   test.setTimeout(120_000)
   await ensureSignedIn()
-  await running.backend.invoke('settings.update', { language: 'ru' })
-  try {
-    const vacancies = await running.backend.invoke('staff.vacancies', {})
-    if (!vacancies.ok) throw new Error('vacancies')
-    const withBids = vacancies.value.find((v) => v.newBids > 0)!
-    await page.goto(`${running.host.url}#/bids?vacancy=${withBids.id}`)
-    await expect(page.getByRole('heading', { name: 'Заявки на бюллетень', exact: true })).toBeVisible()
-    await page.getByTestId('bids-table').getByRole('button', { name: 'Активировать' }).first().click()
-    await expect(page.getByRole('dialog').getByTestId('sign-summary')).toContainText('Ясли-сад №12 «Балдырган»')
-    await page.screenshot({ path: 'test-results/screens/activate-dialog-ru.png', fullPage: true })
-    await noSeriousA11yViolations(page, true)
-    await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
-    await page.getByTestId('bids-table').getByRole('button', { name: 'Отклонить' }).first().click()
-    await expect(page.getByTestId('bid-reason')).toBeVisible()
-    await page.getByTestId('bid-reason').fill('x')
-    await expect(page.getByText('Напишите причину (не короче 3 символов)')).toBeVisible()
-    await page.screenshot({ path: 'test-results/screens/reject-dialog-ru.png', fullPage: true })
-    await noSeriousA11yViolations(page, true)
-    await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
-
-    await go(page, 'children')
-    await page.getByTestId('children-table').getByRole('button', { name: 'Отметить выбытие' }).first().click()
-    await expect(page.getByRole('dialog').getByTestId('sign-summary')).toContainText('Место освободится')
-    await page.screenshot({ path: 'test-results/screens/departure-dialog-ru.png', fullPage: true })
-    await noSeriousA11yViolations(page, true)
-    await page.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click()
-
-    await go(page, 'contracts')
-    await expect(page.getByRole('heading', { name: 'Договоры', exact: true })).toBeVisible()
-    await go(page, 'referrals')
-    await expect(page.getByRole('heading', { name: 'Направления', exact: true })).toBeVisible()
-    const docButton = page.getByTestId('referrals-table').getByRole('button', { name: 'Направление', exact: true }).first()
-    if (await docButton.count()) {
-      await docButton.click()
-      await expect(page.getByTestId('referral-document')).toContainText('НАПРАВЛЕНИЕ')
-      await page.screenshot({ path: 'test-results/screens/referral-document-ru.png', fullPage: true })
-      await noSeriousA11yViolations(page, true)
-    }
-  } finally {
-    await running.backend.invoke('settings.update', { language: 'kk' })
-  }
+  // room in the target group (the demo city fills groups to about 75 %)
+  await running.backend.invoke('groups.setCapacity', { groupId: 'kg-baldyrgan-g8', capacity: 60 })
+  await synced()
+  const groups = await running.backend.invoke('groups.list', {})
+  if (!groups.ok) throw new Error('groups')
+  const g2 = groups.value.find((g) => g.id === 'kg-baldyrgan-g2')!
+  const g8 = groups.value.find((g) => g.id === 'kg-baldyrgan-g8')!
+  const g5 = groups.value.find((g) => g.id === 'kg-baldyrgan-g5')!
+  const kids = await running.backend.invoke('staff.children', {})
+  if (!kids.ok) throw new Error('children')
+  const kid = kids.value.find((c) => c.groupId === g2.id && !c.departedAt && c.childName)!
+  await page.goto(`${running.host.url}#/children`)
+  await page.getByTestId('children-table').getByTestId('filter-child').fill(kid.childName!)
+  const row = page.getByTestId('children-table').getByRole('row', { name: new RegExp(kid.childName!) })
+  await expect(row).toHaveCount(1)
+  await row.getByRole('button', { name: 'Басқа топқа ауыстыру' }).click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog.getByText('Топты таңдаңыз')).toBeVisible()
+  // a group of another age: refused as the user picks it, before any key is asked for
+  await dialog.getByTestId('transfer-group').click()
+  await page.keyboard.type(g5.name)
+  await page.keyboard.press('Enter')
+  await expect(dialog.getByText(/жылы туған балаларға арналған/)).toBeVisible()
+  await dialog.getByTestId('transfer-group').click()
+  await page.keyboard.type(g8.name)
+  await page.keyboard.press('Enter')
+  await expect(dialog.getByText(/жылы туған балаларға арналған/)).toHaveCount(0)
+  await expect(dialog.getByTestId('sign-summary')).toContainText(`«${g2.name}» тобынан «${g8.name}» тобына`)
+  await page.screenshot({ path: 'test-results/screens/transfer-dialog-kk.png', fullPage: true })
+  await noSeriousA11yViolations(page, true)
+  await fillKey(page, dialog, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await dialog.getByTestId('key-submit').click()
+  await expect(page.getByText('Бала басқа топқа ауыстырылды')).toBeVisible({ timeout: 20_000 })
+  await synced()
+  await expect(row).toContainText(g8.name)
+  const store = await central.query<{ group_id: string; transferred_from: string }>('select group_id, transferred_from from enrolments where id = $1', [kid.enrolmentId])
+  expect(store).toEqual([{ group_id: g8.id, transferred_from: g2.id }])
+  const after = await running.backend.invoke('groups.list', {})
+  if (!after.ok) throw new Error('groups')
+  expect(after.value.find((g) => g.id === g2.id)!.enrolled).toBe(g2.enrolled - 1)
+  expect(after.value.find((g) => g.id === g8.id)!.enrolled).toBe(g8.enrolled + 1)
+  const journal = await running.backend.invoke('staff.journal', {})
+  expect(journal.ok && journal.value.find((j) => j.type === 'enrolment.transfer' && j.objectId === kid.enrolmentId)).toMatchObject({ signed: true, state: 'done' })
 })
+
+/** Labels of the dialogs' buttons in each language. */
+const L = {
+  kk: { bids: 'Бюллетеньге өтінімдер', activate: 'Активтендіру', reject: 'Қабылдамау', cancel: 'Болдырмау', reason: 'Себебін жазыңыз (кемінде 3 таңба)', depart: 'Кетуін белгілеу', departs: 'Орын босайды', transfer: 'Басқа топқа ауыстыру', pick: 'Топты таңдаңыз', referral: 'Жолдама', doc: 'НАПРАВЛЕНИЕ', kg: '№12 «Балдырған» бөбекжайы' },
+  ru: { bids: 'Заявки на бюллетень', activate: 'Активировать', reject: 'Отклонить', cancel: 'Отмена', reason: 'Напишите причину (не короче 3 символов)', depart: 'Отметить выбытие', departs: 'Место освободится', transfer: 'Перевести в другую группу', pick: 'Выберите группу', referral: 'Направление', doc: 'НАПРАВЛЕНИЕ', kg: 'Ясли-сад №12 «Балдырган»' },
+} as const
+
+for (const lang of ['kk', 'ru'] as const) {
+  test(`every dialog in ${lang === 'kk' ? 'Kazakh' : 'Russian'}: activation, out-of-rank reason, rejection, departure, transfer, referral document (screenshots and axe)`, async ({ page }) => {
+    test.setTimeout(150_000)
+    await ensureSignedIn()
+    const l = L[lang]
+    await running.backend.invoke('settings.update', { language: lang })
+    try {
+      // a vacancy with two waiting bids: the second one is out of rank
+      const other = await staffClient({ ...central.store, server: central.server() }, 'baldyrgan-methodist')
+      const vacancyId = `V-dlg-${lang}-${Date.now()}`
+      expect((await other.one('vacancy.publish', { vacancyId, groupId: GROUP, places: 2, birthYears: [Y - 3], bidsFrom: new Date(Date.now() - 10 * 86_400_000).toISOString() })).status).toBe('accepted')
+      parent = await parentSession({ ...central.store, server: central.server() }, 'parent-akhmetov')
+      for (let i = 0; i < 2; i++) await bid(parent, vacancyId, (await fileApplication(parent, Y - 3)).id)
+      await page.goto(`${running.host.url}#/bids?vacancy=${vacancyId}`)
+      await pullNow()
+      await expect(page.getByRole('heading', { name: l.bids, exact: true })).toBeVisible()
+      const rows = page.getByTestId('bids-table').getByRole('row', { name: /Ахметов Әли/ })
+      await expect(rows).toHaveCount(2, { timeout: 20_000 })
+      await rows.nth(0).getByRole('button', { name: l.activate }).click()
+      await expect(page.getByRole('dialog').getByTestId('sign-summary')).toContainText(l.kg)
+      await page.screenshot({ path: `test-results/screens/activate-dialog-${lang}.png`, fullPage: true })
+      await noSeriousA11yViolations(page, true)
+      await page.getByRole('dialog').getByRole('button', { name: l.cancel }).click()
+      // the second-ranked bid asks for the written out-of-rank reason
+      await rows.nth(1).getByRole('button', { name: l.activate }).click()
+      await expect(page.getByTestId('bid-reason')).toBeVisible()
+      await page.getByTestId('bid-reason').fill('x')
+      await expect(page.getByRole('dialog').getByText(l.reason)).toBeVisible()
+      await page.screenshot({ path: `test-results/screens/out-of-rank-dialog-${lang}.png`, fullPage: true })
+      await noSeriousA11yViolations(page, true)
+      await page.getByRole('dialog').getByRole('button', { name: l.cancel }).click()
+      await rows.nth(0).getByRole('button', { name: l.reject }).click()
+      await page.getByTestId('bid-reason').fill('x')
+      await expect(page.getByRole('dialog').getByText(l.reason)).toBeVisible()
+      await page.screenshot({ path: `test-results/screens/reject-dialog-${lang}.png`, fullPage: true })
+      await noSeriousA11yViolations(page, true)
+      await page.getByRole('dialog').getByRole('button', { name: l.cancel }).click()
+
+      await go(page, 'children')
+      await page.getByTestId('children-table').getByRole('button', { name: l.depart }).first().click()
+      await expect(page.getByRole('dialog').getByTestId('sign-summary')).toContainText(l.departs)
+      await page.screenshot({ path: `test-results/screens/departure-dialog-${lang}.png`, fullPage: true })
+      await noSeriousA11yViolations(page, true)
+      await page.getByRole('dialog').getByRole('button', { name: l.cancel }).click()
+      await page.getByTestId('children-table').getByRole('button', { name: l.transfer }).first().click()
+      await expect(page.getByRole('dialog').getByText(l.pick)).toBeVisible()
+      await page.screenshot({ path: `test-results/screens/transfer-dialog-${lang}.png`, fullPage: true })
+      await noSeriousA11yViolations(page, true)
+      await page.getByRole('dialog').getByRole('button', { name: l.cancel }).click()
+
+      await go(page, 'referrals')
+      await page.getByTestId('referrals-table').getByRole('button', { name: l.referral, exact: true }).first().click()
+      await expect(page.getByTestId('referral-document')).toContainText(l.doc)
+      await page.screenshot({ path: `test-results/screens/referral-document-${lang}.png`, fullPage: true })
+      await noSeriousA11yViolations(page, true)
+    } finally {
+      await running.backend.invoke('settings.update', { language: 'kk' })
+    }
+  })
+}

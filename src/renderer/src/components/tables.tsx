@@ -2,8 +2,9 @@
  * Table helpers shared by the staff pages: every column sortable and with a filter field
  * (like the portals' grids), paging for thousands of rows, keyboard operable.
  */
-import { Input, Tag, Tooltip } from 'antd'
-import type { ColumnType, TablePaginationConfig } from 'antd/es/table'
+import { createContext, useContext, useMemo, useState } from 'react'
+import { Input, Table, Tag, Tooltip } from 'antd'
+import type { ColumnType, TablePaginationConfig, TableProps } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 
 type Getter<T> = (row: T) => string | number | null | undefined
@@ -61,5 +62,78 @@ export function PendingMark({ pending }: { pending: boolean }): React.JSX.Elemen
         {t('common.pending')}
       </Tag>
     </Tooltip>
+  )
+}
+
+interface FilterRow {
+  /** one cell per rendered column, in order (the expand-icon column first when rows expand) */
+  cells: Array<{ key: string; label: string | null }>
+  values: Record<string, string>
+  set(key: string, value: string): void
+}
+const FilterContext = createContext<FilterRow | null>(null)
+
+/**
+ * The table header with a filter row under the column titles, like the portals' grids.
+ * Stable (module level) so antd never remounts it: the inputs keep focus while typing.
+ */
+function HeaderWithFilters(props: React.HTMLAttributes<HTMLTableSectionElement>): React.JSX.Element {
+  const row = useContext(FilterContext)
+  return (
+    <thead {...props}>
+      {props.children}
+      {row && (
+        <tr className="bq-filter-row">
+          {row.cells.map((c) => (
+            <td key={c.key} className="ant-table-cell" style={{ padding: '4px 8px', background: '#fafafa' }}>
+              {c.label !== null && (
+                <Input
+                  size="small"
+                  allowClear
+                  aria-label={c.label}
+                  value={row.values[c.key] ?? ''}
+                  onChange={(e) => row.set(c.key, e.target.value)}
+                  data-testid={`filter-${c.key}`}
+                />
+              )}
+            </td>
+          ))}
+        </tr>
+      )}
+    </thead>
+  )
+}
+
+const HEADER = { header: { wrapper: HeaderWithFilters } }
+
+/**
+ * A staff table: every `textColumn` sortable with its own field in the filter row (text
+ * contained, case-insensitive), paging, keyboard operable (titles sort with Enter, the
+ * filter fields are ordinary inputs in tab order).
+ */
+export function DataTable<T extends object>(props: Omit<TableProps<T>, 'columns'> & { columns: ColumnType<T>[]; 'data-testid'?: string }): React.JSX.Element {
+  const { t } = useTranslation()
+  const [values, setValues] = useState<Record<string, string>>({})
+  const { columns, dataSource, expandable, ...rest } = props
+  const label = t('common.filter')
+  const shown = useMemo(() => {
+    const active = columns.filter((c) => c.onFilter && (values[String(c.key)] ?? '').trim() !== '')
+    if (active.length === 0) return dataSource
+    return (dataSource ?? []).filter((row) => active.every((c) => c.onFilter!(values[String(c.key)]!.trim(), row)))
+  }, [columns, dataSource, values])
+  const row: FilterRow = {
+    cells: [
+      ...(expandable ? [{ key: '__expand', label: null }] : []),
+      ...columns.map((c) => ({ key: String(c.key), label: c.onFilter ? `${label}: ${typeof c.title === 'string' ? c.title : String(c.key)}` : null })),
+    ],
+    values,
+    set: (key, value) => setValues((v) => ({ ...v, [key]: value })),
+  }
+  // the filter row replaces the header drop-downs
+  const cols = columns.map((c) => (c.onFilter ? { ...c, filterDropdown: undefined, onFilter: undefined } : c))
+  return (
+    <FilterContext.Provider value={row}>
+      <Table<T> {...rest} {...(expandable ? { expandable } : {})} columns={cols} dataSource={shown ?? []} components={HEADER} />
+    </FilterContext.Provider>
   )
 }

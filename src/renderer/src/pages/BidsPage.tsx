@@ -1,10 +1,10 @@
 import { useState } from 'react'
-import { App, Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd'
+import { App, Button, Card, Descriptions, Form, Input, Select, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { BidRow } from '../../../main/api/contract'
 import { useApi, useApiMutation } from '../api'
 import { LoadError } from '../components/LoadError'
-import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
 import { navigate, useRoute } from '../components/nav'
@@ -58,7 +58,7 @@ export function BidsPage(): React.JSX.Element {
         />
       </Space>
       <p>{t('bids.rules')}</p>
-      <Table<BidRow>
+      <DataTable<BidRow>
         rowKey="id"
         size="middle"
         loading={bids.isPending}
@@ -66,6 +66,28 @@ export function BidsPage(): React.JSX.Element {
         pagination={paging}
         scroll={{ x: true }}
         data-testid="bids-table"
+        expandable={{
+          expandedRowRender: (b) => (
+            <Descriptions
+              size="small"
+              column={2}
+              title={t('bids.card')}
+              data-testid="bid-card"
+              items={[
+                { key: 'child', label: t('bids.child'), children: `${b.childName ?? '—'} · ${b.childIin ?? '—'} · ${b.childBirthDate ?? '—'}` },
+                { key: 'number', label: t('bids.applicationNumber'), children: b.applicationNumber ?? b.applicationId },
+                { key: 'applicant', label: t('bids.applicant'), children: b.applicantName ?? '—' },
+                { key: 'applicantIin', label: t('bids.applicantIin'), children: b.applicantIin ?? '—' },
+                { key: 'phone', label: t('bids.applicantPhone'), children: b.applicantPhone ?? '—' },
+                { key: 'email', label: t('bids.applicantEmail'), children: b.applicantEmail ?? '—' },
+                { key: 'address', label: t('bids.applicantAddress'), children: b.applicantAddress ?? '—' },
+                { key: 'registered', label: t('bids.registeredAt'), children: b.registeredAt ? formatDateTime(b.registeredAt, i18n.language) : '—' },
+                ...(b.outOfRankReason ? [{ key: 'reason', label: t('bids.outOfRankReason'), children: b.outOfRankReason }] : []),
+              ]}
+            />
+          ),
+          expandRowByClick: false,
+        }}
         columns={[
           textColumn('rank', t('bids.rank'), (b) => b.rank ?? '', f),
           textColumn('child', t('bids.child'), (b) => b.childName ?? '', f, {
@@ -77,10 +99,13 @@ export function BidsPage(): React.JSX.Element {
             ),
           }),
           textColumn('birth', t('bids.birthDate'), (b) => b.childBirthDate ?? '', f),
+          textColumn('childIin', t('bids.childIin'), (b) => b.childIin ?? '', f),
           textColumn('number', t('bids.applicationNumber'), (b) => b.applicationNumber ?? b.applicationId, f),
           textColumn('applicant', t('bids.applicant'), (b) => b.applicantName ?? '', f),
+          textColumn('phone', t('bids.applicantPhone'), (b) => b.applicantPhone ?? '', f),
           textColumn('privilege', t('bids.privilege'), (b) => t(`privileges.${b.privilege ?? 'none'}`), f),
           textColumn('group', t('bulletin.group'), (b) => b.groupName, f),
+          textColumn('registered', t('bids.registeredAt'), (b) => (b.registeredAt ? formatDateTime(b.registeredAt, i18n.language) : ''), f),
           textColumn('created', t('bids.createdAt'), (b) => (b.createdAt ? formatDateTime(b.createdAt, i18n.language) : ''), f),
           textColumn('status', t('bids.status'), (b) => t(`bidStatuses.${b.status}`), f, {
             render: (_v, b) => <Tag color={STATUS_COLORS[b.status]}>{t(`bidStatuses.${b.status}`)}</Tag>,

@@ -1,11 +1,11 @@
 import { useEffect } from 'react'
-import { App, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag } from 'antd'
+import { App, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { VacancyRow } from '../../../main/api/contract'
 import { useApi, useApiMutation } from '../api'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
-import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
 import { formatDateTime } from '../format'
 import { navigate, useRoute } from '../components/nav'
 
@@ -127,7 +127,7 @@ export function BulletinPage(): React.JSX.Element {
         </Form>
       </Card>
       <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>{t('bulletin.listTitle')}</h2>}>
-        <Table<VacancyRow>
+        <DataTable<VacancyRow>
           rowKey="id"
           size="middle"
           loading={vacancies.isPending}

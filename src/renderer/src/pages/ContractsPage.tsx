@@ -1,12 +1,12 @@
 import { useState } from 'react'
-import { App, Alert, Button, Card, Checkbox, Descriptions, Space, Table, Tag, Upload } from 'antd'
+import { App, Alert, Button, Card, Checkbox, Descriptions, Select, Space, Tag, Upload } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { ContractRow, KindergartenInfo } from '../../../main/api/contract'
+import { ATTACHMENT_KINDS, type AttachmentKind, type ContractRow, type KindergartenInfo } from '../../../main/api/contract'
 import { call, useApi, useApiMutation, type ApiError } from '../api'
 import { useQueryClient } from '@tanstack/react-query'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
-import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
 import { navigate, useRoute } from '../components/nav'
@@ -19,18 +19,24 @@ function ContractText({ c, kg }: { c: ContractRow; kg: KindergartenInfo | undefi
   const { t, i18n } = useTranslation()
   const kgName = kg ? (i18n.language === 'ru' ? kg.nameRu : kg.nameKk) : ''
   return (
-    <div data-testid="contract-text" style={{ border: '1px solid #d9d9d9', padding: 16, background: '#fff', maxHeight: 320, overflow: 'auto' }}>
+    // scrollable, so focusable: keyboard users scroll it too
+    <div data-testid="contract-text" tabIndex={0} role="region" aria-label={t('contracts.text')} style={{ border: '1px solid #d9d9d9', padding: 16, background: '#fff', maxHeight: 320, overflow: 'auto' }}>
       <h3 style={{ textAlign: 'center', fontSize: 16 }}>{t('contracts.template.heading')}</h3>
       <p>
         {t('contracts.template.parties', {
           kindergarten: kgName,
           bin: kg?.bin ?? '—',
           head: kg?.headName ?? '—',
-          parent: t('contracts.template.parentPlaceholder'),
-          child: c.childName ?? c.applicationNumber ?? c.applicationId,
+          parent: c.parentName
+            ? t('contracts.template.parentNamed', { name: c.parentName, iin: c.parentIin ?? '—' })
+            : t('contracts.template.parentPlaceholder'),
+          child: c.childName
+            ? t('contracts.template.childNamed', { name: c.childName, iin: c.childIin ?? '—', birthDate: c.childBirthDate ?? '—' })
+            : (c.applicationNumber ?? c.applicationId),
         })}
       </p>
       <p>{t('contracts.template.subject', { group: c.groupName })}</p>
+      {c.parentName && <p data-testid="contract-parent">{t('contracts.template.parentContacts', { name: c.parentName, phone: c.parentPhone ?? '—', address: c.parentAddress ?? '—' })}</p>}
       <p>{t('contracts.template.duties')}</p>
       <p>{t('contracts.template.term')}</p>
       <p>{t('contracts.template.address', { address: kg?.address ?? '—', phone: kg?.phone ?? '—' })}</p>
@@ -54,18 +60,21 @@ export function ContractsPage(): React.JSX.Element {
   const attachments = useApi('staff.attachments', { contractId: selectedId ?? '-' }, { enabled: !!selectedId })
   const [pmpk, setPmpk] = useState<Record<string, boolean>>({})
   const [signing, setSigning] = useState(false)
+  const [kind, setKind] = useState<AttachmentKind>('birthCertificate')
+  const [uploading, setUploading] = useState(0)
   const paging = usePaging()
   const f = t('common.filter')
   if (contracts.isError) return <LoadError error={contracts.error} onRetry={() => void contracts.refetch()} />
   const c = (contracts.data ?? []).find((x) => x.id === selectedId) ?? null
   const docs = c && pmpk[c.id] ? [...DOCUMENTS, 'pmpk'] : [...DOCUMENTS]
-  const done = c ? (checked[c.id] ?? []) : []
+  // a document with a scan attached counts as presented
+  const done = c ? [...new Set([...(checked[c.id] ?? []), ...(attachments.data ?? []).map((a) => a.kind)])] : []
   const complete = docs.every((d) => done.includes(d))
   const kgName = kg.data ? (i18n.language === 'ru' ? kg.data.nameRu : kg.data.nameKk) : ''
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('contracts.title')}</h1>}>
-        <Table<ContractRow>
+        <DataTable<ContractRow>
           rowKey="id"
           size="middle"
           loading={contracts.isPending}
@@ -129,37 +138,62 @@ export function ContractsPage(): React.JSX.Element {
             data-testid="documents-checklist"
           />
           <div style={{ marginTop: 12 }}>
+            <Space wrap style={{ marginBottom: 8 }}>
+              <label htmlFor="attachment-kind">{t('contracts.attachmentKind')}</label>
+              <Select<AttachmentKind>
+                id="attachment-kind"
+                style={{ minWidth: 320 }}
+                value={kind}
+                onChange={setKind}
+                data-testid="attachment-kind"
+                options={ATTACHMENT_KINDS.map((k) => ({ value: k, label: t(`contracts.documents.${k}`) }))}
+              />
+            </Space>
             <Upload
               accept=".pdf,.jpg,.jpeg,application/pdf,image/jpeg"
               multiple
               showUploadList={false}
               beforeUpload={(file) => {
-                const okType = /\.(pdf|jpe?g)$/i.test(file.name) && file.size <= 10 * 1024 * 1024
+                // a first hint by name and size; the workstation checks the first bytes
+                if (file.size > 10 * 1024 * 1024) {
+                  void message.error(text({ code: 'attachment_too_large', params: { max: 10 } }))
+                  return Upload.LIST_IGNORE
+                }
+                const okType = /\.(pdf|jpe?g)$/i.test(file.name)
                 if (!okType) void message.error(t('contracts.attachmentType'))
                 return okType ? true : Upload.LIST_IGNORE
               }}
               customRequest={({ file, onSuccess, onError }) => {
                 const f = file as File
+                setUploading((n) => n + 1)
                 void (async () => {
                   try {
                     const buf = new Uint8Array(await f.arrayBuffer())
                     let bin = ''
                     for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000))
-                    const r = await call('staff.attach', { contractId: c.id, fileName: f.name, base64: btoa(bin) })
+                    const r = await call('staff.attach', { contractId: c.id, kind, fileName: f.name, base64: btoa(bin) })
+                    void message.success(t('contracts.attached'))
                     await client.invalidateQueries({ queryKey: ['staff.attachments'] })
                     onSuccess?.(r)
                   } catch (e) {
                     void message.error(text((e as ApiError).violation))
                     onError?.(e as Error)
+                  } finally {
+                    setUploading((n) => n - 1)
                   }
                 })()
               }}
             >
-              <Button>{t('contracts.attach')}</Button>
+              <Button loading={uploading > 0}>{t('contracts.attach')}</Button>
             </Upload>
             <ul data-testid="attachments" style={{ marginTop: 8 }}>
               {(attachments.data ?? []).map((a) => (
-                <li key={a.id}>{`${a.fileName} (${a.type.toUpperCase()}, ${Math.ceil(a.bytes / 1024)} KB)`}</li>
+                <li key={a.id}>
+                  <Space>
+                    {`${t(`contracts.documents.${a.kind}`)}: ${a.fileName} (${a.type.toUpperCase()}, ${Math.ceil(a.bytes / 1024)} KB)`}
+                    <PendingMark pending={a.pending} />
+                  </Space>
+                </li>
               ))}
             </ul>
           </div>

@@ -1,11 +1,11 @@
 import { useState } from 'react'
-import { App, Button, Card, InputNumber, Space, Table, Tag } from 'antd'
+import { App, Button, Card, InputNumber, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ChildRow, GroupRow } from '../../../main/api/contract'
 import { useApi, useApiMutation } from '../api'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
-import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
 import { formatDateTime } from '../format'
 import { navigate } from '../components/nav'
 
@@ -56,7 +56,7 @@ export function GroupsPage(): React.JSX.Element {
   const kids = (children.data ?? []).filter((c) => !c.departedAt)
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('groups.title')}</h1>}>
-      <Table<GroupRow>
+      <DataTable<GroupRow>
         rowKey="id"
         size="middle"
         loading={groups.isPending}
@@ -65,7 +65,7 @@ export function GroupsPage(): React.JSX.Element {
         data-testid="groups-table"
         expandable={{
           expandedRowRender: (g) => (
-            <Table<ChildRow>
+            <DataTable<ChildRow>
               rowKey="enrolmentId"
               size="small"
               pagination={false}

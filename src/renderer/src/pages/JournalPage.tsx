@@ -1,9 +1,9 @@
-import { Card, Table, Tag } from 'antd'
+import { Card, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { JournalEntry } from '../../../main/api/contract'
 import { useApi } from '../api'
 import { LoadError } from '../components/LoadError'
-import { textColumn, usePaging } from '../components/tables'
+import { DataTable, textColumn, usePaging } from '../components/tables'
 import { formatDateTime } from '../format'
 
 const STATE_COLORS: Record<JournalEntry['state'], string> = { pending: 'gold', accepted: 'blue', rejected: 'red', done: 'green' }
@@ -21,7 +21,7 @@ export function JournalPage(): React.JSX.Element {
   }
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('journal.title')}</h1>}>
-      <Table<JournalEntry>
+      <DataTable<JournalEntry>
         rowKey={(r) => `${r.at}-${r.type}-${r.objectId}`}
         size="middle"
         loading={journal.isPending}

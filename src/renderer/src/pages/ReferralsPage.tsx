@@ -1,11 +1,11 @@
 import { useState } from 'react'
-import { App, Button, Card, Descriptions, Modal, Segmented, Space, Table, Tag } from 'antd'
+import { App, Button, Card, Descriptions, Modal, Segmented, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ReferralRow } from '../../../main/api/contract'
 import { call, useApi, useApiMutation, type ApiError } from '../api'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
-import { PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
 import { formatDateTime } from '../format'
 import { ExportButton } from '../components/ExportButton'
 import { navigate } from '../components/nav'
@@ -65,7 +65,7 @@ export function ReferralsPage(): React.JSX.Element {
         onChange={setFilter}
         options={(['all', 'active', 'extended', 'expiring', 'lapsed', 'closed'] as const).map((k) => ({ value: k, label: t(`referrals.kinds.${k}`) }))}
       />
-      <Table<ReferralRow>
+      <DataTable<ReferralRow>
         rowKey="id"
         size="middle"
         loading={referrals.isPending}

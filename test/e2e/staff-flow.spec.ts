@@ -370,7 +370,7 @@ test('refusals: the place was just taken by another workstation; an expired key 
   const theirs = ours.value.find((b) => b.id !== first.id)!
   await rows.nth(0).getByRole('button', { name: 'Активтендіру' }).click()
   // ... while another workstation activates the other bid and takes the last place
-  expect((await other.one('bid.activate', { bidId: theirs.id, referralId: `R-${Date.now()}` }, { sign: true })).status).toBe('accepted')
+  expect((await other.one('bid.activate', { bidId: theirs.id, referralId: `R-${Date.now()}`, outOfRankReason: 'другая рабочая станция / another workstation' }, { sign: true })).status).toBe('accepted')
   const dialog = page.getByRole('dialog')
   await fillKey(page, dialog, keyFile('baldyrgan-head', 'sign'), pki().password)
   await dialog.getByTestId('key-submit').click()
@@ -469,10 +469,12 @@ test('transfer between groups: the dialog checks the group as the user picks it,
   const g5 = groups.value.find((g) => g.id === 'kg-baldyrgan-g5')!
   const kids = await running.backend.invoke('staff.children', {})
   if (!kids.ok) throw new Error('children')
-  const kid = kids.value.find((c) => c.groupId === g2.id && !c.departedAt && c.childName)!
+  // a child of g2 whose name no other child has (demo names repeat)
+  const kid = kids.value.find((c) => c.groupId === g2.id && !c.departedAt && c.childName && kids.value.filter((x) => x.childName === c.childName).length === 1)!
   await page.goto(`${running.host.url}#/children`)
   await page.getByTestId('children-table').getByTestId('filter-child').fill(kid.childName!)
-  const row = page.getByTestId('children-table').getByRole('row', { name: new RegExp(kid.childName!) })
+  // (the filter row holds the name too: body rows only)
+  const row = page.getByTestId('children-table').locator('tbody tr.ant-table-row', { hasText: kid.childName! })
   await expect(row).toHaveCount(1)
   await row.getByRole('button', { name: 'Басқа топқа ауыстыру' }).click()
   const dialog = page.getByRole('dialog')
@@ -506,7 +508,7 @@ test('transfer between groups: the dialog checks the group as the user picks it,
 
 /** Labels of the dialogs' buttons in each language. */
 const L = {
-  kk: { bids: 'Бюллетеньге өтінімдер', activate: 'Активтендіру', reject: 'Қабылдамау', cancel: 'Болдырмау', reason: 'Себебін жазыңыз (кемінде 3 таңба)', depart: 'Кетуін белгілеу', departs: 'Орын босайды', transfer: 'Басқа топқа ауыстыру', pick: 'Топты таңдаңыз', referral: 'Жолдама', doc: 'НАПРАВЛЕНИЕ', kg: '№12 «Балдырған» бөбекжайы' },
+  kk: { bids: 'Бюллетеньге өтінімдер', activate: 'Активтендіру', reject: 'Қабылдамау', cancel: 'Болдырмау', reason: 'Себебін жазыңыз (кемінде 3 таңба)', depart: 'Кетуін белгілеу', departs: 'Орын босайды', transfer: 'Басқа топқа ауыстыру', pick: 'Топты таңдаңыз', referral: 'Жолдама', doc: 'ЖОЛДАМА', kg: '№12 «Балдырған» бөбекжайы' },
   ru: { bids: 'Заявки на бюллетень', activate: 'Активировать', reject: 'Отклонить', cancel: 'Отмена', reason: 'Напишите причину (не короче 3 символов)', depart: 'Отметить выбытие', departs: 'Место освободится', transfer: 'Перевести в другую группу', pick: 'Выберите группу', referral: 'Направление', doc: 'НАПРАВЛЕНИЕ', kg: 'Ясли-сад №12 «Балдырган»' },
 } as const
 
@@ -560,6 +562,12 @@ for (const lang of ['kk', 'ru'] as const) {
       await noSeriousA11yViolations(page, true)
       await page.getByRole('dialog').getByRole('button', { name: l.cancel }).click()
 
+      // a referral to print: another workstation activates the first-ranked bid
+      const ranked = await running.backend.invoke('staff.bids', { vacancyId })
+      if (!ranked.ok) throw new Error('bids')
+      const firstBid = ranked.value.find((x) => x.rank === 1)!
+      expect((await other.one('bid.activate', { bidId: firstBid.id, referralId: `R-dlg-${lang}-${Date.now()}` }, { sign: true })).status).toBe('accepted')
+      await pullNow()
       await go(page, 'referrals')
       await page.getByTestId('referrals-table').getByRole('button', { name: l.referral, exact: true }).first().click()
       await expect(page.getByTestId('referral-document')).toContainText(l.doc)

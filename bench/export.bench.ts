@@ -19,22 +19,11 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import ExcelJS from 'exceljs'
 import { openLocalDatabase } from '../src/main/db/open'
-import { report } from './lib'
+import { report, rng } from './lib'
 
 const N = 300_000
 const ROUNDS = 2
 const GOAL = 1.5
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const SURNAMES = ['Ахметов', 'Сұлтанова', 'Жұмабеков', 'Кузнецова', 'Исмаилова', 'Нұрланов', 'Оспанова', 'Қасымов']
 const GIVEN = ['Әли', 'Айгүл', 'Нұрсұлтан', 'Мария', 'Данияр', 'Аружан', 'Иван', 'Өмір']

@@ -5,23 +5,11 @@
  * the median of 5 alternating runs, so a busy shared machine does not decide the result).
  */
 import { queuePositions, type Queueable, type Privilege, type QueueType } from '../src/core/index'
-import { report, timeIt } from './lib'
+import { report, rng, timeIt } from './lib'
 
 const N = 300_000
 const GOAL_MS = 1000
 const ROUNDS = 5
-
-/** Deterministic pseudo-random numbers (mulberry32) so every run measures the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function makeApplications(n: number): Queueable[] {
   const r = rng(20260322)

@@ -5,7 +5,7 @@
  * PostgreSQL), so both speak of the same columns in the same words.
  */
 import type { Text } from './messages/types'
-import { APPLICATION_STATUS_LABELS, REFERRAL_STATUS_LABELS } from './labels'
+import { APPLICATION_STATUS_LABELS, PRIVILEGE_LABELS, QUEUE_TYPE_LABELS, REFERRAL_STATUS_LABELS } from './labels'
 
 export const REPORT_IDS = ['kindergartens', 'allocated', 'referrals', 'queue', 'bulletin', 'occupancy', 'movement'] as const
 export type ReportId = (typeof REPORT_IDS)[number]
@@ -230,17 +230,6 @@ export function finishRows(id: ReportId | TableId, raw: ReadonlyArray<Record<str
 export type NameBook = Record<string, Text>
 
 const LANG_TEXT: Record<string, Text> = { kk: { kk: 'қаз', ru: 'каз' }, ru: { kk: 'орыс', ru: 'рус' } }
-const QUEUE_TEXT: Record<string, Text> = {
-  general: { kk: 'Жалпы', ru: 'Общая' },
-  sanatorium: { kk: 'Санаториялық', ru: 'Санаторная' },
-  private_state_order: { kk: 'Мемлекеттік тапсырыс', ru: 'Госзаказ' },
-  special_voucher: { kk: 'Арнайы (ваучер)', ru: 'Специальная (ваучер)' },
-}
-const PRIVILEGE_TEXT: Record<string, Text> = {
-  none: { kk: 'Жеңілдіксіз', ru: 'Без льготы' },
-  first_priority: { kk: 'Бірінші кезектегі', ru: 'Первоочередная' },
-  out_of_turn: { kk: 'Кезектен тыс', ru: 'Внеочередная' },
-}
 const STATUS_TEXT: Record<string, Text> = {
   in_queue: { kk: 'Орын күтілуде', ru: 'В очереди' },
   notified: { kk: 'Хабарлама жіберілді', ru: 'Направлено уведомление' },
@@ -268,9 +257,9 @@ export function presentCell(column: ReportColumn, value: Cell, lang: 'kk' | 'ru'
     case 'language':
       return pick(LANG_TEXT)
     case 'queueType':
-      return pick(QUEUE_TEXT)
+      return pick(QUEUE_TYPE_LABELS)
     case 'privilege':
-      return pick(PRIVILEGE_TEXT)
+      return pick(PRIVILEGE_LABELS)
     case 'status':
       return pick(ALL_STATUS_TEXT)
     case 'reason':

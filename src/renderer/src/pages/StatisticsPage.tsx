@@ -85,6 +85,17 @@ function ReportPanel({ report, filters }: { report: ReportId; filters: ReportFil
   )
 }
 
+/** A labelled "any or one of" filter (empty = all). */
+function FilterSelect<V extends string>(p: { id: string; label: string; width: number; value: V | undefined; onChange: (v: V | undefined) => void; options: Array<{ value: V; label: string }> }): React.JSX.Element {
+  const { t } = useTranslation()
+  return (
+    <div>
+      <div id={p.id}>{p.label}</div>
+      <Select<V> aria-labelledby={p.id} allowClear placeholder={t('statistics.all')} style={{ width: p.width }} value={p.value} onChange={(v) => p.onChange(v)} options={p.options} />
+    </div>
+  )
+}
+
 export function StatisticsPage(): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const lang = i18n.language === 'ru' ? 'ru' : 'kk'
@@ -118,45 +129,26 @@ export function StatisticsPage(): React.JSX.Element {
             <div>{t('statistics.to')}</div>
             <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} style={{ width: 160 }} status={badPeriod ? 'error' : ''} />
           </label>
-          <div>
-            <div id="stat-district">{t('statistics.district')}</div>
-            <Select
-              aria-labelledby="stat-district"
-              allowClear
-              placeholder={t('statistics.all')}
-              style={{ width: 180 }}
-              value={districtId}
-              onChange={(v) => setDistrict(v)}
-              options={districts.map((d) => ({ value: d, label: d }))}
-            />
-          </div>
-          <div>
-            <div id="stat-type">{t('statistics.type')}</div>
-            <Select
-              aria-labelledby="stat-type"
-              allowClear
-              placeholder={t('statistics.all')}
-              style={{ width: 260 }}
-              value={kindergartenType}
-              onChange={(v) => setType(v)}
-              options={KINDERGARTEN_TYPES.map((k) => ({ value: k, label: KINDERGARTEN_TYPE_TEXT[k][lang] }))}
-            />
-          </div>
-          <div>
-            <div id="stat-language">{t('statistics.language')}</div>
-            <Select
-              aria-labelledby="stat-language"
-              allowClear
-              placeholder={t('statistics.all')}
-              style={{ width: 160 }}
-              value={language}
-              onChange={(v) => setLanguage(v)}
-              options={[
-                { value: 'kk', label: t('statistics.langKk') },
-                { value: 'ru', label: t('statistics.langRu') },
-              ]}
-            />
-          </div>
+          <FilterSelect id="stat-district" label={t('statistics.district')} width={180} value={districtId} onChange={setDistrict} options={districts.map((d) => ({ value: d, label: d }))} />
+          <FilterSelect
+            id="stat-type"
+            label={t('statistics.type')}
+            width={260}
+            value={kindergartenType}
+            onChange={setType}
+            options={KINDERGARTEN_TYPES.map((k) => ({ value: k, label: KINDERGARTEN_TYPE_TEXT[k][lang] }))}
+          />
+          <FilterSelect
+            id="stat-language"
+            label={t('statistics.language')}
+            width={160}
+            value={language}
+            onChange={setLanguage}
+            options={[
+              { value: 'kk' as const, label: t('statistics.langKk') },
+              { value: 'ru' as const, label: t('statistics.langRu') },
+            ]}
+          />
         </Space>
         {badPeriod && (
           <div role="alert" style={{ color: '#b42318', marginBottom: 8 }}>

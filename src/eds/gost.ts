@@ -73,15 +73,15 @@ function encryptBlock(
   const [t0, t1, t2, t3] = t as [Uint32Array, Uint32Array, Uint32Array, Uint32Array]
   let n1 = n1in >>> 0
   let n2 = n2in >>> 0
-  const round = (key: number): void => {
+  // 24 rounds with k1..k8 three times, then 8 with k8..k1; no closure (hot loop)
+  for (let r = 0; r < 32; r++) {
+    const key = r < 24 ? k[r & 7]! : k[31 - r]!
     const x = (n1 + key) >>> 0
     const f = t0[x & 255]! ^ t1[(x >>> 8) & 255]! ^ t2[(x >>> 16) & 255]! ^ t3[x >>> 24]!
     const tmp = (n2 ^ f) >>> 0
     n2 = n1
     n1 = tmp
   }
-  for (let r = 0; r < 3; r++) for (let i = 0; i < 8; i++) round(k[i]!)
-  for (let i = 7; i >= 0; i--) round(k[i]!)
   // the last round does not swap
   return [n2, n1]
 }
@@ -115,13 +115,23 @@ function transformP(y: Uint8Array): Uint8Array {
   return o
 }
 
-/** psi: shift by one 16-bit word, the new top word is y1^y2^y3^y4^y13^y16. */
-function psi(y: Uint8Array): void {
-  const a = y[0]! ^ y[2]! ^ y[4]! ^ y[6]! ^ y[24]! ^ y[30]!
-  const b = y[1]! ^ y[3]! ^ y[5]! ^ y[7]! ^ y[25]! ^ y[31]!
-  y.copyWithin(0, 2, 32)
-  y[30] = a
-  y[31] = b
+/**
+ * psi^n on 16 little-endian 16-bit words: psi shifts by one word and puts
+ * y1^y2^y3^y4^y13^y16 on top, so the words of psi^k are a running sequence
+ * w[k..k+15] with w[j+16] = w[j]^w[j+1]^w[j+2]^w[j+3]^w[j+12]^w[j+15].
+ */
+function psiN(words: Uint16Array, n: number): Uint16Array {
+  const w = new Uint16Array(16 + n)
+  w.set(words)
+  for (let j = 0; j < n; j++)
+    w[j + 16] = w[j]! ^ w[j + 1]! ^ w[j + 2]! ^ w[j + 3]! ^ w[j + 12]! ^ w[j + 15]!
+  return w.subarray(n, n + 16)
+}
+
+const toWords = (b: Uint8Array): Uint16Array => {
+  const w = new Uint16Array(16)
+  for (let i = 0; i < 16; i++) w[i] = b[2 * i]! | (b[2 * i + 1]! << 8)
+  return w
 }
 
 const xor32 = (a: Uint8Array, b: Uint8Array): Uint8Array => {
@@ -155,12 +165,19 @@ function step(t: Uint32Array[], h: Uint8Array, m: Uint8Array): Uint8Array {
     writeU32(s, 8 * i + 4, b)
   }
   // mixing: psi^61(h ^ psi(m ^ psi^12(s)))
-  for (let i = 0; i < 12; i++) psi(s)
-  const x = xor32(s, m)
-  psi(x)
-  const y = xor32(x, h)
-  for (let i = 0; i < 61; i++) psi(y)
-  return y
+  const mw = toWords(m)
+  const hw = toWords(h)
+  const x = psiN(toWords(s), 12)
+  for (let i = 0; i < 16; i++) x[i]! ^= mw[i]!
+  const y = psiN(x, 1)
+  for (let i = 0; i < 16; i++) y[i]! ^= hw[i]!
+  const z = psiN(y, 61)
+  const out = new Uint8Array(32)
+  for (let i = 0; i < 16; i++) {
+    out[2 * i] = z[i]! & 255
+    out[2 * i + 1] = z[i]! >>> 8
+  }
+  return out
 }
 
 function add256(sum: Uint8Array, m: Uint8Array): void {

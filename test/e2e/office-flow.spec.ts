@@ -341,6 +341,42 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   expect((await central.query<{ status: string }>('select status from applications where id = $1', [v1.id]))[0]?.status).toBe('in_queue')
 })
 
+test('clerk: an inactive voucher application is restored once, with a signed reason', async ({ page }) => {
+  test.setTimeout(240_000)
+  // the confirmed special-queue application's turn comes; the parent misses the 2 working
+  // days to confirm interest (T7): the store's sweeper makes it inactive
+  const clerkApi = await staffClient(central.store, 'clerk-saparova')
+  const voucherId = `V-${randomUUID().slice(0, 8)}`
+  expect((await clerkApi.one('voucher.issue', { voucherId, applicationId: v1.id })).status).toBe('accepted')
+  const [v] = await central.query<{ confirm_by: Date }>('select confirm_by from vouchers where id = $1', [voucherId])
+  central.store.clock.set(new Date(new Date(v!.confirm_by).getTime() + 60_000))
+  await central.server().sweep()
+  expect((await central.query<{ status: string }>('select status from applications where id = $1', [v1.id]))[0]?.status).toBe('inactive')
+
+  await running.backend.invoke('session.signOut', {})
+  const r = await running.backend.invoke('session.signIn', { key: { storage: 'pkcs12', path: keyFile('clerk-saparova', 'auth'), password: pki().password } })
+  expect(r.ok).toBe(true)
+  await synced()
+  await page.goto(`${running.host.url}#/application?id=${v1.id}`)
+  await expect(page.getByTestId('card-status')).toHaveText('Белсенді емес (тоқтатым-парақта)')
+  await expect(page.getByTestId('action-stoplist-release')).toHaveCount(0)
+  await page.getByTestId('action-restore').click()
+  await page.getByTestId('office-reason').fill('Ата-ана растауды ауруханада болғандықтан жібере алмады')
+  await noSeriousA11yViolations(page, true)
+  await signDialog(page, 'clerk-saparova')
+  await expect(page.getByText('Өтініш қалпына келтірілді').first()).toBeVisible({ timeout: 20_000 })
+  await synced()
+  await expect(page.getByTestId('card-status')).toHaveText('Орын күтілуде (кезекте)')
+  // once only: no second restore is offered
+  await expect(page.getByTestId('action-restore')).toHaveCount(0)
+  expect((await central.query<{ status: string; restored_once: boolean }>('select status, restored_once from applications where id = $1', [v1.id]))[0]).toMatchObject({ status: 'in_queue', restored_once: true })
+  const notes = await central.query<{ event: string }>('select event from notifications_outbox where application_id = $1 order by id', [v1.id])
+  expect(notes.map((n) => n.event)).toContain('application_restored')
+  await page.getByRole('tab', { name: 'Өзгерістер тарихы' }).click()
+  await expect(page.getByTestId('card-history')).toContainText('Ата-ана растауды ауруханада')
+  await screen(page, 'clerk-card-restored', `Заявление ${v1.number}`)
+})
+
 test('an admin adds a day swap to the calendar; the clerk workstation shows it after sync', async ({ page }) => {
   test.setTimeout(240_000)
   await running.backend.invoke('session.signOut', {})

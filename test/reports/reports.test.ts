@@ -28,8 +28,30 @@ let ws: Workstation
 const dir = mkdtempSync(join(tmpdir(), 'bq-reports-'))
 const profile = join(dir, 'profile')
 
+/** Two departures signed at a kindergarten (staff workstation), so movement has reasons. */
+async function departures(): Promise<void> {
+  const staff = await workstation(central)
+  try {
+    await signIn(staff, central, 'baldyrgan-head')
+    await staff.backend.invoke('sync.now', {})
+    await until(async () => staff.backend.invoke('sync.status', {}), (s) => s.ok && s.value.lastSyncAt !== null, 60_000)
+    const kids = await staff.backend.invoke('staff.children', {})
+    if (!kids.ok) throw new Error(JSON.stringify(kids.error))
+    const key = { storage: 'pkcs12' as const, path: central.store.pki.file('baldyrgan-head', 'sign'), password: central.store.pki.password }
+    for (const [i, reason] of (['school', 'moved'] as const).entries()) {
+      const r = await staff.backend.invoke('staff.depart', { enrolmentId: kids.value[i]!.enrolmentId, key, reason })
+      if (!r.ok) throw new Error(JSON.stringify(r.error))
+    }
+    await staff.backend.invoke('sync.now', {})
+    await until(async () => staff.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.problems === 0, 60_000)
+  } finally {
+    await staff.close()
+  }
+}
+
 beforeAll(async () => {
   central = await startCentral('pglite', 3000)
+  await departures()
   ws = await workstation(central, { profile })
   await signIn(ws, central, 'clerk-saparova')
   const r = await ws.backend.invoke('sync.now', {})
@@ -66,9 +88,15 @@ describe('reports: local mirror = central store', () => {
 
   it('the demo city has something in every report without filters', () => {
     for (const id of REPORT_IDS) {
-      if (id === 'movement') continue
       expect(reportRaw(ws.backend.context.sqlite, id, {}).length, id).toBeGreaterThan(0)
     }
+    // the two departures signed at Baldyrgan, by reason
+    const moves = reportRaw(ws.backend.context.sqlite, 'movement', { from: today(), to: today() })
+    const cols = REPORT_COLUMNS.movement.map((c) => c.key)
+    const baldyrgan = moves.find((r) => r[0] === 'kg-baldyrgan')!
+    expect(baldyrgan[cols.indexOf('departed')]).toBe(2)
+    expect(baldyrgan[cols.indexOf('departed_school')]).toBe(1)
+    expect(baldyrgan[cols.indexOf('departed_moved')]).toBe(1)
     const kinds = reportRaw(ws.backend.context.sqlite, 'kindergartens', {})
     expect(kinds.map((r) => r[0])).toEqual(['private', 'private_state_order', 'sanatorium', 'special', 'state'])
   })

@@ -31,11 +31,17 @@ const PRESENTED = new Set(['type', 'kindergarten', 'group', 'district', 'languag
 export const TITLE_ROWS = 4
 export const HEADER_ROW = TITLE_ROWS + 2
 
-/** Names of kindergartens and groups the mirror holds. */
+/** Names of kindergartens, districts and groups the mirror holds. */
 export function nameBook(db: Database.Database): NameBook {
   const book: NameBook = {}
   for (const r of db
     .prepare("SELECT id, json_extract(data, '$.name_kk') AS kk, json_extract(data, '$.name_ru') AS ru FROM rows WHERE entity = 'kindergarten'")
+    .iterate() as IterableIterator<{ id: string; kk: string | null; ru: string | null }>) {
+    book[r.id] = { kk: r.kk ?? r.ru ?? r.id, ru: r.ru ?? r.kk ?? r.id }
+  }
+  // districts (region-scoped mirrors): name_kk / name_ru like kindergartens
+  for (const r of db
+    .prepare("SELECT id, json_extract(data, '$.name_kk') AS kk, json_extract(data, '$.name_ru') AS ru FROM rows WHERE entity = 'district'")
     .iterate() as IterableIterator<{ id: string; kk: string | null; ru: string | null }>) {
     book[r.id] = { kk: r.kk ?? r.ru ?? r.id, ru: r.ru ?? r.kk ?? r.id }
   }

@@ -637,6 +637,9 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     }
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
       select nextval('seed_cursor'), 'kindergarten', k.id, 'upsert', to_jsonb(k), k.id, k.region_id, k.district_id, null, ${now} from kindergartens k order by k.id`)
+    // district names, for the clerks of the region (statistics and exports name districts)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'district', d.id, 'upsert', to_jsonb(d), null, d.region_id, d.id, null, ${now} from districts d order by d.id`)
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
       select nextval('seed_cursor'), 'group', g.id, 'upsert', to_jsonb(g), g.kindergarten_id, k.region_id, k.district_id, null, ${now}
         from groups g join kindergartens k on k.id = g.kindergarten_id order by g.id`)

@@ -117,6 +117,7 @@ export function StatisticsPage(): React.JSX.Element {
         ...(language ? { language } : {}),
       }
   const districts = (options.data as ReportView | undefined)?.districts ?? []
+  const names = (options.data as ReportView | undefined)?.names ?? {}
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('statistics.title')}</h1>}>
       <form aria-label={t('statistics.filters')} onSubmit={(e) => e.preventDefault()}>
@@ -129,7 +130,7 @@ export function StatisticsPage(): React.JSX.Element {
             <div>{t('statistics.to')}</div>
             <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} style={{ width: 160 }} status={badPeriod ? 'error' : ''} />
           </label>
-          <FilterSelect id="stat-district" label={t('statistics.district')} width={180} value={districtId} onChange={setDistrict} options={districts.map((d) => ({ value: d, label: d }))} />
+          <FilterSelect id="stat-district" label={t('statistics.district')} width={180} value={districtId} onChange={setDistrict} options={districts.map((d) => ({ value: d, label: names[d]?.[lang] ?? d }))} />
           <FilterSelect
             id="stat-type"
             label={t('statistics.type')}

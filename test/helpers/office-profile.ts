@@ -5,6 +5,7 @@
  * the store unreachable). Used by the queue-ui benchmark and the clerk end-to-end test.
  */
 import { makeIin } from '../../src/core/iin'
+import { prng } from '../../src/server/demo/city'
 import { scopeKey } from '../../src/main/sync/session'
 import type { StoreActor } from '../../src/main/api/contract'
 import { ensureDemoPki, type DemoPki } from './demo-pki'
@@ -15,18 +16,6 @@ const GIVEN = ['Әли', 'Айгерім', 'Данияр', 'Мария', 'Нұр
 const STATUSES = ['in_queue', 'in_queue', 'in_queue', 'in_queue', 'in_queue', 'notified', 'referral_issued', 'enrolled', 'removed', 'awaiting_review']
 const QUEUES = ['general', 'general', 'general', 'general', 'sanatorium', 'private_state_order', 'special_voucher']
 const DISTRICTS = ['alatau', 'almaly', 'auezov', 'bostandyk', 'zhetysu', 'medeu', 'nauryzbay', 'turksib']
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** One application row as the store's feed carries it (see emitApplication). */
 export function generatedApplication(i: number, rnd: () => number, now = Date.now()): Record<string, unknown> {

@@ -19,13 +19,14 @@ type Row = Record<string, unknown>
 const STATE_SCOPE = 'office_index:scope'
 const STATE_CURSOR = 'office_index:cursor'
 
-function text(v: unknown): string | null {
+export function text(v: unknown): string | null {
   return v === null || v === undefined || v === '' ? null : String(v)
 }
 
 const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
-function iso(v: unknown): string | null {
+/** An instant as canonical ISO text (as is when it already is); other text unchanged. */
+export function iso(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null
   if (typeof v === 'string' && CANONICAL.test(v)) return v
   const d = new Date(String(v))

@@ -6,17 +6,10 @@
 import { AppError } from '../../core/result'
 import type { BulletinRow, IssuedReferralRow, KgRegistryRow } from '../api/contract'
 import type { BackendContext, Handler } from '../backend'
-import { refreshOfficeIndex } from './office-index'
+import { iso, refreshOfficeIndex, text } from './office-index'
 
 type Row = Record<string, unknown> & { id: string }
 
-const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v))
-function iso(v: unknown): string | null {
-  const s = text(v)
-  if (!s) return null
-  const d = new Date(s)
-  return Number.isNaN(d.getTime()) ? s : d.toISOString()
-}
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v))
 
 function requireClerk(ctx: BackendContext): void {

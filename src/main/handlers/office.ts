@@ -26,16 +26,10 @@ import {
 import type { Effect } from '../sync/mirror'
 import type { BackendContext, Handler } from '../backend'
 import { signActs } from './staff'
-import { fold, indexGeneration, refreshOfficeIndex } from './office-index'
+import { fold, indexGeneration, iso, refreshOfficeIndex, text } from './office-index'
 
 type Row = Record<string, unknown> & { id: string }
 
-function iso(v: unknown): string | null {
-  if (v === null || v === undefined || v === '') return null
-  const d = new Date(String(v))
-  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString()
-}
-const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v))
 
 interface Who {
   iin: string

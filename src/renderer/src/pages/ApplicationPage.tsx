@@ -17,22 +17,10 @@ import { PendingMark } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
 import { useRoute } from '../components/nav'
+import { download as saveFile } from '../components/ExportButton'
 
 type Signed = 'privilege_confirm' | 'privilege_reject' | 'remove' | 'restore'
 const WITH_REASON: readonly Signed[] = ['privilege_reject', 'remove', 'restore']
-
-/** Save a PDF the backend produced (base64) as a download. */
-export function downloadBase64(fileName: string, base64: string, type = 'application/pdf'): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-  const url = URL.createObjectURL(new Blob([bytes], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
 
 export function ApplicationPage(): React.JSX.Element {
   const { t } = useTranslation()
@@ -80,7 +68,7 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
     try {
       // the documents.pdf handler (issue 9) produces every document of the card
       const r = await call('documents.pdf', { type: d.type, id: d.id })
-      downloadBase64(r.fileName, r.base64)
+      saveFile(r.fileName, r.base64, 'application/pdf')
     } catch (e) {
       void message.error(text((e as ApiError).violation))
     } finally {

@@ -1,6 +1,7 @@
 /**
  * The kindergarten staff workstation end to end, in Chromium through the web host, with a
- * real central store (PGlite) running and the demo PKI's PKCS#12 keys:
+ * real central store running (its own `bq server` process on PostgreSQL when DATABASE_URL
+ * is set, else in this process on PGlite) and the demo PKI's PKCS#12 keys:
  * sign-in → publish → a parent bids (portal API) → activate (SIGN key) → referral →
  * arrival → contract → the parent signs (portal API) → the kindergarten signs → enrolled,
  * notification queued → departure → place free. Then the same activation with the network
@@ -16,6 +17,7 @@ import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, year } from '../server/fixtures'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
 import { createSoftHsmToken } from '../helpers/softhsm'
+import { startCentralProcess } from '../helpers/central-process'
 
 let central: Central
 let running: RunningHost
@@ -28,7 +30,9 @@ const GROUP_NAME = 'Екінші кіші топ №3'
 test.describe.configure({ mode: 'serial' })
 
 test.beforeAll(async () => {
-  central = await startCentral('pglite')
+  // the store as its own process (`bq server` on PostgreSQL) where DATABASE_URL is set;
+  // otherwise an in-process store on PGlite serving the same HTTP API
+  central = (await startCentralProcess()) ?? (await startCentral('pglite'))
   running = await startTestHost({ trustDirs: [central.store.pki.ca.trustDir] })
   await running.backend.invoke('settings.update', { serverUrl: central.url })
   parent = await parentSession({ ...central.store, server: central.server() }, 'parent-akhmetov')
@@ -46,6 +50,8 @@ const keyFile = (person: string, purpose: 'auth' | 'sign') => pki().file(person,
 async function noSeriousA11yViolations(page: Page, dialog = false) {
   // let open/close animations finish: a half-faded dialog fails colour contrast
   await expect(page.locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]').filter({ visible: true })).toHaveCount(0)
+  // and transient toasts to go (a fading one fails colour contrast too)
+  await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 15_000 })
   const builder = new AxeBuilder({ page })
   if (dialog) builder.include('.ant-modal-wrap')
   const result = await builder.analyze()
@@ -566,7 +572,7 @@ for (const lang of ['kk', 'ru'] as const) {
       const ranked = await running.backend.invoke('staff.bids', { vacancyId })
       if (!ranked.ok) throw new Error('bids')
       const firstBid = ranked.value.find((x) => x.rank === 1)!
-      expect((await other.one('bid.activate', { bidId: firstBid.id, referralId: `R-dlg-${lang}-${Date.now()}` }, { sign: true })).status).toBe('accepted')
+      expect(await other.one('bid.activate', { bidId: firstBid.id, referralId: `R-dlg-${lang}-${Date.now()}` }, { sign: true })).toMatchObject({ status: 'accepted' })
       await pullNow()
       await go(page, 'referrals')
       await page.getByTestId('referrals-table').getByRole('button', { name: l.referral, exact: true }).first().click()

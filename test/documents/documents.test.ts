@@ -1,14 +1,21 @@
 /**
  * Printable documents from a real mirror (a clerk's region synced from a real central
  * store on PGlite), read back with real outside tools: pdftotext (poppler-utils) for the
- * text and the Kazakh letters, pdftoppm + zbarimg (zbar-tools) for the referral's QR code.
- * The CLI `bq doc` makes the same files headless.
+ * text, pdffonts for the embedded font, pdftoppm + zbarimg (zbar-tools) for the referral's
+ * QR code. The CLI `bq doc` makes the same files headless.
+ *
+ * Kazakh letters: the shipped font must have a glyph for each (checked with fontkit), each
+ * document's own Kazakh labels and the child's name must come back out of pdftotext, and a
+ * referral for a child whose name holds all nine letters proves each one renders and
+ * extracts. No document carries a fixed line of letters for the test's sake.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import fontkit from '@pdf-lib/fontkit'
+import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDocument, latestDocumentId, referralQrText } from '../../src/main/documents'
 import { referralValidUntil, rowOf } from '../../src/main/documents/data'
@@ -19,6 +26,27 @@ import { startCentral, signIn, until, workstation, type Central, type Workstatio
 
 const run = promisify(execFile)
 const KAZAKH = [...'әғқңөұүһі']
+const KAZAKH_CAPITALS = [...'ӘҒҚҢӨҰҮҺІ']
+/** A child's name holding every Kazakh letter: һ ң і | ә ғ ұ | ө қ | ү */
+const ALL_LETTERS_NAME = 'Жаһаңгір Сәрсенғазыұлы Төлеуқұл-Түсіпов'
+
+/** Kazakh text each document really draws (labels and headings, each on one line). */
+const OWN_KAZAKH: Record<string, string[]> = {
+  referral: ['ЖОЛДАМА', 'Мектепке дейінгі ұйым', 'Мекенжайы', 'Туған күні', 'Өтініш нөмірі', 'Мәртебесі', 'Жарамды мерзімі', 'Басып шығарылды'],
+  queue_notice: ['КЕЗЕКТЕ ТҰРҒАНЫ ТУРАЛЫ ХАБАРЛАМА', 'Кезек түрі', 'Тіркелген уақыты', 'Өтініш беруші', 'Тәрбиелену тілі', 'Жеңілдік', 'Кезектегі нөмірі'],
+  child_card: ['БАЛАНЫҢ КАРТОЧКАСЫ', 'Баланың ЖСН', 'Туған күні', 'Өтініш беруші', 'Қабылданған күні', 'Мектепке дейінгі ұйым'],
+  service_completion: ['МЕМЛЕКЕТТІК ҚЫЗМЕТ КӨРСЕТУДІҢ', 'Өтініш нөмірі', 'Қабылданған күні', 'Мектепке дейінгі ұйым'],
+  contract: ['БАЛАНЫ МЕКТЕПКЕ ДЕЙІНГІ ҰЙЫМҒА', 'Басшы', 'Өтініш беруші', 'Жасалған күні', 'Ата-ананың қолтаңбасы', 'Ұйымның қолтаңбасы'],
+}
+
+function expectOwnKazakh(t: string, type: string): void {
+  const own = OWN_KAZAKH[type]!
+  for (const s of own) expect(t, `${type}: ${s}`).toContain(s)
+  // the labels alone already use most of the letters; none is lost on the way out
+  const used = new Set(KAZAKH.filter((ch) => own.some((s) => s.toLowerCase().includes(ch))))
+  expect(used.size, type).toBeGreaterThanOrEqual(5)
+  for (const ch of used) expect(t.toLowerCase(), `${type} has ${ch}`).toContain(ch)
+}
 
 let central: Central
 let ws: Workstation
@@ -57,6 +85,50 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+describe('Kazakh letters', () => {
+  it('the shipped font resources/fonts/DejaVuSans.ttf has a drawn glyph for every Kazakh letter, small and capital', () => {
+    const font = fontkit.create(readFileSync(join(process.cwd(), 'resources', 'fonts', 'DejaVuSans.ttf')))
+    for (const ch of [...KAZAKH, ...KAZAKH_CAPITALS]) {
+      const cp = ch.codePointAt(0)!
+      expect(font.hasGlyphForCodePoint(cp), ch).toBe(true)
+      const glyph = font.glyphForCodePoint(cp)
+      expect(glyph.id, ch).toBeGreaterThan(0)
+      expect(glyph.path.commands.length, `${ch} has an outline`).toBeGreaterThan(0)
+      expect(glyph.advanceWidth, ch).toBeGreaterThan(0)
+    }
+  })
+
+  it('a referral for a child whose name holds all nine letters: every letter renders and comes back out of pdftotext; the font is embedded', async () => {
+    for (const ch of KAZAKH) expect(ALL_LETTERS_NAME).toContain(ch)
+    // a copy of the synced mirror in which the referral's child carries that name
+    const db = ws.backend.context.sqlite
+    const id = one(db.prepare("SELECT id FROM rows WHERE entity = 'referral' ORDER BY id").pluck().all() as string[])
+    const copyFile = join(dir, 'mirror-copy.sqlite')
+    await db.backup(copyFile)
+    const copy = new BetterSqlite3(copyFile)
+    try {
+      const appId = String(rowOf(copy, 'referral', id)!['application_id'])
+      const set = copy.prepare("UPDATE server_rows SET data = json_set(data, '$.child_name', ?) WHERE (entity = 'referral' AND id = ?) OR (entity = 'application' AND id = ?)")
+      expect(set.run(ALL_LETTERS_NAME, id, appId).changes).toBeGreaterThan(0)
+      expect(rowOf(copy, 'application', appId)?.['child_name'] ?? rowOf(copy, 'referral', id)?.['child_name']).toBe(ALL_LETTERS_NAME)
+      const built = await buildDocument(copy, 'referral', id)
+      const file = join(dir, 'all-letters.pdf')
+      writeFileSync(file, built.bytes)
+      const t = await text(file)
+      expect(t).toContain(ALL_LETTERS_NAME)
+      const line = t.split('\n').find((l) => l.includes(ALL_LETTERS_NAME))!
+      for (const ch of KAZAKH) expect(line, `${ch} extracted`).toContain(ch)
+      // one font, DejaVu Sans, embedded as a subset with a Unicode map (what makes extraction work)
+      const fonts = (await run('pdffonts', [file])).stdout.split('\n').slice(2).filter((l) => l.trim())
+      expect(fonts.length).toBe(1)
+      expect(fonts[0]).toMatch(/^DejaVuSans\S*\s/)
+      expect(fonts[0], 'embedded, with a ToUnicode map').toMatch(/\byes\s+(?:yes|no)\s+yes\s+\d+\s+0\s*$/)
+    } finally {
+      copy.close()
+    }
+  }, 60_000)
+})
+
 describe('documents from the local mirror', () => {
   it('referral: number, child, kindergarten, group, validity in working days, QR with number and data hash', async () => {
     const db = ws.backend.context.sqlite
@@ -70,7 +142,8 @@ describe('documents from the local mirror', () => {
     const pdf = Buffer.from(res.value.base64, 'base64')
     expect(res.value.fileName).toBe(`referral-${id}.pdf`)
     const t = await text(pdf)
-    for (const ch of KAZAKH) expect(t).toContain(ch)
+    expectOwnKazakh(t, 'referral')
+    expect(t).not.toMatch(/Контроль шрифта|Қаріп тексерісі/)
     expect(t).toContain(id)
     expect(t).toContain(String(app['child_name']))
     expect(t).toContain(String(app['number']))
@@ -119,7 +192,7 @@ describe('documents from the local mirror', () => {
       const res = await ws.backend.invoke('documents.pdf', { type, id })
       if (!res.ok) throw new Error(`${type}: ${JSON.stringify(res.error)}`)
       const t = await text(Buffer.from(res.value.base64, 'base64'))
-      for (const ch of KAZAKH) expect(t, `${type} has ${ch}`).toContain(ch)
+      expectOwnKazakh(t, type)
       expect(t, type).toContain(String(app['child_name']))
       expect(t, type).toContain(String(app['number']))
       expect(t, type).toMatch(heading)
@@ -154,7 +227,7 @@ describe('documents from the local mirror', () => {
     expect(await qrOf(readFileSync(out1))).toMatch(new RegExp(`^BQREF1\\|${latest}\\|`))
     const t = await text(out2)
     expect(t).toContain(String(app['child_name']))
-    for (const ch of KAZAKH) expect(t).toContain(ch)
+    expectOwnKazakh(t, 'contract')
     const refused = await cli(['doc', 'invoice', '--profile', profile, '--out', out2]).catch((e: { code: number; stderr: string }) => e)
     expect(refused).toMatchObject({ code: 2 })
   }, 60_000)

@@ -1,6 +1,7 @@
 /**
- * A small A4 page writer over pdf-lib with an embedded DejaVu Sans subset (every Kazakh
- * letter: ә ғ қ ң ө ұ ү һ і), shared by every printable document. Documents are
+ * A small A4 page writer over pdf-lib with an embedded DejaVu Sans subset (the font has
+ * every Kazakh letter, ә ғ қ ң ө ұ ү һ і and capitals; test/documents checks its glyphs),
+ * shared by every printable document. Documents are
  * bilingual: each label is "Kazakh / Russian", Kazakh first.
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -126,15 +127,10 @@ export class DocWriter {
     }
   }
 
-  /**
-   * The closing lines of every document: when it was printed, and a print check of the
-   * Kazakh letters (a viewer or printer that substitutes glyphs shows it at once; Һ һ
-   * occurs in no other fixed text).
-   */
+  /** The closing line of every document: when it was printed. */
   footer(printedAt: string): void {
     this.space(6)
     this.text(`Басып шығарылды / Распечатано: ${printedAt}`, 8)
-    this.text('Қаріп тексерісі / Контроль шрифта: Ә Ғ Қ Ң Ө Ұ Ү Һ І ә ғ қ ң ө ұ ү һ і', 7)
   }
 
   async bytes(): Promise<Uint8Array> {

@@ -145,6 +145,8 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   await expect(page.getByTestId('queue-total')).toHaveText('Барлығы: 1')
   await expect(grid.getByRole('link', { name: a1.number })).toBeVisible()
   await expect(grid.getByText('Кезектен тыс (тексерілуде)')).toBeVisible()
+  // districts by name (the store sends them)
+  await expect(grid.getByText('Алмалы ауданы')).toBeVisible()
   // and by status: in the queue → still there; archived only → nothing
   await page.getByTestId('filter-status').click()
   await option(page, 'Орын күтілуде (кезекте)').click()

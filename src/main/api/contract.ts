@@ -798,7 +798,7 @@ export interface Outputs {
   'export.download': { fileName: string; base64: string }
   'office.queue': QueuePage
   'office.cohorts': QueueCohort[]
-  'office.districts': string[]
+  'office.districts': Array<{ id: string; nameKk: string | null; nameRu: string | null }>
   'calendar.get': CalendarView
   'calendar.addSwap': { commandId: string }
   'calendar.removeSwap': { commandId: string }

@@ -229,7 +229,14 @@ export const cohorts: Handler<'office.cohorts'> = async (_args, ctx) => {
 export const districts: Handler<'office.districts'> = async (_args, ctx) => {
   requireClerk(ctx)
   refreshOfficeIndex(ctx.sqlite)
-  return ctx.sqlite.prepare('SELECT DISTINCT district_id FROM office_apps WHERE district_id IS NOT NULL ORDER BY district_id').pluck().all() as string[]
+  // the districts the store sends (names), and any other the applications name
+  const named = ctx.sqlite
+    .prepare("SELECT id, json_extract(data, '$.name_kk') AS kk, json_extract(data, '$.name_ru') AS ru FROM rows WHERE entity = 'district'")
+    .all() as Array<{ id: string; kk: string | null; ru: string | null }>
+  const out = new Map(named.map((d) => [d.id, { id: d.id, nameKk: d.kk, nameRu: d.ru }]))
+  for (const id of ctx.sqlite.prepare('SELECT DISTINCT district_id FROM office_apps WHERE district_id IS NOT NULL').pluck().all() as string[])
+    if (!out.has(id)) out.set(id, { id, nameKk: null, nameRu: null })
+  return [...out.values()].sort((a, b) => a.id.localeCompare(b.id))
 }
 
 // ---- saved filters -------------------------------------------------------------------------

@@ -82,14 +82,15 @@ export function QueuePage(): React.JSX.Element {
   const saved = useApi('office.filters', {})
   const save = useApiMutation('office.saveFilter', ['office.filters'])
   const drop = useApiMutation('office.deleteFilter', ['office.filters'])
-  const status = useApi('sync.status', {})
+  // the mirror changed (a pull or a local action): the grid reads its pages again
+  const [syncMark, setSyncMark] = useState('')
+  useEffect(() => window.api.on('sync.status', (st) => setSyncMark(`${st.cursor}|${st.pending}`)), [])
 
   const effective = useDebounced(clean(filter), 300)
   const key = JSON.stringify([
     effective,
     sort ?? null,
-    status.data?.cursor ?? 0,
-    status.data?.pending ?? 0,
+    syncMark,
   ])
   const fetchPage = useCallback(
     (offset: number, limit: number) =>
@@ -111,6 +112,10 @@ export function QueuePage(): React.JSX.Element {
   }
   const lang = i18n.language
   const f = t('common.filter')
+  const districtName = useMemo(() => {
+    const m = new Map((districts.data ?? []).map((d) => [d.id, (lang === 'ru' ? d.nameRu : d.nameKk) ?? d.id]))
+    return (id: string | null) => (id ? (m.get(id) ?? id) : '—')
+  }, [districts.data, lang])
   const years = useMemo(() => {
     const by = new Map<number, number>()
     for (const c of cohorts.data ?? []) {
@@ -293,8 +298,8 @@ export function QueuePage(): React.JSX.Element {
         title: t('office.district'),
         width: 130,
         sortable: true,
-        filter: pick('district', t('office.district'), districts.data ?? [], (v) => v),
-        render: (r) => r.district ?? '—',
+        filter: pick('district', t('office.district'), (districts.data ?? []).map((d) => d.id), districtName),
+        render: (r) => districtName(r.district),
       },
       {
         key: 'interestConfirmedAt',
@@ -321,7 +326,7 @@ export function QueuePage(): React.JSX.Element {
       },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [filter, districts.data, lang, t],
+    [filter, districts.data, districtName, lang, t],
   )
 
   if (loadError)

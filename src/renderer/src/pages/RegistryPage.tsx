@@ -20,9 +20,12 @@ const kgName = (r: { nameKk: string; nameRu: string }, lang: string) => (lang ==
 export function RegistryPage(): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const list = useApi('office.kindergartens', {})
+  const districts = useApi('office.districts', {})
   const paging = usePaging()
   const f = t('common.filter')
   const lang = i18n.language
+  const names = new Map((districts.data ?? []).map((d) => [d.id, (lang === 'ru' ? d.nameRu : d.nameKk) ?? d.id]))
+  const districtName = (id: string | null) => (id ? (names.get(id) ?? id) : null)
   if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />
   const rows = list.data ?? []
   return (
@@ -51,7 +54,7 @@ export function RegistryPage(): React.JSX.Element {
                   }),
                   textColumn('type', t('registry.type'), (r) => t(`registry.types.${r.type}`, { defaultValue: r.type }), f),
                   textColumn('languages', t('registry.languages'), (r) => r.languages.map((l) => t(`langs.${l}`, { defaultValue: l })).join(', '), f),
-                  textColumn('district', t('office.district'), (r) => r.district, f),
+                  textColumn('district', t('office.district'), (r) => districtName(r.district), f),
                   textColumn('groups', t('registry.groups'), (r) => r.groups, f),
                   textColumn('places', t('registry.places'), (r) => r.places, f),
                   textColumn('free', t('registry.freePlaces'), (r) => r.freePlaces, f),
@@ -76,7 +79,7 @@ export function RegistryPage(): React.JSX.Element {
                     .map((r) => ({
                       id: r.id,
                       name: kgName(r, lang),
-                      district: r.district,
+                      district: districtName(r.district),
                       lat: r.lat!,
                       lon: r.lon!,
                       freePlaces: r.freePlaces,

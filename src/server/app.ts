@@ -7,7 +7,15 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { attachmentRoutes } from './attachments'
-import { authenticate, login, logout, newChallenge, rateLimit, type Actor } from './auth'
+import {
+  authenticate,
+  login,
+  logout,
+  newChallenge,
+  rateLimit,
+  SessionCache,
+  type Actor,
+} from './auth'
 import { loadCalendar, type CalendarData } from './calendar'
 import { systemClock, type Clock } from './clock'
 import {
@@ -27,7 +35,7 @@ import { deliverDue, logFileAdapter, type DeliveryAdapter } from './outbox'
 import { portalRoutes } from './portal-routes'
 import { KgDirectory, pokeConcerns } from './scope'
 import { sweep, type SweepResult } from './sweeper'
-import { CHANGES_CHANNEL, sequence } from './work'
+import { CHANGES_CHANNEL, sequence, sequencerIdle } from './work'
 
 export interface ServerOptions {
   db: DbConfig
@@ -125,6 +133,9 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
     if (a.kind !== 'staff') throw new HttpError(403, 'forbidden_command', { type: 'staff' })
     return a
   }
+  // command requests: the actor from memory, the session rechecked in the transaction
+  const sessions = new SessionCache()
+  const commandActorOf = (req: FastifyRequest) => sessions.resolve(db, bearer(req), clock.now())
 
   app.get('/v1/health', async () => ({ ok: true, db: database.kind }))
   app.get('/v1/openapi.json', async () => buildOpenApi())
@@ -143,16 +154,25 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   app.post('/v1/portal/auth/login', doLogin('parent'))
   app.post('/v1/auth/logout', async (req, reply) => {
     const t = bearer(req)
+    sessions.forget(t)
     if (t) await logout(db, t, clock.now())
     return reply.status(204).send()
   })
   app.get('/v1/auth/me', async (req) => ({ actor: await actorOf(req) }))
 
   app.post('/v1/commands', async (req) => {
-    const actor = await staffOf(req)
+    const { actor, recheck } = await commandActorOf(req)
+    if (actor.kind !== 'staff') throw new HttpError(403, 'forbidden_command', { type: 'staff' })
     const body = parseOr400(batchSchema, req.body)
-    const answers: Answer[] = await executeBatch(deps, actor, body.commands, clock.now())
-    return { answers }
+    try {
+      const answers: Answer[] = await executeBatch(deps, actor, body.commands, clock.now(), {
+        recheck,
+      })
+      return { answers }
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 401) sessions.forget(bearer(req))
+      throw e
+    }
   })
   app.get('/v1/commands/types', async () => ({
     types: [...commandDefs.values()].map((d) => ({
@@ -165,6 +185,8 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   app.get('/v1/changes', async (req, reply) => {
     const actor = await actorOf(req)
     const q = parseOr400(cursorQuery, req.query)
+    // rows committed before this request get their cursors first (work.ts)
+    await sequence(db)
     if (q.format === 'lines') {
       const page = await readChangesLines(db, actor, q.cursor, q.limit)
       return reply
@@ -216,7 +238,7 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
     })
   })
 
-  portalRoutes(app, { deps, clock, db, actorOf })
+  portalRoutes(app, { deps, clock, db, actorOf, commandActorOf, forget: (req) => sessions.forget(bearer(req)) })
   attachmentRoutes(app, { db, clock, staffOf })
 
   const doSweep = async (): Promise<SweepResult> => {
@@ -255,6 +277,7 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
       for (const s of subscribers) subscribers.delete(s)
       await app.close()
       await unlisten()
+      await sequencerIdle(db)
       await database.close()
     },
     sweep: doSweep,

@@ -135,6 +135,22 @@ export async function authenticate(
   token: string | undefined,
   now: Date,
 ): Promise<Actor> {
+  return (await lookUpSession(db, token, now)).actor
+}
+
+interface SessionFound {
+  actor: Actor
+  hash: string
+  /** when the session was last marked as used (after this lookup) */
+  seenAt: number
+  expiresAt: number
+}
+
+async function lookUpSession(
+  db: Kysely<any>,
+  token: string | undefined,
+  now: Date,
+): Promise<SessionFound> {
   if (!token || token.length > 200) throw new HttpError(401, 'unauthorized')
   const hash = sha256Hex(token)
   const r = await sql<{
@@ -146,24 +162,70 @@ export async function authenticate(
     region_id: string | null
     district_id: string | null
     last_seen_at: Date
-  }>`select kind, iin, full_name, role, kindergarten_id, region_id, district_id, last_seen_at from sessions
+    expires_at: Date
+  }>`select kind, iin, full_name, role, kindergarten_id, region_id, district_id, last_seen_at, expires_at from sessions
       where token_hash = ${hash} and revoked_at is null and expires_at > ${now}
         and last_seen_at > ${new Date(now.getTime() - IDLE_MS)}`.execute(db)
   const s = r.rows[0]
   if (!s) throw new HttpError(401, 'unauthorized')
-  if (now.getTime() - new Date(s.last_seen_at).getTime() > TOUCH_MS) {
+  let seenAt = new Date(s.last_seen_at).getTime()
+  if (now.getTime() - seenAt > TOUCH_MS) {
     await sql`update sessions set last_seen_at = ${now} where token_hash = ${hash} and last_seen_at < ${now}`.execute(
       db,
     )
+    seenAt = now.getTime()
   }
   return {
-    kind: s.kind,
-    iin: s.iin,
-    fullName: s.full_name,
-    role: s.role,
-    kindergartenId: s.kindergarten_id,
-    regionId: s.region_id,
-    districtId: s.district_id,
+    actor: {
+      kind: s.kind,
+      iin: s.iin,
+      fullName: s.full_name,
+      role: s.role,
+      kindergartenId: s.kindergarten_id,
+      regionId: s.region_id,
+      districtId: s.district_id,
+    },
+    hash,
+    seenAt,
+    expiresAt: new Date(s.expires_at).getTime(),
+  }
+}
+
+/**
+ * Sessions of command requests, remembered by this instance between their idle-mark
+ * writes (TOUCH_MS), so a command request costs no separate session query. What is
+ * remembered is only the actor a token stood for (a session's actor never changes); that
+ * the session is still open (not revoked or expired, here or on another instance) is
+ * checked again inside the command transaction, in the same statement as the
+ * exactly-once lookup (`recheck` below, engine.ts). Reads (feed, events) always look the
+ * session up.
+ */
+export class SessionCache {
+  private readonly m = new Map<string, SessionFound>()
+  constructor(private readonly max = 10_000) {}
+  /**
+   * The actor behind `token`; `recheck` is the token hash when the answer came from
+   * memory and the caller must confirm the session in its transaction.
+   */
+  async resolve(
+    db: Kysely<any>,
+    token: string | undefined,
+    now: Date,
+  ): Promise<{ actor: Actor; recheck: string | null }> {
+    if (token && token.length <= 200) {
+      const hash = sha256Hex(token)
+      const hit = this.m.get(hash)
+      const t = now.getTime()
+      if (hit && t < hit.expiresAt && t - hit.seenAt <= TOUCH_MS && t >= hit.seenAt)
+        return { actor: hit.actor, recheck: hash }
+    }
+    const found = await lookUpSession(db, token, now)
+    if (this.m.size >= this.max) this.m.clear()
+    this.m.set(found.hash, found)
+    return { actor: found.actor, recheck: null }
+  }
+  forget(token: string | undefined): void {
+    if (token) this.m.delete(sha256Hex(token))
   }
 }
 

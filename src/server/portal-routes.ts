@@ -42,6 +42,9 @@ export function portalRoutes(
     clock: Clock
     db: Kysely<any>
     actorOf: (req: FastifyRequest) => Promise<Actor>
+    /** the actor of a command request, maybe from memory (then rechecked in its transaction) */
+    commandActorOf: (req: FastifyRequest) => Promise<{ actor: Actor; recheck: string | null }>
+    forget: (req: FastifyRequest) => void
   },
 ): void {
   const parentOf = async (req: FastifyRequest): Promise<Actor> => {
@@ -51,7 +54,8 @@ export function portalRoutes(
   }
   for (const r of PORTAL_ROUTES) {
     app.post(r.path, async (req: FastifyRequest, reply: FastifyReply) => {
-      const actor = await parentOf(req)
+      const { actor, recheck } = await ctx.commandActorOf(req)
+      if (actor.kind !== 'parent') throw new HttpError(403, 'forbidden_command', { type: 'portal' })
       const body = (req.body ?? {}) as Record<string, unknown>
       const env = parseOr400(portalEnvelope, body)
       const { id: _id, signature: _sig, ...rest } = body
@@ -64,7 +68,16 @@ export function portalRoutes(
         payload,
         ...(env.signature ? { signature: env.signature } : {}),
       }
-      const [answer] = await executeBatch(ctx.deps, actor, [cmd], ctx.clock.now(), false)
+      let answer
+      try {
+        ;[answer] = await executeBatch(ctx.deps, actor, [cmd], ctx.clock.now(), {
+          ordered: false,
+          recheck,
+        })
+      } catch (e) {
+        if (e instanceof HttpError && e.status === 401) ctx.forget(req)
+        throw e
+      }
       if (!answer) throw new HttpError(500, 'internal')
       if (answer.status === 'accepted') return reply.send(answer)
       if (answer.status === 'retry') return reply.status(503).send(answer)

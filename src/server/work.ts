@@ -8,6 +8,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { canonicalJson, sha256Hex } from './canonical'
+import { commitWith } from './db/pg-pipeline'
 import { renderNotice } from './notices'
 
 /** the advisory lock bq_sequence takes (db/migrations.ts) */
@@ -98,8 +99,11 @@ export class Work {
 }
 
 /**
- * Run `fn` in a transaction and write its tail (outbox, change-feed rows, audit entries);
- * after the commit, give the committed rows their cursors and chain positions.
+ * Run `fn` in a transaction and write its tail (outbox, change-feed rows, audit entries).
+ * After the commit the sequencer is started for the committed rows but not waited for:
+ * every feed read runs it first (`sequence` below), so a client that was answered and
+ * then reads the feed, on any instance, finds its changes; the sequencer's NOTIFY pokes
+ * subscribers as before.
  */
 export async function runWork<T>(
   db: Kysely<any>,
@@ -113,7 +117,8 @@ export async function runWork<T>(
     wrote = await writeTail(w)
     return r
   })
-  if (wrote) await sequence(db)
+  // a failed run leaves the rows pending for the next run (any reader, or the sweeper)
+  if (wrote) sequence(db).catch(() => {})
   return out
 }
 
@@ -130,6 +135,10 @@ class Sequencer {
   private async runOnce(): Promise<number> {
     const r = await sql<{ c: number }>`select bq_sequence() as c`.execute(this.db)
     return Number(r.rows[0]?.c ?? 0)
+  }
+  /** Resolves when no run is under way or queued (before closing the database). */
+  async idle(): Promise<void> {
+    while (this.running || this.next) await (this.next ?? this.running)!.catch(() => 0)
   }
   request(): Promise<number> {
     if (!this.running) {
@@ -151,11 +160,19 @@ class Sequencer {
 
 const sequencers = new WeakMap<Kysely<any>, Sequencer>()
 
-/** Assign cursors and audit chain positions to every committed pending row (bq_sequence). */
+/**
+ * Assign cursors and audit chain positions to every row committed before this call
+ * (bq_sequence). Feed readers await it before reading.
+ */
 export function sequence(db: Kysely<any>): Promise<number> {
   let s = sequencers.get(db)
   if (!s) sequencers.set(db, (s = new Sequencer(db)))
   return s.request()
+}
+
+/** Wait for this process's sequencer runs to end (before the database is closed). */
+export async function sequencerIdle(db: Kysely<any>): Promise<void> {
+  await sequencers.get(db)?.idle()
 }
 
 /** Digest of an audit entry's own fields (computed by the store, chained in SQL). */
@@ -285,10 +302,11 @@ async function writeTail(w: Work): Promise<boolean> {
        order by x.n`)
   }
   if (!parts.length) return false
-  if (parts.length === 1) await parts[0]!.execute(tx)
+  // the tail is the transaction's last statement: it travels with the commit
+  if (parts.length === 1) await commitWith(parts[0]!).execute(tx)
   else {
     const ctes = parts.map((p, i) => sql`${sql.raw(`t${i}`)} as (${p})`)
-    await sql`with ${sql.join(ctes, sql`, `)} select 1`.execute(tx)
+    await commitWith(sql`with ${sql.join(ctes, sql`, `)} select 1`).execute(tx)
   }
   return w.changes.length > 0 || w.audits.length > 0
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { ABSOLUTE_MS, IDLE_MS } from '../../src/server/auth'
-import { BACKENDS, loginAs, signAs, startStore, type TestStore } from './helpers'
+import { createServer } from '../../src/server/app'
+import { BACKENDS, Client, loginAs, signAs, startStore, type TestStore } from './helpers'
 
 describe.each(BACKENDS)('sign-in by EDS (%s)', (backend) => {
   let s: TestStore
@@ -166,6 +167,66 @@ describe.each(BACKENDS)('sign-in by EDS (%s)', (backend) => {
     }
     expect((await me(l3.token)).statusCode).toBe(401)
     expect((await me('garbage')).statusCode).toBe(401)
+  })
+
+  it('a command request is refused once its session ended, even on another instance that served it before', async () => {
+    // a second instance on the same database: it remembers the session after one request
+    const second = await createServer({
+      db: backend === 'pg' ? s.dbConfig : { kind: 'shared', database: s.server.database },
+      clock: s.clock,
+      eds: s.eds,
+      sweepEveryMs: 0,
+      deliverEveryMs: 0,
+    })
+    try {
+      const l = await loginAs(s, 'aigolek-head')
+      const staff = new Client(s, l.token, 'aigolek-head')
+      const send = async (capacity: number) =>
+        second.app.inject({
+          method: 'POST',
+          url: '/v1/commands',
+          headers: { authorization: `Bearer ${l.token}` },
+          payload: {
+            commands: [await staff.cmd('group.set_capacity', { groupId: 'kg-aigolek-g1', capacity })],
+          },
+        })
+      const capacity = async () =>
+        (
+          await sql<{ c: number }>`select capacity as c from groups where id = 'kg-aigolek-g1'`.execute(
+            s.server.database.db,
+          )
+        ).rows[0]!.c
+      expect((await send(30)).json().answers[0].status).toBe('accepted')
+      expect((await send(31)).json().answers[0].status).toBe('accepted')
+      // logout through the first instance
+      await s.server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/logout',
+        headers: { authorization: `Bearer ${l.token}` },
+      })
+      const r = await send(32)
+      expect(r.statusCode).toBe(401)
+      expect(await capacity()).toBe(31)
+
+      // the idle timeout holds for remembered sessions too
+      const l2 = await loginAs(s, 'aigolek-head')
+      const staff2 = new Client(s, l2.token, 'aigolek-head')
+      const send2 = async (capacity: number) =>
+        second.app.inject({
+          method: 'POST',
+          url: '/v1/commands',
+          headers: { authorization: `Bearer ${l2.token}` },
+          payload: {
+            commands: [await staff2.cmd('group.set_capacity', { groupId: 'kg-aigolek-g1', capacity })],
+          },
+        })
+      expect((await send2(33)).json().answers[0].status).toBe('accepted')
+      s.clock.advance(IDLE_MS + 1000)
+      expect((await send2(34)).statusCode).toBe(401)
+      expect(await capacity()).toBe(33)
+    } finally {
+      await second.close()
+    }
   })
 })
 

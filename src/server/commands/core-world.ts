@@ -364,8 +364,17 @@ export async function worldOfApplication(
   return { parts, app }
 }
 
-export async function loadVacancies(env: CommandEnv, ids: string[]): Promise<Vacancy[]> {
-  const r = await sql<Row>`${VAC_SQL} where v.id = any(${ids}::text[])`.execute(env.w.tx)
+export async function loadVacancies(
+  env: CommandEnv,
+  ids: string[],
+  o: { lock?: boolean } = {},
+): Promise<Vacancy[]> {
+  // one id: `=` lets PostgreSQL keep a generic plan of the prepared statement (`= any`
+  // of an array is planned again each time)
+  const where = ids.length === 1 ? sql`v.id = ${ids[0]}` : sql`v.id = any(${ids}::text[])`
+  const r = await sql<Row>`${VAC_SQL} where ${where}${o.lock ? sql` for update of v` : sql``}`.execute(
+    env.w.tx,
+  )
   return r.rows.map((x) => toVacancy(x, env.w.now, env.cal))
 }
 

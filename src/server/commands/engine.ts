@@ -13,11 +13,11 @@
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Violation } from '../../core/result'
-import type { Actor } from '../auth'
+import { IDLE_MS, type Actor } from '../auth'
 import type { CalendarData } from '../calendar'
 import { canonicalJson, legalActContent, sha256Hex } from '../canonical'
 import type { EdsAdapter, Signer } from '../eds-adapter'
-import { fieldErrors } from '../errors'
+import { fieldErrors, HttpError } from '../errors'
 import type { KgDirectory } from '../scope'
 import { runWork } from '../work'
 import type { CommandDef, Outcome } from './context'
@@ -139,15 +139,19 @@ const parseAnswer = (a: Answer | string): Answer =>
  * nothing but their answer. Accepted and
  * rejected answers are stored (exactly once); `retry` answers are not.
  * `ordered: false` (the portal) skips the per-client seq check: portal calls are single
- * commands made exactly-once by their id alone.
+ * commands made exactly-once by their id alone. `recheck`: the hash of a session token
+ * the caller resolved from memory (auth.ts SessionCache): the session must still be open,
+ * checked in the batch's first statement, or nothing runs and 401 is thrown.
  */
 export async function executeBatch(
   deps: EngineDeps,
   actor: Actor,
   cmds: CommandInput[],
   now: Date,
-  ordered = true,
+  opts: boolean | { ordered?: boolean; recheck?: string | null } = true,
 ): Promise<Answer[]> {
+  const ordered = typeof opts === 'boolean' ? opts : (opts.ordered ?? true)
+  const recheck = typeof opts === 'boolean' ? null : (opts.recheck ?? null)
   const prepared: Prepared[] = []
   for (const c of cmds) prepared.push(await prepare(deps, actor, c, now))
   const cal = await deps.calendar()
@@ -168,15 +172,23 @@ export async function executeBatch(
             returning client_id, last_seq, actor_iin)
           select 'c' as k, client_id as id, last_seq::text as v, actor_iin::text as x from c
           union all
-          select 'p', id::text, answer::text, null from processed_commands where id = any(${ids}::uuid[])`.execute(
-          w.tx,
-        )
+          select 'p', id::text, answer::text, null from processed_commands where id = any(${ids}::uuid[])
+          ${
+            recheck
+              ? sql`union all select 's', '', '', null from sessions where token_hash = ${recheck}
+                  and revoked_at is null and expires_at > ${now} and last_seen_at > ${new Date(now.getTime() - IDLE_MS)}`
+              : sql``
+          }`.execute(w.tx)
         const stored = new Map<string, Answer>()
         const clients = new Map<string, { last: number; foreign: boolean }>()
+        let sessionOpen = !recheck
         for (const r of pre.rows) {
           if (r.k === 'p') stored.set(r.id, parseAnswer(r.v))
+          else if (r.k === 's') sessionOpen = true
           else clients.set(r.id, { last: Number(r.v), foreign: r.x !== actor.iin })
         }
+        // revoked or expired meanwhile (on any instance): nothing of the batch runs
+        if (!sessionOpen) throw new HttpError(401, 'unauthorized')
         let stopped = false
         for (const p of prepared) {
           const { cmd } = p
@@ -278,6 +290,7 @@ export async function executeBatch(
         return answers
       })
     } catch (err) {
+      if (err instanceof HttpError) throw err
       if (err instanceof Abort) {
         if (err.answer) {
           decided.set(err.id, err.answer)

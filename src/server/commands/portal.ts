@@ -192,10 +192,13 @@ export const bidSend: CommandDef<{ bidId: string; vacancyId: string; application
     const { tx, now } = env.w
     const app = await ownApp(env, p.applicationId)
     if (!app) return rejected('not_found', { what: 'application', id: p.applicationId })
+    // key-share lock: a concurrent withdrawal (FOR UPDATE) waits for this bid, or this
+    // bid sees the entry withdrawn; a concurrent activation's update does not wait
     const v = await tx
       .selectFrom('vacancies')
       .selectAll()
       .where('id', '=', p.vacancyId)
+      .forKeyShare()
       .executeTakeFirst()
     if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
     // src/core decides (R2, Q-W): the application waits and is not blocked (stop-list,

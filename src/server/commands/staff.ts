@@ -67,22 +67,18 @@ export const vacancyPublish: CommandDef<{
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    // the group and its places already on the bulletin, in one query
-    const r = await sql<
-      Record<string, any>
-    >`select g.*, (select coalesce(sum(places - taken), 0)::int from vacancies
-        where group_id = g.id and status = 'published') as open_places from groups g where g.id = ${p.groupId} for update of g`.execute(
+    // the group, its kindergarten and its places already on the bulletin, in one query
+    const r = await sql<Record<string, any>>`select g.*, k.type as kg_type, k.region_id as kg_region, k.name_ru as kg_name,
+        (select coalesce(sum(places - taken), 0)::int from vacancies
+          where group_id = g.id and status = 'published') as open_places
+        from groups g join kindergartens k on k.id = g.kindergarten_id where g.id = ${p.groupId} for update of g`.execute(
       tx,
     )
     const g = r.rows[0]
     if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
     if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
     // src/core decides (R15: the entry's fields; R15.2: no publication in the August pause)
-    const kg = await tx
-      .selectFrom('kindergartens')
-      .select(['type', 'region_id', 'name_ru'])
-      .where('id', '=', g.kindergarten_id)
-      .executeTakeFirstOrThrow()
+    const kg = { type: g.kg_type, region_id: g.kg_region, name_ru: g.kg_name }
     const today = almatyDate(now)
     const verdict = runCore(env, {}, 'publishVacancy', {
       vacancy: {
@@ -144,50 +140,31 @@ export const vacancyWithdraw: CommandDef<{ vacancyId: string }> = {
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    const cur = await tx
-      .selectFrom('vacancies')
-      .select(['kindergarten_id'])
-      .where('id', '=', p.vacancyId)
-      .forUpdate()
-      .executeTakeFirst()
+    // the entry (locked) with what core reads of it, in one query
+    const vacs = await loadVacancies(env, [p.vacancyId], { lock: true })
+    const cur = vacs[0]
     if (!cur) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
-    if (!ownKg(env, cur.kindergarten_id)) return rejected('forbidden_object')
+    if (!ownKg(env, cur.kindergartenId)) return rejected('forbidden_object')
     // src/core decides (a withdrawn entry stays withdrawn)
-    const verdict = runCore(
-      env,
-      { vacancies: await loadVacancies(env, [p.vacancyId]) },
-      'withdrawVacancy',
-      { vacancyId: p.vacancyId },
-    )
+    const verdict = runCore(env, { vacancies: vacs }, 'withdrawVacancy', { vacancyId: p.vacancyId })
     if (!verdict.ok) return { ok: false, error: verdict.error }
-    // the common case in one statement; the reason of a refusal is looked up after
-    const row = await tx
-      .updateTable('vacancies')
-      .set({ status: 'withdrawn', updated_at: now })
-      .where('id', '=', p.vacancyId)
-      .where('kindergarten_id', '=', env.actor.kindergartenId ?? '')
-      .where('status', '=', 'published')
-      .returningAll()
-      .executeTakeFirst()
-    if (!row) {
-      const v = await tx
-        .selectFrom('vacancies')
-        .select(['kindergarten_id', 'status'])
-        .where('id', '=', p.vacancyId)
-        .executeTakeFirst()
-      if (!v) return rejected('not_found', { what: 'vacancy', id: p.vacancyId })
-      if (!ownKg(env, v.kindergarten_id)) return rejected('forbidden_object')
-      return rejected('invalid_state', { state: v.status })
-    }
+    // the entry and its pending bids in one statement (the row is locked, so the state
+    // core saw is the state written over)
+    const w = await sql<Record<string, any>>`with v as (
+        update vacancies set status = 'withdrawn', updated_at = ${now}
+         where id = ${p.vacancyId} and status = 'published' returning *),
+      b as (update bids set status = 'rejected', decided_at = ${now}
+         where vacancy_id in (select id from v) and status = 'sent' returning id)
+      select v.*, (select coalesce(array_agg(b.id), '{}') from b) as bq_rejected_bids from v`.execute(tx)
+    const row = w.rows[0]
+    if (!row) return rejected('invalid_state', { state: cur.phase })
+    const rejectedBids = row.bq_rejected_bids as string[]
+    delete row.bq_rejected_bids
     await emitKgRow(env, 'vacancy', row)
-    const bids = await tx
-      .updateTable('bids')
-      .set({ status: 'rejected', decided_at: now })
-      .where('vacancy_id', '=', row.id)
-      .where('status', '=', 'sent')
-      .returningAll()
-      .execute()
-    for (const b of bids) await emitKgRow(env, 'bid', b)
+    if (rejectedBids.length) {
+      const bids = await tx.selectFrom('bids').selectAll().where('id', 'in', rejectedBids).execute()
+      for (const b of bids) await emitKgRow(env, 'bid', b)
+    }
     return accepted()
   },
 }

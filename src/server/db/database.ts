@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect'
+import { pipelinedPool, type RoundTrips } from './pg-pipeline'
 import { migrate } from './migrations'
 
 export type DbConfig =
@@ -18,6 +19,8 @@ export type DbConfig =
 export interface Database {
   kind: 'pglite' | 'pg'
   db: Kysely<any>
+  /** round trips to PostgreSQL so far (PGlite: statements run) */
+  stats: RoundTrips
   /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
   listen(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
@@ -34,10 +37,12 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
   let database: Database
   if (cfg.kind === 'pglite') {
     const lite = await PGlite.create(cfg.dir ?? 'memory://')
-    const db = new Kysely<any>({ dialect: new PGliteDialect(lite) })
+    const stats: RoundTrips = { flights: 0 }
+    const db = new Kysely<any>({ dialect: new PGliteDialect(lite, undefined, stats) })
     database = {
       kind: 'pglite',
       db,
+      stats,
       async listen(channel, cb) {
         const unsub = await lite.listen(channel, cb)
         return async () => unsub()
@@ -49,15 +54,25 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
     }
   } else {
     // a small pool: on a few cores more connections only add contention (bench: 8 beat 4 and 24)
-    const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize ?? Number(process.env['BQ_PG_POOL'] ?? 10) })
+    // pipeline mode: a transaction's `begin` and `commit` travel with its first and last
+    // statements (pg-pipeline.ts)
+    const pool = new pg.Pool({
+      connectionString: cfg.url,
+      max: cfg.poolSize ?? Number(process.env['BQ_PG_POOL'] ?? 10),
+      pipeline: true,
+    } as pg.PoolConfig)
     pool.on('error', () => {})
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+    const stats: RoundTrips = { flights: 0 }
+    const db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: pipelinedPool(pool, stats) as unknown as pg.Pool }),
+    })
     // one dedicated connection carries every LISTEN of this instance
     let listener: pg.Client | null = null
     const handlers = new Map<string, Set<(p: string) => void>>()
     database = {
       kind: 'pg',
       db,
+      stats,
       async listen(channel, cb) {
         if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error('bad channel name')
         if (!listener) {

@@ -409,6 +409,73 @@ create table contract_attachments (
 create index contract_attachments_contract on contract_attachments(contract_id)
 `
 
+/**
+ * The sequencer, cheaper per run (measured: about half of PostgreSQL's CPU per command
+ * went to it). Same result as m002: the pending partial indexes are read with index
+ * scans, which mark the entries of rows already sequenced as dead so they are skipped
+ * from then on (a bitmap scan never does, and re-read every such row until VACUUM), and
+ * the audit chain is written with one UPDATE instead of one per entry.
+ */
+const m006 = `
+create or replace function bq_sequence() returns bigint
+language plpgsql
+set enable_bitmapscan = off
+as $fn$
+declare
+  v_max bigint;
+  v_k text[];
+  v_r text[];
+  v_prev_id bigint;
+  v_prev_hash text;
+  v_hash text;
+  a record;
+  r_rows bigint[] := '{}';
+  r_ids bigint[] := '{}';
+  r_prev text[] := '{}';
+  r_hash text[] := '{}';
+begin
+  perform pg_advisory_xact_lock(724002);
+  with p as (
+    select id, row_number() over (order by id) as rn from change_log where cursor is null
+  ), b as (
+    select coalesce(max(cursor), 0) as base from change_log
+  ), u as (
+    update change_log c set cursor = b.base + p.rn from p, b where c.id = p.id
+    returning c.cursor, c.kindergarten_id, c.region_id
+  )
+  select max(cursor), array_agg(distinct kindergarten_id) filter (where kindergarten_id is not null),
+         array_agg(distinct region_id) filter (where region_id is not null)
+    into v_max, v_k, v_r from u;
+  select id, hash into v_prev_id, v_prev_hash from audit_log where id is not null order by id desc limit 1;
+  if v_prev_id is null then
+    v_prev_id := 0;
+    v_prev_hash := repeat('0', 64);
+  end if;
+  for a in select row_id, digest from audit_log where id is null order by row_id loop
+    v_prev_id := v_prev_id + 1;
+    v_hash := encode(sha256(convert_to(v_prev_id::text || ':' || v_prev_hash || ':' || a.digest, 'UTF8')), 'hex');
+    r_rows := array_append(r_rows, a.row_id);
+    r_ids := array_append(r_ids, v_prev_id);
+    r_prev := array_append(r_prev, v_prev_hash);
+    r_hash := array_append(r_hash, v_hash);
+    v_prev_hash := v_hash;
+  end loop;
+  if cardinality(r_rows) > 0 then
+    update audit_log l set id = u.id, prev_hash = u.prev, hash = u.hash
+      from unnest(r_rows, r_ids, r_prev, r_hash) as u(row_id, id, prev, hash)
+     where l.row_id = u.row_id;
+  end if;
+  if v_max is not null then
+    if coalesce(array_length(v_k, 1), 0) + coalesce(array_length(v_r, 1), 0) > 300 then
+      perform pg_notify('bq_changes', json_build_object('c', v_max, 'all', true)::text);
+    else
+      perform pg_notify('bq_changes', json_build_object('c', v_max, 'k', coalesce(v_k, '{}'), 'r', coalesce(v_r, '{}'))::text);
+    end if;
+  end if;
+  return coalesce(v_max, 0);
+end
+$fn$`
+
 export const migrations: Migration[] = [
   { id: 1, name: 'initial schema', sql: m001 },
   {
@@ -437,6 +504,7 @@ export const migrations: Migration[] = [
     name: 'legal act payloads, out-of-rank reasons, transfers, contract attachments',
     sql: m005,
   },
+  { id: 6, name: 'bq_sequence: index scans of the pending rows, one audit update', sql: m006, whole: true },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

@@ -16,6 +16,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely'
+import type { RoundTrips } from './pg-pipeline'
 
 /** FIFO mutex: `acquire()` resolves with a release function. */
 export class Mutex {
@@ -30,8 +31,12 @@ export class Mutex {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly stats: RoundTrips,
+  ) {}
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    this.stats.flights++
     const res = await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[])
     const out: QueryResult<R> = { rows: res.rows }
     if (res.affectedRows !== undefined) {
@@ -51,8 +56,9 @@ class PGliteDriver implements Driver {
   constructor(
     private readonly pg: PGlite,
     private readonly mutex: Mutex,
+    stats: RoundTrips,
   ) {
-    this.conn = new PGliteConnection(pg)
+    this.conn = new PGliteConnection(pg, stats)
   }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -95,12 +101,13 @@ export class PGliteDialect implements Dialect {
   constructor(
     private readonly pg: PGlite,
     readonly mutex: Mutex = new Mutex(),
+    private readonly stats: RoundTrips = { flights: 0 },
   ) {}
   createAdapter() {
     return new PostgresAdapter()
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg, this.mutex)
+    return new PGliteDriver(this.pg, this.mutex, this.stats)
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler()

@@ -1,15 +1,22 @@
 /**
- * Timers T1–T8: the sweeper applies every transition that is due at `now`.
- * Safe with several instances: due rows are claimed with FOR UPDATE SKIP LOCKED and each
- * transition re-checks its condition in its UPDATE, so a second run at the same instant
- * finds nothing to do (idempotent).
- * TODO(integrator): the due conditions mirror src/core's `due(now, state)`; switch the
- * per-row decisions to src/core once its timer API lands.
+ * Timers T1–T8: the sweeper applies src/core's due transitions (`runDue`) at `now`.
+ *
+ * SQL only finds the applications that may have something due (a referral past its
+ * validity, a stop-list or inactivity window ended, a voucher deadline passed, a turn
+ * deadline passed) and locks them with FOR UPDATE SKIP LOCKED, so several instances share
+ * the work and never apply a transition twice. For each one the sweeper builds core's
+ * world of that application (core-world.ts), lets core decide what is due and apply it,
+ * and writes core's result back: statuses, lapses, stop-list and inactivity windows,
+ * voided contracts, returned places, the parents' notices (kk/ru) and one audit entry per
+ * applied transition. A second run at the same instant finds nothing due (idempotent).
  */
 import { sql, type Kysely } from 'kysely'
-import { t2StopListUntil } from '../core/timers'
-import { addCalendarDays, type CalendarData } from './calendar'
-import { dateText, emitApplication, emitKgRow, type CommandEnv } from './commands/context'
+import { runDue } from '../core/due'
+import { worldOf, type Application, type World } from '../core/model'
+import type { Notice as CoreNotice } from '../core/events'
+import type { CalendarData } from './calendar'
+import { emitApplication, emitKgRow, type CommandEnv } from './commands/context'
+import { worldOfApplication } from './commands/core-world'
 import { releasePlace } from './commands/shared'
 import type { KgDirectory } from './scope'
 import { runWork, type Work } from './work'
@@ -24,7 +31,7 @@ const SYSTEM: Actor = {
   regionId: null,
   districtId: null,
 }
-const BATCH = 200
+const BATCH = 100
 
 export interface SweepResult {
   referralsLapsed: number
@@ -33,37 +40,195 @@ export interface SweepResult {
   vouchersCancelled: number
   vouchersExpired: number
   turnsLapsed: number
+  inactiveArchived: number
 }
+
+/** core's timer command → the audit entry type (`timer.<name>`) */
+const AUDIT_NAME: Record<string, string> = {
+  lapseReferral: 'referral_lapsed',
+  expireStopList: 'stop_list_ended',
+  expireVoucherInterest: 'voucher_unconfirmed',
+  expireVoucher: 'voucher_unused',
+  expireTurn: 'turn_lapsed',
+  archiveInactive: 'inactive_archived',
+}
+
+// core status → store status, where the names differ
+const REFERRAL_STATUS: Record<string, string> = { extended: 'active' }
+const CONTRACT_STATUS: Record<string, string> = {
+  void: 'cancelled',
+  sent_to_parent: 'sent',
+  signed_by_parent: 'parent_signed',
+  signed_by_kindergarten: 'signed',
+}
+const BID_STATUS: Record<string, string> = { declined: 'rejected', cancelled: 'withdrawn' }
+const VOUCHER_STATUS: Record<string, string> = { extended: 'interest_confirmed' }
 
 function env(w: Work, cal: CalendarData, kgs: KgDirectory, id: string): CommandEnv {
   return { w, actor: SYSTEM, cal, kgs, signer: null, commandId: id }
 }
 
-function timerAudit(w: Work, type: string, id: string): void {
-  w.audit({
-    actorIin: SYSTEM.iin,
-    commandId: `timer:${type}:${id}`,
-    type: `timer.${type}`,
-    payloadHash: '',
-    signature: null,
-  })
+/** The store's single stop-list date of an application in core's state. */
+function stopListUntil(state: World, app: Application): string | null {
+  if (app.status === 'inactive') return app.inactiveUntil ?? null
+  let until: string | null = null
+  for (const s of Object.values(state.stopList))
+    if (s.applicationId === app.id && s.status === 'active' && (!until || s.until > until))
+      until = s.until
+  return until
 }
 
-async function notifyApp(
+/** Apply core's due transitions to one (locked) application, counting them in `res`. */
+async function sweepApplication(
   w: Work,
-  app: Record<string, any> | null,
-  event: string,
-  params: Record<string, string | number>,
+  cal: CalendarData,
+  kgs: KgDirectory,
+  applicationId: string,
+  res: SweepResult,
 ): Promise<void> {
-  if (app)
-    w.notify({
-      applicationId: app.id,
-      recipientIin: app.applicant_iin,
-      phone: app.applicant_phone,
-      email: app.applicant_email,
-      event,
-      params,
+  const { tx, now } = w
+  const e = env(w, cal, kgs, applicationId)
+  const { parts, app } = await worldOfApplication(e, applicationId)
+  if (!app) return
+  // T2 is "not arrived → lapses": a referral the kindergarten marked arrived (core has no
+  // such state; the store maps it to `active`) does not run out while its contract is made
+  const arrived = await tx
+    .selectFrom('referrals')
+    .select('id')
+    .where('application_id', '=', applicationId)
+    .where('status', '=', 'arrived')
+    .execute()
+  const held = new Set(arrived.map((x) => x.id as string))
+  parts.referrals = parts.referrals.map((x) =>
+    held.has(x.id) ? { ...x, validUntil: '9999-12-31T23:59:59.999Z' } : x,
+  )
+  const before = worldOf(parts)
+  const r = runDue(now.toISOString(), before, cal)
+  // vacancy phases (scheduled → open, queue → all) are derived by the store, not stored
+  const applied = r.applied.filter((c) => c.type in AUDIT_NAME)
+  if (applied.length === 0) return
+  const after = r.state
+
+  for (const [id, ref] of Object.entries(r.changes.referrals ?? {})) {
+    const old = before.referrals[id]
+    if (!old || old.status === ref.status) continue
+    const row = await tx
+      .updateTable('referrals')
+      .set({ status: REFERRAL_STATUS[ref.status] ?? ref.status, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    if (row) await emitKgRow(e, 'referral', row, { hidden: row.hidden })
+  }
+  // returned places (core's returnPlace: one more free place; a filled entry reopens to
+  // the queue). Counted as deltas: activations may change the same entries meanwhile.
+  for (const [id, vac] of Object.entries(r.changes.vacancies ?? {})) {
+    const old = before.vacancies[id]
+    if (!old) continue
+    for (let k = old.freePlaces; k < vac.freePlaces; k++) await releasePlace(e, id)
+  }
+  for (const [id, c] of Object.entries(r.changes.contracts ?? {})) {
+    const old = before.contracts[id]
+    if (!old || old.status === c.status) continue
+    const row = await tx
+      .updateTable('contracts')
+      .set({ status: CONTRACT_STATUS[c.status] ?? c.status, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    if (row) await emitKgRow(e, 'contract', row)
+  }
+  for (const [id, b] of Object.entries(r.changes.bids ?? {})) {
+    const old = before.bids[id]
+    if (!old || old.status === b.status) continue
+    const row = await tx
+      .updateTable('bids')
+      .set({ status: BID_STATUS[b.status] ?? b.status, decided_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    if (row) await emitKgRow(e, 'bid', row)
+  }
+  const vouchers: Record<string, any>[] = []
+  for (const [id, v] of Object.entries(r.changes.vouchers ?? {})) {
+    const old = before.vouchers[id]
+    if (!old || old.status === v.status) continue
+    const row = await tx
+      .updateTable('vouchers')
+      .set({ status: VOUCHER_STATUS[v.status] ?? v.status, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    if (row) vouchers.push(row)
+  }
+  const a = after.applications[applicationId]!
+  const until = stopListUntil(after, a)
+  await tx
+    .updateTable('applications')
+    .set({
+      status: a.status,
+      lapsed_referrals: a.lapses,
+      turn_deadline: a.turnDeadline ? new Date(a.turnDeadline) : null,
+      stop_list_until: until ? new Date(until) : null,
+      left_queue: !!a.leftQueue,
+      updated_at: now,
+      version: sql`version + 1`,
     })
+    .where('id', '=', applicationId)
+    .execute()
+  const full = await emitApplication(e, applicationId)
+  for (const row of vouchers)
+    w.change({
+      entity: 'voucher',
+      entityId: String(row.id),
+      op: 'upsert',
+      data: row,
+      regionId: full?.region_id ?? app.region,
+      districtId: full?.district_id ?? null,
+      queueType: 'special_voucher',
+    })
+  // the parents' notices core wrote, in kk and ru (the application number added)
+  for (const ev of r.events) {
+    if (ev.type !== 'parent_notified' || !full) continue
+    const n = (ev as { notice?: CoreNotice }).notice
+    if (!n) continue
+    w.notify({
+      applicationId,
+      recipientIin: full.applicant_iin,
+      phone: full.applicant_phone,
+      email: full.applicant_email,
+      event: n.kind,
+      params: { number: full.number, ...(n.params as Record<string, string | number>) },
+    })
+  }
+  // core's expireTurn tells nobody; the store tells the parent that the number is kept
+  if (full && applied.some((c) => c.type === 'expireTurn'))
+    w.notify({
+      applicationId,
+      recipientIin: full.applicant_iin,
+      phone: full.applicant_phone,
+      email: full.applicant_email,
+      event: 'turn_lapsed',
+      params: { number: full.number },
+    })
+  for (const c of applied) {
+    const subject = String(Object.values(c.payload as unknown as Record<string, unknown>)[0] ?? applicationId)
+    w.audit({
+      actorIin: SYSTEM.iin,
+      commandId: `timer:${AUDIT_NAME[c.type]}:${subject}`,
+      type: `timer.${AUDIT_NAME[c.type]}`,
+      payloadHash: '',
+      signature: null,
+    })
+    if (c.type === 'lapseReferral') res.referralsLapsed++
+    else if (c.type === 'expireStopList') res.stopListReleased++
+    else if (c.type === 'expireVoucherInterest') res.vouchersCancelled++
+    else if (c.type === 'expireVoucher') res.vouchersExpired++
+    else if (c.type === 'expireTurn') res.turnsLapsed++
+    else if (c.type === 'archiveInactive') res.inactiveArchived++
+  }
+  if (before.applications[applicationId]?.status !== 'removed' && a.status === 'removed')
+    res.removedFromQueue++
 }
 
 export async function sweep(
@@ -79,192 +244,25 @@ export async function sweep(
     vouchersCancelled: 0,
     vouchersExpired: 0,
     turnsLapsed: 0,
+    inactiveArchived: 0,
   }
-  // T2/T3: referrals not used within their validity lapse
+  // keyset over the candidates: each application is looked at once per sweep, even one
+  // whose row looks due but which core finds nothing due for
+  let after = ''
   for (;;) {
     const n = await runWork(db, now, async (w) => {
-      const due = await sql<
-        Record<string, any>
-      >`select * from referrals where status = 'active' and expires_at < ${now}
-          order by expires_at limit ${BATCH} for update skip locked`.execute(w.tx)
-      for (const r of due.rows) {
-        const e = env(w, cal, kgs, r.id)
-        const ref = await w.tx
-          .updateTable('referrals')
-          .set({ status: 'lapsed', updated_at: now })
-          .where('id', '=', r.id)
-          .where('status', '=', 'active')
-          .returningAll()
-          .executeTakeFirst()
-        if (!ref) continue
-        await emitKgRow(e, 'referral', ref, { hidden: ref.hidden })
-        await releasePlace(e, ref.vacancy_id)
-        const a = await w.tx
-          .selectFrom('applications')
-          .select(['lapsed_referrals', 'number'])
-          .where('id', '=', r.application_id)
-          .forUpdate()
-          .executeTakeFirstOrThrow()
-        const lapsed = a.lapsed_referrals + 1
-        if (lapsed >= 2) {
-          await w.tx
-            .updateTable('applications')
-            .set({
-              lapsed_referrals: lapsed,
-              status: 'removed',
-              updated_at: now,
-              version: sql`version + 1`,
-            })
-            .where('id', '=', r.application_id)
-            .execute()
-          await notifyApp(w, await emitApplication(e, r.application_id), 'removed_from_queue', {
-            number: a.number,
-            reason: 'second_lapse',
-          })
-          res.removedFromQueue++
-        } else {
-          // counted from the referral's last valid day, so a late sweep gives the same date
-          const until = new Date(t2StopListUntil(cal, new Date(ref.expires_at).toISOString()))
-          await w.tx
-            .updateTable('applications')
-            .set({
-              lapsed_referrals: lapsed,
-              status: 'in_queue',
-              stop_list_until: until,
-              updated_at: now,
-              version: sql`version + 1`,
-            })
-            .where('id', '=', r.application_id)
-            .execute()
-          await notifyApp(
-            w,
-            await emitApplication(e, r.application_id),
-            'referral_lapsed_stop_list',
-            { number: a.number, until: dateText(until), days: 10 },
-          )
-        }
-        timerAudit(w, 'referral_lapsed', r.id)
-        res.referralsLapsed++
-      }
-      return due.rows.length
-    })
-    if (n < BATCH) break
-  }
-  // the stop-list ends
-  for (;;) {
-    const n = await runWork(db, now, async (w) => {
-      const due = await sql<
-        Record<string, any>
-      >`select id from applications where stop_list_until < ${now}
-          limit ${BATCH} for update skip locked`.execute(w.tx)
-      for (const r of due.rows) {
-        await w.tx
-          .updateTable('applications')
-          .set({
-            stop_list_until: null,
-            status: sql`case when status = 'inactive' then 'in_queue' else status end`,
-            updated_at: now,
-            version: sql`version + 1`,
-          })
-          .where('id', '=', r.id)
-          .execute()
-        await emitApplication(env(w, cal, kgs, r.id), r.id)
-        timerAudit(w, 'stop_list_ended', r.id)
-        res.stopListReleased++
-      }
-      return due.rows.length
-    })
-    if (n < BATCH) break
-  }
-  // T7: interest not confirmed in time → voucher cancelled, application inactive on the
-  // stop-list (restorable within 28 calendar days)
-  // T8: not chosen and contracted in time → voucher cancelled, application archived
-  for (;;) {
-    const n = await runWork(db, now, async (w) => {
-      const due = await sql<Record<string, any>>`select * from vouchers
-          where (status = 'issued' and confirm_by < ${now}) or (status = 'interest_confirmed' and choose_by < ${now})
-          limit ${BATCH} for update skip locked`.execute(w.tx)
-      for (const v of due.rows) {
-        const e = env(w, cal, kgs, v.id)
-        const row = await w.tx
-          .updateTable('vouchers')
-          .set({ status: 'cancelled', updated_at: now })
-          .where('id', '=', v.id)
-          .where('status', '=', v.status)
-          .returningAll()
-          .executeTakeFirst()
-        if (!row) continue
-        const app = await w.tx
-          .selectFrom('applications')
-          .select(['region_id', 'district_id', 'number'])
-          .where('id', '=', v.application_id)
-          .executeTakeFirstOrThrow()
-        w.change({
-          entity: 'voucher',
-          entityId: v.id,
-          op: 'upsert',
-          data: row,
-          regionId: app.region_id,
-          districtId: app.district_id,
-          queueType: 'special_voucher',
-        })
-        if (v.status === 'issued') {
-          await w.tx
-            .updateTable('applications')
-            .set({
-              status: 'inactive',
-              stop_list_until: addCalendarDays(now, 28),
-              updated_at: now,
-              version: sql`version + 1`,
-            })
-            .where('id', '=', v.application_id)
-            .execute()
-          res.vouchersCancelled++
-        } else {
-          await w.tx
-            .updateTable('applications')
-            .set({ status: 'archived', updated_at: now, version: sql`version + 1` })
-            .where('id', '=', v.application_id)
-            .execute()
-          res.vouchersExpired++
-        }
-        await notifyApp(
-          w,
-          await emitApplication(e, v.application_id),
-          v.status === 'issued' ? 'voucher_interest_missed' : 'voucher_expired',
-          { number: app.number, until: dateText(addCalendarDays(now, 28)) },
-        )
-        timerAudit(w, v.status === 'issued' ? 'voucher_unconfirmed' : 'voucher_unused', v.id)
-      }
-      return due.rows.length
-    })
-    if (n < BATCH) break
-  }
-  // T1: the turn came and no kindergarten was chosen in 3 working days: the place goes
-  // to everyone in the cohort, the applicant keeps the queue number
-  for (;;) {
-    const n = await runWork(db, now, async (w) => {
-      const due = await sql<
-        Record<string, any>
-      >`select id, number from applications where turn_deadline < ${now}
-          limit ${BATCH} for update skip locked`.execute(w.tx)
-      for (const a of due.rows) {
-        await w.tx
-          .updateTable('applications')
-          .set({
-            turn_deadline: null,
-            status: 'in_queue',
-            updated_at: now,
-            version: sql`version + 1`,
-          })
-          .where('id', '=', a.id)
-          .execute()
-        await notifyApp(w, await emitApplication(env(w, cal, kgs, a.id), a.id), 'turn_lapsed', {
-          number: a.number,
-        })
-        timerAudit(w, 'turn_lapsed', a.id)
-        res.turnsLapsed++
-      }
+      const due = await sql<{ id: string }>`select id from applications
+          where id > ${after} and id in (
+            select application_id from referrals where status = 'active' and expires_at < ${now}
+            union select id from applications where stop_list_until < ${now}
+            union select id from applications where turn_deadline < ${now}
+            union select application_id from vouchers
+              where (status = 'issued' and confirm_by < ${now})
+                 or (status = 'interest_confirmed' and choose_by < ${now}))
+          order by id limit ${BATCH} for update skip locked`.execute(w.tx)
+      for (const r of due.rows) await sweepApplication(w, cal, kgs, r.id, res)
+      const last = due.rows[due.rows.length - 1]
+      if (last) after = last.id
       return due.rows.length
     })
     if (n < BATCH) break

@@ -52,6 +52,7 @@ describe.each(BACKENDS)('concurrency (%s)', (backend) => {
     const cmds = await Promise.all(
       bids.map(async (bidId, i) => {
         const c = new Client(s, staff.token, 'solnyshko-head')
+        // all at once, so most are ahead of their queue turn: each gives its reason
         const cmd = await c.cmd(
           'bid.activate',
           // most are out of queue order: each carries its written reason (core's R2.4)

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type StoreServer } from '../../src/server/app'
 import { BACKENDS, parentSession, staffClient, startStore, type TestStore } from './helpers'
 import { bid, fileApplication, publish, year } from './fixtures'
+import { t7InactiveUntil } from '../../src/core/timers'
 
 const DAY = 86_400_000
 
@@ -104,6 +105,7 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
       vouchersCancelled: 0,
       vouchersExpired: 0,
       turnsLapsed: 0,
+      inactiveArchived: 0,
     })
     expect(await snapshot(s)).toBe(snap)
     const app = await db
@@ -281,5 +283,35 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
     const p2 = await parentSession(s, 'parent-sultanova')
     const late = await p2.post(`/v1/portal/vouchers/${voucherId}/confirm`, {})
     expect(late.status).toBe(409)
+    // restorable for 28 calendar days counted from the missed deadline (src/core's T7),
+    // whenever the sweep ran; not restored in time → archived, not back in the queue
+    const a = await db
+      .selectFrom('applications')
+      .selectAll()
+      .where('id', '=', app.id)
+      .executeTakeFirstOrThrow()
+    const until = t7InactiveUntil(new Date(v.confirm_by).toISOString())
+    expect(new Date(a.stop_list_until).toISOString()).toBe(until)
+    s.clock.set(new Date(Date.parse(until) - 1000))
+    expect((await s.server.sweep()).inactiveArchived).toBe(0)
+    s.clock.set(new Date(Date.parse(until) + 1000))
+    const r3 = await s.server.sweep()
+    expect(r3.inactiveArchived).toBe(1)
+    expect(r3.stopListReleased).toBe(0)
+    expect((await s.server.sweep()).inactiveArchived).toBe(0)
+    const gone = await db
+      .selectFrom('applications')
+      .selectAll()
+      .where('id', '=', app.id)
+      .executeTakeFirstOrThrow()
+    expect(gone.status).toBe('archived')
+    expect(gone.stop_list_until).toBeNull()
+    const out = await db
+      .selectFrom('notifications_outbox')
+      .select('event')
+      .where('application_id', '=', app.id)
+      .orderBy('id')
+      .execute()
+    expect(out.map((o) => o.event).slice(-1)).toEqual(['application_archived'])
   })
 })

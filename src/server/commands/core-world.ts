@@ -12,7 +12,10 @@
  * - a vacancy's phase is derived: `withdrawn` / `filled` (or no free place) as stored;
  *   before `bids_from` `scheduled`; up to the end of the 3rd working day after
  *   `bids_from` (core's T1 window, `t1ChooseDeadline`) `open_to_queue`; then `open_to_all`;
- * - the store's `stop_list_until` is one active stop-list entry of the application;
+ * - the store's `stop_list_until` is one active stop-list entry of the application (for an
+ *   inactive voucher application, the end of its 28-day window: core's `inactiveUntil`);
+ * - the T1 window of an entry runs from `queue_opened_at` (a returned place reopened it)
+ *   or else from `bids_from`;
  * - referral `arrived` is core's `active` (still valid until used), `extended` flag →
  *   `extended`; contract `sent` → `sent_to_parent`, `parent_signed` → `signed_by_parent`,
  *   `signed` → `signed_by_kindergarten`, `cancelled` → `void`; bid `rejected` →
@@ -96,12 +99,15 @@ export function toApplication(r: Row, docs: Row[]): Application {
     turnDeadline: isoOrNull(r.turn_deadline),
     correctionType: r.correction_type ?? null,
     kindergartenChoices: r.desired_kindergartens ?? [],
-    leftQueue: false,
+    leftQueue: !!r.left_queue,
+    restoredOnce: !!r.restored_once,
+    // an inactive voucher application keeps the end of its 28-day window in stop_list_until
+    inactiveUntil: r.status === 'inactive' ? isoOrNull(r.stop_list_until) : null,
   }
 }
 
 /** The store's `stop_list_until` as core's stop-list entry. */
-export function toStopList(r: Row, now: Date): StopListEntry | null {
+export function toStopList(r: Row, _now?: Date): StopListEntry | null {
   if (!r.stop_list_until) return null
   return {
     id: `stop:${r.id}`,
@@ -110,7 +116,9 @@ export function toStopList(r: Row, now: Date): StopListEntry | null {
     reason: 'clerk_decision',
     from: iso(r.updated_at),
     until: iso(r.stop_list_until),
-    status: new Date(r.stop_list_until) > now ? 'active' : 'expired',
+    // the store keeps the date until the sweeper ends the entry (core's expireStopList);
+    // core itself looks at `until` to know whether it is still in force
+    status: 'active',
   }
 }
 
@@ -133,7 +141,8 @@ export function vacancyPhase(
   now: Date,
   cal: CommandEnv['cal'],
 ): { phase: Vacancy['phase']; queueWindowEndsAt: string | null } {
-  const window = t1ChooseDeadline(cal, iso(r.bids_from))
+  // the T1 window runs from the opening, or from the reopening by a returned place
+  const window = t1ChooseDeadline(cal, iso(r.queue_opened_at ?? r.bids_from))
   if (r.status === 'withdrawn') return { phase: 'withdrawn', queueWindowEndsAt: window }
   if (r.status === 'filled' || Number(r.taken) >= Number(r.places))
     return { phase: 'filled', queueWindowEndsAt: window }
@@ -439,6 +448,12 @@ export async function coreVerdict(
   const { parts } = await worldOfApplication(env, applicationId, o)
   if (o.extend) await o.extend(parts)
   return runCore(env, parts, type, payload)
+}
+
+/** The child's applications (any queue, any status) as core's entities. */
+export async function applicationsOfChild(env: CommandEnv, childIin: string): Promise<Application[]> {
+  const r = await sql<Row>`${APP_SQL} where c.iin = ${childIin}`.execute(env.w.tx)
+  return loadApps(env.w.tx, r.rows)
 }
 
 /** One enrolment (any application, or none) as core's entity. */

@@ -16,7 +16,14 @@ import {
   type CommandDef,
   type CommandEnv,
 } from './context'
-import { addCohort, coreVerdict, runCore, worldOfApplication } from './core-world'
+import {
+  addCohort,
+  applicationsOfChild,
+  coreVerdict,
+  runCore,
+  worldOfApplication,
+} from './core-world'
+import { formatApplicationNumber } from '../../core/appnumber'
 import { releasePlace } from './shared'
 
 const id = z.string().min(1).max(64)
@@ -80,8 +87,41 @@ export const applicationFile: CommandDef<{
   legalAct: false,
   async run(env, p) {
     const { tx, now } = env.w
-    // src/core's identity rule (ID-5): the child's birth date is the one in the IIN. The
-    // rest of core's fileApplication is not run: its number format (ID-4) is not the store's
+    // src/core decides, for every queue (general, sanatorium, private state order, special):
+    // the child's IIN and birth date (ID-5), the applicant's IIN, privilege documents,
+    // the correction type of the special queue, one open application per child and queue.
+    // The store numbers applications its own way (`DDO.2026.<id>.1`, the demo city's
+    // format); core's number check (ID-4) is given a number in core's format.
+    const verdict = runCore(
+      env,
+      { applications: await applicationsOfChild(env, p.child.iin) },
+      'fileApplication',
+      {
+        application: {
+          id: p.applicationId,
+          number: formatApplicationNumber({
+            queueType: p.queueType,
+            year: Number(almatyDate(now).slice(0, 4)),
+            serial: 0,
+            n: 1,
+          }),
+          queueType: p.queueType,
+          region: p.regionId,
+          locality: p.regionId,
+          languages: [p.language],
+          child: { iin: p.child.iin, birthDate: p.child.birthDate, fullName: p.child.fullName },
+          applicantIin: env.actor.iin,
+          privilege: p.privilege ?? 'none',
+          privilegeDocuments: (p.privilegeDocuments ?? []).map((d) => ({
+            kind: d.kind,
+            issuedOn: d.issuedOn,
+          })),
+          correctionType: p.correctionType ?? null,
+          kindergartenChoices: p.desiredKindergartens ?? [],
+        },
+      },
+    )
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     const fromIin = validateIin(p.child.iin)
     if (!fromIin.ok) return { ok: false, error: fromIin.error }
     if (fromIin.value.birthDate !== p.child.birthDate)
@@ -289,9 +329,12 @@ export const referralRevoke: CommandDef<{ referralId: string }> = {
       .executeTakeFirstOrThrow()
     await emitKgRow(env, 'referral', r, { queueType: x.app.queue_type, hidden: r.hidden })
     await releasePlace(env, r.vacancy_id)
+    // core's backToQueue: back in the queue, or removed when a private state-order choice
+    // had taken the application out of it (R9)
+    const status = verdict.state.applications[x.app.id]?.status ?? 'in_queue'
     await tx
       .updateTable('applications')
-      .set({ status: 'in_queue', updated_at: now, version: sql`version + 1` })
+      .set({ status, updated_at: now, version: sql`version + 1` })
       .where('id', '=', x.app.id)
       .execute()
     await emitApplication(env, x.app.id)

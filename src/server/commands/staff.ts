@@ -225,6 +225,11 @@ export const bidActivate: CommandDef<{
     }
     const coreRef = verdict.state.referrals[p.referralId]
     const hidden = coreRef?.hidden ?? false
+    // R9 (core's chooseKindergarten, which bid.send ran): the private state-order place
+    // takes effect here, and takes the application out of the queue; should the referral
+    // be lost, the application is removed rather than put back (core's backToQueue)
+    const leftQueue =
+      core.parts.vacancies.find((v) => v.id === b.vacancy_id)?.queueType === 'private_state_order'
     // the last free place: a conditional update, never a check-then-write
     const v = await sql<Record<string, any>>`update vacancies set taken = taken + 1,
           status = case when taken + 1 = places then 'filled' else status end, updated_at = ${now}
@@ -267,6 +272,7 @@ export const bidActivate: CommandDef<{
       .set({
         status: 'referral_issued',
         turn_deadline: null,
+        left_queue: leftQueue || !!app.left_queue,
         updated_at: now,
         version: sql`version + 1`,
       })
@@ -296,6 +302,15 @@ export const bidActivate: CommandDef<{
         days: 5,
       },
     })
+    if (leftQueue)
+      env.w.notify({
+        applicationId: app.id,
+        recipientIin: full?.applicant_iin,
+        phone: full?.applicant_phone,
+        email: full?.applicant_email,
+        event: 'private_order_chosen',
+        params: { number: app.number, kindergarten: kg?.name ?? '' },
+      })
     return accepted({ referralId: ref.id, expiresAt: expires.toISOString() })
   },
 }

@@ -505,6 +505,15 @@ export const migrations: Migration[] = [
     sql: m005,
   },
   { id: 6, name: 'bq_sequence: index scans of the pending rows, one audit update', sql: m006, whole: true },
+  {
+    // a place returned to a filled entry reopens it to the queue with a fresh T1 window
+    // (core's returnPlace); a private state-order choice takes the application out of the
+    // queue (core's leftQueue)
+    id: 7,
+    name: 'vacancies.queue_opened_at, applications.left_queue',
+    sql: `alter table vacancies add column queue_opened_at timestamptz;
+alter table applications add column left_queue boolean not null default false`,
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

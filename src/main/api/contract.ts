@@ -421,6 +421,35 @@ export const queueFilterSchema = z
   .strict()
 export type QueueFilter = z.infer<typeof queueFilterSchema>
 
+/** Column keys of the staff Referrals and Children tables (pages/ReferralsPage, ChildrenPage). */
+export const REFERRAL_TABLE_COLUMNS = ['child', 'number', 'group', 'issued', 'expires', 'state'] as const
+export const CHILDREN_TABLE_COLUMNS = ['child', 'birth', 'group', 'enrolled', 'departed'] as const
+export const REFERRAL_KINDS = ['active', 'extended', 'expiring', 'lapsed', 'closed'] as const
+export type ReferralKind = (typeof REFERRAL_KINDS)[number]
+/** How the staff Referrals page groups a referral (the export's SQL judges the same way: reports/local.ts). */
+export function referralKind(r: Pick<ReferralRow, 'status' | 'daysLeft' | 'extended'>): ReferralKind {
+  if (r.status === 'lapsed' || r.status === 'cancelled' || r.status === 'revoked') return 'lapsed'
+  if (r.status !== 'active') return 'closed'
+  if (r.daysLeft !== null && r.daysLeft <= 1) return 'expiring'
+  return r.extended ? 'extended' : 'active'
+}
+/**
+ * A staff table as on screen: the filter row's fields (text contained, case-insensitive;
+ * dates as shown, dd.mm.yyyy, HH:MM:SS Almaty), the sorted column, and the page's own
+ * filter: referral kinds shown (the kind switch and the state column's text, resolved to
+ * kinds by the page, which knows their translated names), departed children shown or not.
+ */
+const STAFF_TABLE_COLUMNS = ['child', 'number', 'group', 'issued', 'expires', 'state', 'birth', 'enrolled', 'departed'] as const
+export const staffTableViewSchema = z
+  .object({
+    filters: z.partialRecord(z.enum(STAFF_TABLE_COLUMNS), z.string().max(200)),
+    sort: z.object({ column: z.enum(STAFF_TABLE_COLUMNS), desc: z.boolean() }).strict().optional(),
+    kinds: z.array(z.enum(REFERRAL_KINDS)).max(5).optional(),
+    departed: z.boolean().optional(),
+  })
+  .strict()
+export type StaffTableView = z.infer<typeof staffTableViewSchema>
+
 export const queueQuerySchema = z
   .object({
     filter: queueFilterSchema.default({}),
@@ -716,6 +745,8 @@ export const contract = {
         language: languageSchema.optional(),
         /** target queue_grid: the clerk's queue grid as filtered and sorted on screen */
         queue: z.object({ filter: queueFilterSchema, sort: z.object({ column: z.enum(QUEUE_SORT_COLUMNS), desc: z.boolean() }).strict().optional() }).strict().optional(),
+        /** targets referral_list, children_list from the staff pages: the table as filtered and sorted on screen */
+        table: staffTableViewSchema.optional(),
       })
       .strict(),
   },

@@ -12,7 +12,7 @@ import type { BackendContext, Handler } from '../backend'
 import { DEFAULT_ORDER, SORT_SQL, where } from '../handlers/office'
 import { refreshOfficeIndex } from '../handlers/office-index'
 import { readSettings } from '../handlers/settings'
-import { QUEUE_GRID_SELECT, reportRaw } from './local'
+import { QUEUE_GRID_SELECT, reportRaw, staffTableQuery } from './local'
 import { nameBook, type ExportJob } from './xlsx'
 
 /** The UI and the web host need a signed-in person; the CLI reads its own profile folder. */
@@ -67,9 +67,15 @@ function gridQuery(ctx: BackendContext, q: NonNullable<ApiArgs<'export.start'>['
 export const startExport: Handler<'export.start'> = async (args, ctx) => {
   requireReader(ctx)
   if (args.target === 'queue_grid' && !args.queue) throw new AppError('invalid_args', { details: 'queue' })
-  const query = args.target === 'queue_grid' && args.queue ? gridQuery(ctx, args.queue) : undefined
+  const now0 = new Date()
+  const query =
+    args.target === 'queue_grid' && args.queue
+      ? gridQuery(ctx, args.queue)
+      : (args.target === 'referral_list' || args.target === 'children_list') && args.table
+        ? staffTableQuery(args.target, args.table, new Date(now0.getTime() + 5 * 3600_000).toISOString().slice(0, 10))
+        : undefined
   const lang = args.language ?? (await readSettings(ctx)).language
-  const now = new Date()
+  const now = now0
   const name = `${args.target}-${fileStamp(now)}.xlsx`
   const target = ctx.desktop?.chooseSavePath ? await ctx.desktop.chooseSavePath(name) : freePath(join(ctx.profileDir, 'exports'), name)
   if (target === null) return null

@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3'
 import { QUEUE_OF_TYPE, finishRows, type ReportFilters, type ReportId, type TableId, type Cell } from '../../core/reports'
+import type { StaffTableView } from '../api/contract'
 
 /** An instant's Almaty date. */
 const day = (expr: string): string => `date(${expr}, '+5 hours')`
@@ -138,13 +139,125 @@ export function params(f: ReportFilters): Record<string, string | null> {
   }
 }
 
+// ---- the staff Referrals and Children tables as on screen ---------------------------------
+
+/** A timestamp as the staff tables show it: dd.mm.yyyy, HH:MM:SS in Almaty. */
+const shown = (expr: string): string => `strftime('%d.%m.%Y, %H:%M:%S', ${expr}, '+5 hours')`
+
+const STAFF_REFERRALS = `WITH x AS (
+  SELECT r.id AS id,
+         coalesce(json_extract(r.data, '$.application.number'), json_extract(r.data, '$.application_number'), sn.application_number,
+                  json_extract(a.data, '$.number'), json_extract(r.data, '$.application_id')) AS number,
+         coalesce(json_extract(r.data, '$.application.child_name'), json_extract(r.data, '$.child_name'), sn.child_name,
+                  json_extract(a.data, '$.child_name')) AS child,
+         json_extract(r.data, '$.kindergarten_id') AS kindergarten, json_extract(r.data, '$.group_id') AS "group",
+         coalesce(json_extract(g.data, '$.name'), json_extract(r.data, '$.group_id'), '') AS group_name,
+         json_extract(r.data, '$.issued_at') AS issuedAt, json_extract(r.data, '$.expires_at') AS expiresAt,
+         json_extract(r.data, '$.status') AS status,
+         CASE WHEN json_extract(r.data, '$.status') IN ('lapsed', 'cancelled', 'revoked') THEN 'lapsed'
+              WHEN json_extract(r.data, '$.status') <> 'active' THEN 'closed'
+              WHEN json_extract(r.data, '$.expires_at') IS NOT NULL
+               AND julianday(date(json_extract(r.data, '$.expires_at'), '+5 hours')) - julianday(?) <= 1 THEN 'expiring'
+              WHEN json_extract(r.data, '$.extended') = 1 THEN 'extended' ELSE 'active' END AS kind
+    FROM rows r
+    LEFT JOIN rows a ON a.entity = 'application' AND a.id = json_extract(r.data, '$.application_id')
+    LEFT JOIN staff_names sn ON sn.application_id = json_extract(r.data, '$.application_id')
+    LEFT JOIN rows g ON g.entity = 'group' AND g.id = json_extract(r.data, '$.group_id')
+   WHERE r.entity = 'referral' AND coalesce(json_extract(r.data, '$.hidden'), 0) = 0)
+SELECT id, number, child, kindergarten, "group", issuedAt, expiresAt, status FROM x`
+
+const REFERRAL_COLUMN_SQL: Record<string, string> = {
+  child: 'child',
+  number: 'number',
+  group: 'group_name',
+  issued: shown('issuedAt'),
+  expires: shown('expiresAt'),
+}
+const REFERRAL_SORT_SQL: Record<string, string> = { child: 'child', number: 'number', group: 'group_name', issued: 'issuedAt', expires: 'expiresAt', state: 'kind' }
+
+const STAFF_CHILDREN = `WITH x AS (
+  SELECT e.id AS id,
+         coalesce(json_extract(e.data, '$.child_name'), json_extract(e.data, '$.application.child_name'), sn.child_name,
+                  json_extract(a.data, '$.child_name')) AS child,
+         coalesce(json_extract(e.data, '$.application.number'), sn.application_number, json_extract(a.data, '$.number')) AS number,
+         json_extract(e.data, '$.kindergarten_id') AS kindergarten, json_extract(e.data, '$.group_id') AS "group",
+         coalesce(json_extract(g.data, '$.name'), json_extract(e.data, '$.group_id'), '') AS group_name,
+         coalesce(substr(json_extract(e.data, '$.application.child_birth_date'), 1, 10), substr(json_extract(e.data, '$.child_birth_date'), 1, 10),
+                  substr(json_extract(a.data, '$.child_birth_date'), 1, 10), sn.child_birth_date) AS birth,
+         json_extract(e.data, '$.enrolled_at') AS enrolled_at, json_extract(e.data, '$.departed_at') AS departed_at,
+         ${day("json_extract(e.data, '$.enrolled_at')")} AS enrolledAt, ${day("json_extract(e.data, '$.departed_at')")} AS departedAt,
+         json_extract(e.data, '$.departure_reason') AS reason
+    FROM rows e
+    LEFT JOIN rows a ON a.entity = 'application' AND a.id = json_extract(e.data, '$.application_id')
+    LEFT JOIN staff_names sn ON sn.application_id = json_extract(e.data, '$.application_id')
+    LEFT JOIN rows g ON g.entity = 'group' AND g.id = json_extract(e.data, '$.group_id')
+   WHERE e.entity = 'enrolment')
+SELECT child, number, kindergarten, "group", enrolledAt, departedAt, reason FROM x`
+
+const CHILDREN_COLUMN_SQL: Record<string, string> = {
+  child: 'child',
+  birth: 'birth',
+  group: 'group_name',
+  enrolled: shown('enrolled_at'),
+  departed: shown('departed_at'),
+}
+const CHILDREN_SORT_SQL: Record<string, string> = { child: 'child', birth: 'birth', group: 'group_name', enrolled: 'enrolled_at', departed: 'departed_at' }
+
+/**
+ * The staff Referrals (referral_list) or Children (children_list) table as the page shows
+ * it: its filter row (each field contained in the column's text, case-insensitive with
+ * JavaScript's case folding, `bq_fold`), its sorted column (the page's default order
+ * otherwise) and the page's own filter (referral kinds; departed children). `today` is
+ * the Almaty date the referral kinds are judged on (expiring: one day or less left).
+ */
+export function staffTableQuery(id: 'referral_list' | 'children_list', view: StaffTableView, today: string): CustomQuery & { describe: string } {
+  const referrals = id === 'referral_list'
+  const columns = referrals ? REFERRAL_COLUMN_SQL : CHILDREN_COLUMN_SQL
+  const sorts = referrals ? REFERRAL_SORT_SQL : CHILDREN_SORT_SQL
+  const where: string[] = []
+  const params: unknown[] = referrals ? [today] : []
+  const describe: string[] = []
+  for (const [key, raw] of Object.entries(view.filters)) {
+    const v = (raw ?? '').trim()
+    const col = columns[key]
+    if (!v || !col) continue
+    where.push(`instr(bq_fold(coalesce(${col}, '')), bq_fold(?)) > 0`)
+    params.push(v)
+    describe.push(`${key}=${v}`)
+  }
+  if (referrals && view.kinds) {
+    where.push(view.kinds.length ? `kind IN (${view.kinds.map(() => '?').join(', ')})` : '0')
+    params.push(...view.kinds)
+    describe.push(`state=${view.kinds.join('|')}`)
+  }
+  if (!referrals && view.departed !== true) where.push('departed_at IS NULL')
+  const sort = view.sort && sorts[view.sort.column]
+  const order = sort
+    ? `${sort}${view.sort!.desc ? ' DESC' : ''}, id`
+    : referrals
+      ? 'issuedAt DESC, id'
+      : 'enrolled_at DESC, group_name, id'
+  if (view.sort && sort) describe.push(`sort=${view.sort.column}${view.sort.desc ? ' desc' : ''}`)
+  const base = referrals ? STAFF_REFERRALS : STAFF_CHILDREN
+  return { sql: `${base}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`, params, describe: describe.join('; ') }
+}
+
+const folding = new WeakSet<Database.Database>()
+/** `bq_fold(text)`: JavaScript's toLowerCase (SQLite's lower() folds ASCII only). */
+function registerFold(db: Database.Database): void {
+  if (folding.has(db)) return
+  db.function('bq_fold', { deterministic: true }, (v: unknown) => (v === null || v === undefined ? null : String(v).toLowerCase()))
+  folding.add(db)
+}
+
 /** The SQL statement of a report or table, and its parameters. */
 export function reportStatement(db: Database.Database, id: ReportId | TableId, f: ReportFilters, query?: CustomQuery): { stmt: Database.Statement; params: Record<string, string | null> | unknown[] } {
-  if (id === 'queue_grid') {
-    if (!query) throw new Error('queue_grid needs its query')
+  if (id === 'queue_grid' && !query) throw new Error('queue_grid needs its query')
+  if (query) {
+    if (query.sql.includes('bq_fold(')) registerFold(db)
     return { stmt: db.prepare(query.sql), params: query.params }
   }
-  const stmt = db.prepare(SQL[id])
+  const stmt = db.prepare(SQL[id as Exclude<TableId | ReportId, 'queue_grid'>])
   // better-sqlite3 refuses named parameters the statement does not use
   const used = new Set(stmt.source.match(/@\w+/g)?.map((s) => s.slice(1)) ?? [])
   const all = params(f)

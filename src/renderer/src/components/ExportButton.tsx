@@ -24,7 +24,18 @@ export function download(fileName: string, base64: string, type: string): void {
  * Excel export of a report or a filtered table: runs in the backend's worker thread; shows
  * progress (`export.progress` events), can be cancelled, and offers the finished file.
  */
-export function ExportButton({ target, filters = {}, queue }: { target: ExportTarget; filters?: ReportFilters; queue?: ApiInput<'export.start'>['queue'] }): React.JSX.Element {
+export function ExportButton({
+  target,
+  filters = {},
+  queue,
+  table,
+}: {
+  target: ExportTarget
+  filters?: ReportFilters
+  queue?: ApiInput<'export.start'>['queue']
+  /** staff tables: the view on screen (filters, sort, the page's own filter) */
+  table?: ApiInput<'export.start'>['table']
+}): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const { message } = App.useApp()
   const text = useViolationText()
@@ -38,7 +49,7 @@ export function ExportButton({ target, filters = {}, queue }: { target: ExportTa
   )
   const start = async () => {
     try {
-      const p = await call('export.start', { target, filters, language: i18n.language === 'ru' ? 'ru' : 'kk', ...(queue ? { queue } : {}) })
+      const p = await call('export.start', { target, filters, language: i18n.language === 'ru' ? 'ru' : 'kk', ...(queue ? { queue } : {}), ...(table ? { table } : {}) })
       if (p) setProgress(p)
     } catch (e) {
       void message.error(text((e as ApiError).violation))

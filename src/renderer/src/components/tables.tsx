@@ -111,10 +111,24 @@ const HEADER = { header: { wrapper: HeaderWithFilters } }
  * contained, case-insensitive), paging, keyboard operable (titles sort with Enter, the
  * filter fields are ordinary inputs in tab order).
  */
-export function DataTable<T extends object>(props: Omit<TableProps<T>, 'columns'> & { columns: ColumnType<T>[]; 'data-testid'?: string }): React.JSX.Element {
+export interface TableView {
+  /** the filter row's non-empty fields, trimmed, by column key */
+  filters: Record<string, string>
+  sort?: { column: string; desc: boolean }
+}
+
+export function DataTable<T extends object>(
+  props: Omit<TableProps<T>, 'columns'> & { columns: ColumnType<T>[]; 'data-testid'?: string; onViewChange?: (view: TableView) => void },
+): React.JSX.Element {
   const { t } = useTranslation()
   const [values, setValues] = useState<Record<string, string>>({})
-  const { columns, dataSource, expandable, ...rest } = props
+  const [sort, setSort] = useState<TableView['sort']>(undefined)
+  const { columns, dataSource, expandable, onViewChange, onChange, ...rest } = props
+  const report = (v: Record<string, string>, s: TableView['sort']) => {
+    if (!onViewChange) return
+    const filters = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.trim()] as const).filter(([, x]) => x !== ''))
+    onViewChange({ filters, ...(s ? { sort: s } : {}) })
+  }
   const label = t('common.filter')
   const shown = useMemo(() => {
     const active = columns.filter((c) => c.onFilter && (values[String(c.key)] ?? '').trim() !== '')
@@ -127,13 +141,32 @@ export function DataTable<T extends object>(props: Omit<TableProps<T>, 'columns'
       ...columns.map((c) => ({ key: String(c.key), label: c.onFilter ? `${label}: ${typeof c.title === 'string' ? c.title : String(c.key)}` : null })),
     ],
     values,
-    set: (key, value) => setValues((v) => ({ ...v, [key]: value })),
+    set: (key, value) => {
+      const next = { ...values, [key]: value }
+      setValues(next)
+      report(next, sort)
+    },
   }
   // the filter row replaces the header drop-downs
   const cols = columns.map((c) => (c.onFilter ? { ...c, filterDropdown: undefined, onFilter: undefined } : c))
   return (
     <FilterContext.Provider value={row}>
-      <Table<T> {...rest} {...(expandable ? { expandable } : {})} columns={cols} dataSource={shown ?? []} components={HEADER} />
+      <Table<T>
+        {...rest}
+        {...(expandable ? { expandable } : {})}
+        columns={cols}
+        dataSource={shown ?? []}
+        components={HEADER}
+        onChange={(pagination, filters, sorter, extra) => {
+          const one = Array.isArray(sorter) ? sorter[0] : sorter
+          const next = one && one.order && one.columnKey !== undefined ? { column: String(one.columnKey), desc: one.order === 'descend' } : undefined
+          if (next?.column !== sort?.column || next?.desc !== sort?.desc) {
+            setSort(next)
+            report(values, next)
+          }
+          onChange?.(pagination, filters, sorter, extra)
+        }}
+      />
     </FilterContext.Provider>
   )
 }

@@ -1,12 +1,12 @@
 import { useState } from 'react'
 import { App, Button, Card, Form, Input, Select, Space, Switch, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { DEPARTURE_REASONS, type ChildRow, type GroupRow } from '../../../main/api/contract'
+import { DEPARTURE_REASONS, type ApiInput, type ChildRow, type GroupRow } from '../../../main/api/contract'
 import type { Violation } from '../../../core/result'
 import { useViolationText } from '../i18n'
 import { useApi, useApiMutation } from '../api'
 import { LoadError } from '../components/LoadError'
-import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging, type TableView } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
 import { ExportButton } from '../components/ExportButton'
@@ -29,6 +29,7 @@ export function ChildrenPage(): React.JSX.Element {
   const [moving, setMoving] = useState<ChildRow | null>(null)
   const [toGroup, setToGroup] = useState<string | undefined>(undefined)
   const [showDeparted, setShowDeparted] = useState(false)
+  const [view, setView] = useState<TableView>({ filters: {} })
   const [leaving, setLeaving] = useState<ChildRow | null>(null)
   const [reason, setReason] = useState<Reason | undefined>(undefined)
   const paging = usePaging()
@@ -63,7 +64,7 @@ export function ChildrenPage(): React.JSX.Element {
   const target = moving ? (groups.data ?? []).find((g) => g.id === toGroup) : undefined
   const problem = moving ? transferProblem(moving, target) : null
   return (
-    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('children.title')}</h1>} extra={<ExportButton target="children_list" />}>
+    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('children.title')}</h1>} extra={<ExportButton target="children_list" table={{ filters: view.filters, ...(view.sort ? { sort: view.sort as NonNullable<ApiInput<'export.start'>['table']>['sort'] } : {}), departed: showDeparted }} />}>
       <Space style={{ marginBottom: 16 }}>
         <Switch checked={showDeparted} onChange={setShowDeparted} aria-label={t('children.showDeparted')} />
         <span>{t('children.showDeparted')}</span>
@@ -76,6 +77,7 @@ export function ChildrenPage(): React.JSX.Element {
         pagination={paging}
         scroll={{ x: true }}
         data-testid="children-table"
+        onViewChange={setView}
         columns={[
           textColumn('child', t('children.child'), (c) => c.childName ?? c.childId, f, {
             render: (_v, c) => (
@@ -94,8 +96,9 @@ export function ChildrenPage(): React.JSX.Element {
               </Space>
             ),
           }),
-          textColumn('enrolled', t('children.enrolledAt'), (c) => (c.enrolledAt ? formatDateTime(c.enrolledAt, i18n.language) : ''), f),
+          textColumn('enrolled', t('children.enrolledAt'), (c) => (c.enrolledAt ? formatDateTime(c.enrolledAt, i18n.language) : ''), f, { sorter: (a, b) => (a.enrolledAt ?? '').localeCompare(b.enrolledAt ?? '') }),
           textColumn('departed', t('children.departedAt'), (c) => (c.departedAt ? formatDateTime(c.departedAt, i18n.language) : ''), f, {
+            sorter: (a, b) => (a.departedAt ?? '').localeCompare(b.departedAt ?? ''),
             render: (_v, c) => (c.departedAt ? <Tag>{`${formatDateTime(c.departedAt, i18n.language)} · ${reasonText(t, c.departureReason)}`}</Tag> : '—'),
           }),
           {

@@ -1,23 +1,18 @@
 import { useState } from 'react'
 import { App, Button, Card, Descriptions, Modal, Segmented, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { ReferralRow } from '../../../main/api/contract'
+import { REFERRAL_KINDS, referralKind, type ApiInput, type ReferralKind, type ReferralRow } from '../../../main/api/contract'
 import { call, useApi, useApiMutation, type ApiError } from '../api'
 import { useViolationText } from '../i18n'
 import { LoadError } from '../components/LoadError'
-import { DataTable, PendingMark, textColumn, usePaging } from '../components/tables'
+import { DataTable, PendingMark, textColumn, usePaging, type TableView } from '../components/tables'
 import { formatDateTime } from '../format'
 import { ExportButton } from '../components/ExportButton'
 import { navigate } from '../components/nav'
 
-type Kind = 'active' | 'extended' | 'expiring' | 'lapsed' | 'closed'
+type Kind = ReferralKind
 
-export function referralKind(r: ReferralRow): Kind {
-  if (r.status === 'lapsed' || r.status === 'cancelled' || r.status === 'revoked') return 'lapsed'
-  if (r.status !== 'active') return 'closed'
-  if (r.daysLeft !== null && r.daysLeft <= 1) return 'expiring'
-  return r.extended ? 'extended' : 'active'
-}
+const KINDS: readonly Kind[] = REFERRAL_KINDS
 
 const KIND_COLORS: Record<Kind, string> = { active: 'green', extended: 'cyan', expiring: 'orange', lapsed: 'red', closed: 'default' }
 
@@ -30,6 +25,7 @@ export function ReferralsPage(): React.JSX.Element {
   const kg = useApi('staff.kindergarten', {})
   const arrived = useApiMutation('staff.markArrived', ['staff.referrals', 'staff.contracts', 'sync.status'])
   const [filter, setFilter] = useState<'all' | Kind>('all')
+  const [view, setView] = useState<TableView>({ filters: {} })
   const [doc, setDoc] = useState<ReferralRow | null>(null)
   const [pdfBusy, setPdfBusy] = useState(false)
   const paging = usePaging()
@@ -56,8 +52,12 @@ export function ReferralsPage(): React.JSX.Element {
   if (referrals.isError) return <LoadError error={referrals.error} onRetry={() => void referrals.refetch()} />
   const rows = (referrals.data ?? []).filter((r) => filter === 'all' || referralKind(r) === filter)
   const kgName = kg.data ? (i18n.language === 'ru' ? kg.data.nameRu : kg.data.nameKk) : ''
+  // the export gets the table as on screen: the state column's text resolved to kinds here (names are UI text)
+  const { state: stateText, ...columnFilters } = view.filters
+  const kinds = KINDS.filter((k) => (filter === 'all' || k === filter) && (!stateText || t(`referrals.kinds.${k}`).toLowerCase().includes(stateText.toLowerCase())))
+  const exportView = { filters: columnFilters, ...(view.sort ? { sort: view.sort as NonNullable<ApiInput<'export.start'>['table']>['sort'] } : {}), ...(kinds.length < KINDS.length ? { kinds } : {}) }
   return (
-    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('referrals.title')}</h1>} extra={<ExportButton target="referral_list" />}>
+    <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('referrals.title')}</h1>} extra={<ExportButton target="referral_list" table={exportView} />}>
       <Segmented<'all' | Kind>
         aria-label={t('referrals.show')}
         style={{ marginBottom: 16 }}
@@ -73,6 +73,7 @@ export function ReferralsPage(): React.JSX.Element {
         pagination={paging}
         scroll={{ x: true }}
         data-testid="referrals-table"
+        onViewChange={setView}
         columns={[
           textColumn('child', t('bids.child'), (r) => r.childName ?? '', f, {
             render: (_v, r) => (
@@ -84,8 +85,8 @@ export function ReferralsPage(): React.JSX.Element {
           }),
           textColumn('number', t('bids.applicationNumber'), (r) => r.applicationNumber ?? r.applicationId, f),
           textColumn('group', t('bulletin.group'), (r) => r.groupName, f),
-          textColumn('issued', t('referrals.issuedAt'), (r) => (r.issuedAt ? formatDateTime(r.issuedAt, i18n.language) : ''), f),
-          textColumn('expires', t('referrals.expiresAt'), (r) => (r.expiresAt ? formatDateTime(r.expiresAt, i18n.language) : ''), f),
+          textColumn('issued', t('referrals.issuedAt'), (r) => (r.issuedAt ? formatDateTime(r.issuedAt, i18n.language) : ''), f, { sorter: (a, b) => (a.issuedAt ?? '').localeCompare(b.issuedAt ?? '') }),
+          textColumn('expires', t('referrals.expiresAt'), (r) => (r.expiresAt ? formatDateTime(r.expiresAt, i18n.language) : ''), f, { sorter: (a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? '') }),
           textColumn('state', t('referrals.state'), (r) => t(`referrals.kinds.${referralKind(r)}`), f, {
             render: (_v, r) => {
               const k = referralKind(r)

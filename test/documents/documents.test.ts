@@ -22,7 +22,10 @@ import { referralValidUntil, rowOf } from '../../src/main/documents/data'
 import { addWorkingDays } from '../../src/core/calendar'
 import { kzCalendar } from '../../src/core/calendar'
 import { localDate } from '../../src/core/time'
+import { createHash } from 'node:crypto'
 import { startCentral, signIn, until, workstation, type Central, type Workstation } from '../sync/helpers'
+import { parentSession } from '../server/helpers'
+import { bid, fileApplication, year } from '../server/fixtures'
 
 const run = promisify(execFile)
 const KAZAKH = [...'әғқңөұүһі']
@@ -226,11 +229,66 @@ describe('documents from the local mirror', () => {
     expect(a.stdout.trim()).toBe(out1)
     const b = await cli(['doc', 'contract', '--profile', profile, '--id', contractId, '--out', out2])
     expect(b.stdout.trim()).toBe(out2)
-    expect(await qrOf(readFileSync(out1))).toMatch(new RegExp(`^BQREF1\\|${latest}\\|`))
+    expect(await qrOf(readFileSync(out1))).toMatch(new RegExp(`^BQREF[12]\\|${latest}\\|[0-9a-f]{64}$`))
     const t = await text(out2)
     expect(t).toContain(String(app['child_name']))
     expectOwnKazakh(t, 'contract')
     const refused = await cli(['doc', 'invoice', '--profile', profile, '--out', out2]).catch((e: { code: number; stderr: string }) => e)
     expect(refused).toMatchObject({ code: 2 })
   }, 60_000)
+})
+
+describe('referral QR: the signed activation', () => {
+  it('a referral issued by a signed activation carries BQREF2 and the SHA-256 of the CMS the store keeps in legal_acts (feed, mirror, PDF)', async () => {
+    const staff = await workstation(central, { profile: join(dir, 'staff') })
+    const synced = async () => {
+      const r = await staff.backend.invoke('sync.now', {})
+      if (!r.ok) throw new Error(JSON.stringify(r.error))
+      await until(async () => staff.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.lastSyncAt !== null, 60_000)
+    }
+    try {
+      await signIn(staff, central, 'baldyrgan-head')
+      await synced()
+      const Y = year(central.store)
+      const published = await staff.backend.invoke('staff.publish', {
+        groupId: 'kg-baldyrgan-g3',
+        places: 1,
+        placeType: 'permanent',
+        releaseDate: `${Y}-12-01`,
+        bidsFrom: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+      })
+      if (!published.ok) throw new Error(JSON.stringify(published.error))
+      await synced()
+      const parent = await parentSession({ ...central.store, server: central.server() }, 'parent-akhmetov')
+      const app = await fileApplication(parent, Y - 3)
+      const bidId = await bid(parent, published.value.vacancyId, app.id)
+      await synced()
+      const key = { storage: 'pkcs12' as const, path: central.store.pki.file('baldyrgan-head', 'sign'), password: central.store.pki.password }
+      const activated = await staff.backend.invoke('staff.activate', { bidId, key })
+      if (!activated.ok) throw new Error(JSON.stringify(activated.error))
+      const { commandId, referralId } = activated.value
+      await synced()
+      // the legal act as the store keeps it, and the hash recomputed from its CMS
+      const acts = await central.query<{ type: string; payload: Record<string, unknown>; cms: Uint8Array }>(
+        'select type, payload, cms from legal_acts where command_id = $1',
+        [commandId],
+      )
+      expect(acts).toHaveLength(1)
+      expect(acts[0]!.type).toBe('bid.activate')
+      expect(JSON.stringify(acts[0]!.payload)).toContain(bidId)
+      const expected = createHash('sha256').update(Buffer.from(acts[0]!.cms)).digest('hex')
+      const stored = await central.query<{ act_sha256: string | null }>('select act_sha256 from referrals where id = $1', [referralId])
+      expect(stored[0]?.act_sha256).toBe(expected)
+      // the feed brought it to the kindergarten's mirror
+      expect(rowOf(staff.backend.context.sqlite, 'referral', referralId)?.['act_sha256']).toBe(expected)
+      // and the printed referral's QR code, decoded from a rendering, carries it
+      const res = await staff.backend.invoke('documents.pdf', { type: 'referral', id: referralId })
+      if (!res.ok) throw new Error(JSON.stringify(res.error))
+      const pdf = Buffer.from(res.value.base64, 'base64')
+      expect(await qrOf(pdf)).toBe(`BQREF2|${referralId}|${expected}`)
+      expect(await text(pdf)).toMatch(/хэш\s+подписанного\s+акта/)
+    } finally {
+      await staff.close()
+    }
+  }, 180_000)
 })

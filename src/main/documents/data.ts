@@ -89,8 +89,9 @@ export function kindergartenOf(db: Database.Database, id: string | null | undefi
 // ---- referral ------------------------------------------------------------------------
 
 /**
- * The referral's data that its QR code vouches for. The QR text is
- * `BQREF1|<referral id>|<sha256 hex of canonicalJson(content)>` (docs: notes/interfaces.md).
+ * The referral's data. A referral issued by a signed activation has the QR text
+ * `BQREF2|<referral id>|<sha256 hex of the activation's CMS>` (the store's act_sha256);
+ * one without: `BQREF1|<referral id>|<sha256 hex of canonicalJson(content)>`.
  */
 export interface ReferralContent {
   id: string

@@ -103,7 +103,14 @@ export interface BuiltDocument {
 
 // ---- referral --------------------------------------------------------------------------
 
-export function referralQrText(content: ReferralContent): string {
+/**
+ * The referral's QR text. A referral issued by a signed activation: `BQREF2|<id>|<sha256>`,
+ * the SHA-256 of that legal act's CMS as the central store keeps it (legal_acts.cms; the
+ * store puts it on the referral row as act_sha256). A referral without one (issued before
+ * the store recorded it): `BQREF1|<id>|<sha256>` over the canonical JSON of its own data.
+ */
+export function referralQrText(content: ReferralContent, actSha256?: string | null): string {
+  if (actSha256 && /^[0-9a-f]{64}$/.test(actSha256)) return `BQREF2|${content.id}|${actSha256}`
   return `BQREF1|${content.id}|${createHash('sha256').update(referralContentJson(content)).digest('hex')}`
 }
 
@@ -126,13 +133,20 @@ async function referral(db: Database.Database, id: string, printedAt: Date): Pro
     issuedAt: iso(r['issued_at']) ?? '',
     validUntil,
   }
-  const qr = referralQrText(content)
+  const act = str(r['act_sha256'])
+  const qr = referralQrText(content, act)
   const w = await DocWriter.create(`Жолдама / Направление ${r.id}`)
   const side = 120
   const narrow = w.width - side - 16
   w.text('ЖОЛДАМА / НАПРАВЛЕНИЕ', 16, 8, undefined, narrow)
   w.text(`№ ${r.id}`, 10, 12, undefined, narrow)
-  w.qr(generate(qr, { minCorrectionLevel: correction.M }), side, 'QR: жолдама нөмірі мен деректерінің хэші / номер направления и хэш данных')
+  w.qr(
+    generate(qr, { minCorrectionLevel: correction.M }),
+    side,
+    qr.startsWith('BQREF2|')
+      ? 'QR: жолдама нөмірі мен қол қойылған актінің хэші / номер направления и хэш подписанного акта'
+      : 'QR: жолдама нөмірі мен деректерінің хэші / номер направления и хэш данных',
+  )
   w.field(L.kindergarten, kgText(kg), narrow)
   w.field(L.bin, kg?.bin, narrow)
   w.field(L.address, kg?.address)

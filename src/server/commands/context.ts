@@ -16,6 +16,8 @@ export interface CommandEnv {
   /** the verified signer of a legal act */
   signer: Signer | null
   commandId: string
+  /** SHA-256 (hex) of the legal act's CMS as received (what legal_acts.cms stores); null without one */
+  actSha256?: string | null
 }
 
 export type Outcome =

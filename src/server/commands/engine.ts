@@ -253,7 +253,7 @@ export async function executeBatch(
             let outcome: Outcome
             try {
               outcome = await p.def!.run(
-                { w, actor, cal, kgs: deps.kgs, signer: p.signer, commandId: cmd.id },
+                { w, actor, cal, kgs: deps.kgs, signer: p.signer, commandId: cmd.id, actSha256: p.cms ? sha256Hex(p.cms) : null },
                 p.payload,
               )
             } catch (err) {

@@ -260,6 +260,7 @@ export const bidActivate: CommandDef<{
         status: 'active',
         by_privilege: !!app.privilege,
         hidden,
+        act_sha256: env.actSha256 ?? null,
         updated_at: now,
       })
       .onConflict((oc) => oc.column('id').doNothing())

@@ -514,6 +514,13 @@ export const migrations: Migration[] = [
     sql: `alter table vacancies add column queue_opened_at timestamptz;
 alter table applications add column left_queue boolean not null default false`,
   },
+  {
+    // the referral's QR carries the SHA-256 of the activation's CMS (legal_acts.cms), so a
+    // printed referral points at the signed act; null for referrals issued without one
+    id: 8,
+    name: 'referrals.act_sha256',
+    sql: `alter table referrals add column act_sha256 text`,
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

@@ -11,11 +11,13 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
+import ExcelJS from 'exceljs'
 import AxeBuilder from '@axe-core/playwright'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, year } from '../server/fixtures'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
+import { HEADER_ROW } from '../../src/main/reports/xlsx'
 import { createSoftHsmToken } from '../helpers/softhsm'
 import { startCentralProcess } from '../helpers/central-process'
 
@@ -497,6 +499,19 @@ test('transfer between groups: the dialog checks the group as the user picks it,
   // (the filter row holds the name too: body rows only)
   const row = page.getByTestId('children-table').locator('tbody tr.ant-table-row', { hasText: kid.childName! })
   await expect(row).toHaveCount(1)
+  // the Excel export writes the table as filtered on screen: this one child, not the whole table
+  await page.getByRole('button', { name: 'Excel-ге экспорттау' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Файл сақталды' })).toBeVisible({ timeout: 60_000 })
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Файлды жүктеу' }).click()])
+  const exported = 'test-results/staff-children-filtered.xlsx'
+  await download.saveAs(exported)
+  const book = new ExcelJS.Workbook()
+  await book.xlsx.readFile(exported)
+  const body: unknown[] = []
+  book.worksheets[0]!.eachRow((r, n) => {
+    if (n > HEADER_ROW) body.push((r.values as unknown[])[1])
+  })
+  expect(body).toEqual([kid.childName])
   await row.getByRole('button', { name: 'Басқа топқа ауыстыру' }).click()
   const dialog = page.getByRole('dialog')
   await expect(dialog.getByText('Топты таңдаңыз')).toBeVisible()

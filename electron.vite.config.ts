@@ -4,7 +4,7 @@ import react from '@vitejs/plugin-react'
 
 // pkijs and asn1js are ESM-only: bundle them into the CommonJS main output instead of
 // leaving a require() of an ES module to the runtime.
-const bundled = ['pkijs', 'asn1js', 'pvtsutils', 'pvutils', 'bytestreamjs', '@noble/hashes']
+const bundled = ['pkijs', 'asn1js', 'pvtsutils', 'pvutils', 'bytestreamjs', '@noble/hashes', 'exceljs']
 
 export default defineConfig({
   main: {

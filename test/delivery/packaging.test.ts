@@ -8,6 +8,7 @@
  *   fuses flipped, and every module the main process requires is inside the package;
  * - the icons have the sizes each target needs; the Kazakh NSIS language files are whole.
  */
+import { builtinModules } from 'node:module'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -268,7 +269,7 @@ describe('electron-builder --dir --linux over a stand-in Electron', () => {
         // in an unpackaged checkout; the package ships no central store
         if (/(^|\/)demo-[\w-]+\.js$/.test(id)) continue
         if (id.startsWith('.')) scan(join(file, '..', id))
-        else if (!id.startsWith('node:') && id !== 'electron') bare.add(id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]!)
+        else if (!id.startsWith('node:') && !builtinModules.includes(id) && id !== 'electron') bare.add(id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]!)
       }
     }
     scan(join('out', 'main', 'index.js'))

@@ -250,7 +250,12 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   // stop-list and release
   await openCard(page, a1)
   await page.getByTestId('action-stoplist-put').click()
-  await page.getByRole('dialog').getByRole('button', { name: 'Тоқтатым-параққа қосу' }).click()
+  // the modal may still be opening under load: click until it closes (it stays open until the click lands)
+  const stopDialog = page.getByRole('dialog', { name: 'Тоқтатым-параққа қосу' })
+  await expect(async () => {
+    if (await stopDialog.isVisible()) await stopDialog.getByRole('button', { name: 'Тоқтатым-параққа қосу' }).click({ timeout: 2_000 })
+    await expect(stopDialog).toBeHidden({ timeout: 3_000 })
+  }).toPass({ timeout: 20_000 })
   await expect(page.getByText('Тоқтатым-параққа қосылды').first()).toBeVisible()
   await synced()
   await expect(page.getByTestId('card-application')).toContainText('тоқтатым-парақта')

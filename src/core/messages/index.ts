@@ -1,3 +1,4 @@
+import { attendanceMessages } from './attendance'
 import { commonMessages } from './common'
 import { deliveryMessages } from './delivery'
 import { edsMessages } from './eds'
@@ -16,6 +17,7 @@ export { LANGS } from './types'
  * own file here and is merged below; a test checks that every code has both languages.
  */
 export const messages: Catalog = {
+  ...attendanceMessages,
   ...commonMessages,
   ...deliveryMessages,
   ...edsMessages,

@@ -25,6 +25,7 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         viewport: { width: 1360, height: 860 },
+        trace: 'retain-on-failure',
         launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
       },
     },

@@ -166,8 +166,11 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   // a saved filter comes back
   await page.getByTestId('save-filter').click()
   await page.getByTestId('filter-name').fill('Менің мұрағатым')
-  await page.getByRole('dialog').getByRole('button', { name: 'Сақтау' }).click()
-  await expect(page.getByText('Сүзгі сақталды')).toBeVisible()
+  await page.getByRole('dialog').getByRole('button', { name: 'Сақтау', exact: true }).click()
+  // the dialog closes and the new filter becomes the selected one, so it can be deleted
+  // (the toast is transient; the lasting state is what is asserted)
+  await expect(page.getByRole('dialog')).toBeHidden()
+  await expect(page.getByRole('button', { name: 'Сүзгіні жою' })).toBeEnabled()
   await page.getByRole('button', { name: 'Сүзгілерді тазалау' }).click()
   await expect(page.getByTestId('queue-total')).toHaveText(`Барлығы: ${all}`)
   await page.getByTestId('saved-filters').click()

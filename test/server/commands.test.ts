@@ -273,6 +273,68 @@ describe.each(BACKENDS)('commands (%s)', (backend) => {
     expect((await staff.one('bid.activate', payload, { sign: true })).status).toBe('accepted')
   })
 
+  it("a legal act signed with the actor's own personal (individual) key instead of the kindergarten's is refused: signature_wrong_role", async () => {
+    const { createPublicKey, generateKeyPairSync, sign: rsaSign } = await import('node:crypto')
+    const x = await import('../../src/eds/x509-build')
+    const { OID, NCA_POLICY, ROLE_OIDS } = await import('../../src/eds/oids')
+    const { demoCa, DEMO_INTERMEDIATE_NAME } = await import('../../src/eds/demo/generate')
+    const { buildSignedData } = await import('../../src/eds/cms')
+    const { legalActContent } = await import('../../src/server/canonical')
+    const head = s.pki.person('baldyrgan-head')
+    // an individual's SIGN certificate for the head's IIN, from the same (trusted) CA
+    const ca = demoCa()
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' })
+    const interSpki = createPublicKey(ca.intermediateKey).export({ type: 'spki', format: 'der' })
+    const now = new Date()
+    const cert = x.buildCertificate({
+      serial: Buffer.from('7e01' + randomUUID().replace(/-/g, '').slice(0, 12), 'hex'),
+      issuer: x.buildName(DEMO_INTERMEDIATE_NAME),
+      subject: x.buildName([
+        [OID.commonName, `${head.surname} ${head.givenName}`.toLocaleUpperCase('kk-KZ')],
+        [OID.surname, head.surname.toLocaleUpperCase('kk-KZ')],
+        [OID.serialNumber, `IIN${head.iin}`],
+        [OID.country, 'KZ'],
+      ]),
+      notBefore: new Date(now.getTime() - 86_400_000),
+      notAfter: new Date(now.getTime() + 365 * 86_400_000),
+      spki,
+      issuerKey: ca.intermediateKey,
+      extensions: [
+        x.keyUsageExt(['digitalSignature', 'nonRepudiation']),
+        x.ekuExt([OID.emailProtection, ROLE_OIDS.individual]),
+        x.akiExt(interSpki),
+        x.skiExt(spki),
+        x.policiesExt([NCA_POLICY.individualSign]),
+      ],
+    })
+    const app = await fileApplication(parent, Y - 3)
+    const vac = await publish(staff, 'kg-baldyrgan-g3', Y - 3, 1)
+    const bidId = await bid(parent, vac, app.id)
+    const payload = { bidId, referralId: `R-${randomUUID().slice(0, 8)}` }
+    const c = await staff.cmd('bid.activate', payload)
+    const cms = await buildSignedData({
+      content: legalActContent(c),
+      certificate: cert,
+      extraCertificates: [ca.intermediate],
+      detached: true,
+      sign: async (data) => rsaSign('sha256', data, privateKey),
+    })
+    c.signature = Buffer.from(cms).toString('base64')
+    expect((await staff.send([c]))[0]).toMatchObject({
+      status: 'rejected',
+      code: 'signature_wrong_role',
+    })
+    const b = await db()
+      .selectFrom('bids')
+      .select('status')
+      .where('id', '=', bidId)
+      .executeTakeFirstOrThrow()
+    expect(b.status).toBe('sent')
+    // the kindergarten's key (same person, legal-entity certificate) is accepted
+    expect((await staff.one('bid.activate', payload, { sign: true })).status).toBe('accepted')
+  })
+
   it('a batch with many rejections answers every command; only the accepted ones apply', async () => {
     const c = await staffClient(s, 'aigolek-head')
     const before = await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(db())

@@ -667,6 +667,121 @@ export interface CalendarView {
   pending: boolean
 }
 
+// ---- attendance register (issue 11; rules in src/core/attendance.ts, docs/api.md) --------
+
+const ABSENCE = ['illness', 'family_leave', 'summer_leave', 'quarantine', 'other'] as const
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+export const attendanceMarkInputSchema = z
+  .object({
+    enrolmentId: z.string().min(1).max(64),
+    date: z.iso.date(),
+    /** last day of an absence period entered once (expanded to its working days) */
+    to: z.iso.date().optional(),
+    status: z.enum(['present', 'absent']),
+    reason: z.enum(ABSENCE).optional(),
+    /** a supporting document (certificate scan, PDF or JPEG): uploaded before the command */
+    document: z.object({ fileName: z.string().trim().min(1).max(200), base64: z.string().min(4).max(14_000_000) }).strict().optional(),
+  })
+  .strict()
+export type AttendanceMarkInput = z.infer<typeof attendanceMarkInputSchema>
+
+export interface AttendanceCell {
+  status: 'present' | 'absent'
+  reason: (typeof ABSENCE)[number] | null
+  documentSha256: string | null
+  /** not yet confirmed by the central store */
+  pending: boolean
+  /** written by a clerk's correction (with its reason) */
+  corrected: boolean
+  correctionReason: string | null
+}
+
+export interface AttendanceChildRow {
+  enrolmentId: string
+  childName: string | null
+  enrolledOn: string
+  departedOn: string | null
+  /** marks by date (YYYY-MM-DD) */
+  marks: Record<string, AttendanceCell>
+  /** the parent's answer to the closed month */
+  answer: 'approve' | 'dispute' | null
+  totals: { attended: number; absent: number; unmarked: number }
+}
+
+export interface AttendanceMonthView {
+  groupId: string
+  groupName: string
+  kindergartenId: string
+  kindergartenName: { kk: string; ru: string }
+  month: string
+  state: 'open' | 'closed' | 'locked'
+  closedAt: string | null
+  closedBy: string | null
+  lockedAt: string | null
+  /** end of the parents' window (closed months) */
+  windowEnd: string | null
+  workingDays: string[]
+  days: Array<{ date: string; working: boolean }>
+  children: AttendanceChildRow[]
+  canMark: boolean
+  canClose: boolean
+  canCorrect: boolean
+  /** something of this month waits for the central store */
+  pending: boolean
+}
+
+export interface AttendanceDisputeRow {
+  disputeId: string
+  enrolmentId: string
+  childName: string | null
+  kindergartenId: string
+  kindergartenName: { kk: string; ru: string }
+  month: string
+  comment: string | null
+  answeredAt: string | null
+  status: 'open' | 'resolved'
+  decision: 'upheld' | 'rejected' | null
+  reason: string | null
+  resolvedAt: string | null
+  pending: boolean
+}
+
+export interface AttendanceAbsent {
+  illness: number
+  family_leave: number
+  summer_leave: number
+  quarantine: number
+  other: number
+}
+
+export interface AttendanceFundingTotals {
+  children: number
+  expected: number
+  attended: number
+  absent: AttendanceAbsent
+  unmarked: number
+  /** tiyn (1/100 tenge) */
+  amountTiyn: number | null
+}
+
+export interface AttendanceFundingRow extends AttendanceFundingTotals {
+  kindergartenId: string
+  kindergartenName: { kk: string; ru: string }
+  kindergartenType: string | null
+  districtId: string | null
+  month: string
+  workingDays: number
+  rate: { unit: 'day' | 'month'; amountTenge: number } | null
+}
+
+export interface AttendanceFunding {
+  month: string
+  workingDays: number
+  rows: AttendanceFundingRow[]
+  districts: Array<{ districtId: string | null; totals: AttendanceFundingTotals }>
+  totals: AttendanceFundingTotals
+}
+
 const empty = z.object({}).strict()
 
 export const contract = {
@@ -777,6 +892,32 @@ export const contract = {
   'review.list': { write: false, input: empty },
   'review.confirm': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
   'review.reject': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
+  'attendance.month': { write: false, input: z.object({ groupId: z.string().min(1).max(64), month: monthSchema }).strict() },
+  'attendance.mark': { write: true, input: z.object({ marks: z.array(attendanceMarkInputSchema).min(1).max(500) }).strict() },
+  'attendance.close': { write: true, input: z.object({ month: monthSchema, key: keySourceSchema }).strict() },
+  'attendance.disputes': { write: false, input: z.object({ status: z.enum(['open', 'all']).optional() }).strict() },
+  'attendance.resolve': {
+    write: true,
+    input: z.object({ disputeId: z.string().min(1).max(140), decision: z.enum(['upheld', 'rejected']), reason: z.string().trim().min(3).max(500), key: keySourceSchema }).strict(),
+  },
+  'attendance.correct': {
+    write: true,
+    input: z
+      .object({
+        enrolmentId: z.string().min(1).max(64),
+        date: z.iso.date(),
+        to: z.iso.date().optional(),
+        status: z.enum(['present', 'absent']),
+        reason: z.enum(ABSENCE).optional(),
+        correctionReason: z.string().trim().min(3).max(500),
+        key: keySourceSchema,
+      })
+      .strict(),
+  },
+  'attendance.funding': {
+    write: false,
+    input: z.object({ month: monthSchema, kindergartenId: z.string().min(1).max(64).optional(), districtId: z.string().min(1).max(64).optional() }).strict(),
+  },
 } as const
 
 /** Result type of each handler. */
@@ -850,6 +991,13 @@ export interface Outputs {
   'review.list': ReviewRow[]
   'review.confirm': { commandId: string }
   'review.reject': { commandId: string }
+  'attendance.month': AttendanceMonthView
+  'attendance.mark': { commandId: string; days: number }
+  'attendance.close': { commandId: string }
+  'attendance.disputes': AttendanceDisputeRow[]
+  'attendance.resolve': { commandId: string }
+  'attendance.correct': { commandId: string; days: number }
+  'attendance.funding': AttendanceFunding
 }
 
 export type ApiName = keyof typeof contract & keyof Outputs

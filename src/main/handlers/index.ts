@@ -6,6 +6,7 @@ import { checkForUpdate, downloadUpdate, installUpdate } from './update'
 import { saveDiagnostics } from './diagnostics'
 import * as staff from './staff'
 import * as office from './office'
+import * as attendance from './attendance'
 import * as registry from './office-registry'
 import { addSwap, getCalendar, removeSwap } from './calendar'
 import { referralPdf } from './staff-pdf'
@@ -76,6 +77,13 @@ export const handlers: HandlerTable = {
   'office.saveFilter': office.saveFilter,
   'office.deleteFilter': office.deleteFilter,
   'office.application': office.application,
+  'attendance.month': attendance.month,
+  'attendance.mark': attendance.mark,
+  'attendance.close': attendance.close,
+  'attendance.disputes': attendance.disputes,
+  'attendance.resolve': attendance.resolve,
+  'attendance.correct': attendance.correct,
+  'attendance.funding': attendance.funding,
   'office.privilegeConfirm': office.privilegeConfirm,
   'office.privilegeReject': office.privilegeReject,
   'office.stopListPut': office.stopListPut,

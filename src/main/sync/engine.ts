@@ -117,9 +117,8 @@ export class SyncEngine {
       const batch = mirror.pendingCommands(actorIin, 100)
       if (batch.length === 0) return { accepted, rejected }
       // files first: a `contract.attach` names its scan by SHA-256, which the store must hold
-      for (const c of batch) {
-        const sha = c.type === 'contract.attach' ? (c.payload as { sha256?: unknown }).sha256 : null
-        if (typeof sha !== 'string') continue
+      // (and `attendance.mark` its certificates)
+      for (const sha of batch.flatMap(filesOf)) {
         const blob = mirror.blobToUpload(sha)
         if (!blob) continue
         try {
@@ -255,4 +254,17 @@ export class SyncEngine {
     this.running = null
     this.setState('signed_out')
   }
+}
+
+/** SHA-256s of the files a command names, which the store must hold before it runs. */
+function filesOf(c: { type: string; payload: unknown }): string[] {
+  if (c.type === 'contract.attach') {
+    const sha = (c.payload as { sha256?: unknown }).sha256
+    return typeof sha === 'string' ? [sha] : []
+  }
+  if (c.type === 'attendance.mark') {
+    const marks = (c.payload as { marks?: Array<{ documentSha256?: unknown }> }).marks ?? []
+    return [...new Set(marks.map((m) => m.documentSha256).filter((x): x is string => typeof x === 'string'))]
+  }
+  return []
 }

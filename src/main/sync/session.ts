@@ -58,7 +58,7 @@ export class SessionService {
   private session: SessionInfo | null = null
   private engine: SyncEngine | null = null
   private client: StoreClient | null = null
-  private readonly now: () => Date
+  readonly now: () => Date
 
   constructor(private readonly o: SessionServiceOptions) {
     this.mirror = new Mirror(o.sqlite)

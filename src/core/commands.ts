@@ -126,7 +126,7 @@ export const COMMAND_ROLES: { [K in CommandType]: readonly Role[] } = {
   reviewerConfirm: ['reviewer'],
   reviewerReject: ['reviewer'],
   expireTurn: ['system'],
-  restoreApplication: ['parent'],
+  restoreApplication: ['parent', 'clerk'],
   confirmQueueInterest: ['parent'],
   archiveInactive: ['system'],
   publishVacancy: ['kindergarten'],

@@ -719,7 +719,9 @@ export function restoreApplication(
     return invalidState('application', app.status, 'restoreApplication')
   if (app.restoredOnce) return fail('application_already_restored')
   if (passed(app.inactiveUntil, now))
-    return fail('restore_window_passed', { deadline: app.inactiveUntil ?? '' })
+    return fail('restore_window_passed', {
+      deadline: app.inactiveUntil ? localDate(app.inactiveUntil) : '',
+    })
   for (const s of tx.all('stopList')) {
     if (s.applicationId === app.id && s.status === 'active')
       tx.put('stopList', { ...s, status: 'released' })

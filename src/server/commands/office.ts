@@ -470,8 +470,9 @@ export const turnNotify: CommandDef<{ applicationId: string }> = {
 }
 
 /**
- * T7 (public city rules): an inactive voucher application may be restored once, within
- * 28 calendar days, by the education department with a reason (signed).
+ * T7 (public city rules): an inactive application may be restored once, within 28 calendar
+ * days, by the education department with a reason (signed); the verdict is src/core's
+ * restoreApplication.
  */
 export const applicationRestore: CommandDef<{ applicationId: string; reason: string }> = {
   type: 'application.restore',
@@ -482,16 +483,12 @@ export const applicationRestore: CommandDef<{ applicationId: string; reason: str
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
-    if (app.status !== 'inactive' || app.queue_type !== 'special_voucher')
-      return rejected('invalid_state', { state: app.status })
-    if (app.restored_once) return rejected('application_already_restored')
-    // the window: 28 calendar days from the day the application became inactive (the
-    // sweeper keeps the end as stop_list_until)
-    const deadline = app.stop_list_until
-      ? new Date(app.stop_list_until)
-      : addCalendarDays(new Date(app.updated_at), 28)
-    if (now.getTime() > deadline.getTime())
-      return rejected('restore_window_passed', { deadline: dateText(deadline) })
+    // core decides (T7): inactive, not restored before, within the 28-day window that the
+    // sweeper keeps as stop_list_until (core's inactiveUntil)
+    const verdict = await coreVerdict(env, app.id, 'restoreApplication', {
+      applicationId: app.id,
+    })
+    if (!verdict.ok) return { ok: false, error: verdict.error }
     await tx
       .updateTable('applications')
       .set({

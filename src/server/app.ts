@@ -36,6 +36,7 @@ import { portalRoutes } from './portal-routes'
 import { KgDirectory, pokeConcerns } from './scope'
 import { sweep, type SweepResult } from './sweeper'
 import { CHANGES_CHANNEL, sequence, sequencerIdle } from './work'
+import { yearlyPreview } from './yearly'
 
 export interface ServerOptions {
   db: DbConfig
@@ -236,6 +237,18 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
       clearInterval(beat)
       subscribers.delete(sub)
     })
+  })
+
+  /** The dry run of a yearly operation (region-scope clerk or admin): what a run now would do. */
+  app.get('/v1/yearly/preview', async (req) => {
+    const a = await staffOf(req)
+    const q = parseOr400(
+      z.object({ kind: z.enum(['regroup', 'campaign', 'pause']), regionId: z.string().min(1).max(64) }),
+      req.query,
+    )
+    if (a.role !== 'clerk' && a.role !== 'admin') throw new HttpError(403, 'forbidden_command', { type: 'yearly' })
+    if (a.role === 'clerk' && (a.districtId || a.regionId !== q.regionId)) throw new HttpError(403, 'forbidden_object')
+    return yearlyPreview(db, q.kind, q.regionId, clock.now())
   })
 
   portalRoutes(app, { deps, clock, db, actorOf, commandActorOf, forget: (req) => sessions.forget(bearer(req)) })

@@ -141,6 +141,18 @@ export function buildOpenApi(): unknown {
         responses: { '200': { description: 'text/event-stream' } },
       },
     },
+    '/v1/yearly/preview': {
+      get: {
+        summary:
+          'dry run of a yearly operation for a region (region-scope clerk or admin): regroup, campaign, pause; counts per birth-year cohort',
+        security: bearer,
+        parameters: [
+          { name: 'kind', in: 'query', required: true, schema: { type: 'string', enum: ['regroup', 'campaign', 'pause'] } },
+          { name: 'regionId', in: 'query', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: '{ kind, cohorts, ... }' }, '403': { description: 'forbidden' } },
+      },
+    },
     '/v1/portal/applications': {
       get: {
         summary: "the parent's applications with referrals, vouchers, contracts",

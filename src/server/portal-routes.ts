@@ -33,6 +33,7 @@ export const PORTAL_ROUTES: {
   { method: 'post', path: '/v1/portal/vouchers/:voucherId/decline', type: 'voucher.decline' },
   { method: 'post', path: '/v1/portal/vouchers/:voucherId/choose', type: 'voucher.choose' },
   { method: 'post', path: '/v1/portal/contracts/:contractId/sign', type: 'contract.parent_sign' },
+  { method: 'post', path: '/v1/portal/applications/:applicationId/interest', type: 'interest.confirm' },
 ]
 
 export function portalRoutes(
@@ -91,7 +92,7 @@ export function portalRoutes(
     const apps = await sql<
       Record<string, any>
     >`select a.id, a.number, a.queue_type, a.status, a.registered_at, a.birth_year, a.language,
-          a.region_id, a.district_id, a.privilege, a.privilege_status, a.stop_list_until, c.full_name as child_name
+          a.region_id, a.district_id, a.privilege, a.privilege_status, a.stop_list_until, a.interest_confirmed_at, a.status_reason, c.full_name as child_name
         from applications a join applicants p on p.id = a.applicant_id join children c on c.id = a.child_id
        where p.iin = ${actor.iin} order by a.registered_at`.execute(ctx.db)
     const ids = apps.rows.map((a) => a.id as string)

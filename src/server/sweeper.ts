@@ -21,6 +21,7 @@ import { releasePlace } from './commands/shared'
 import type { KgDirectory } from './scope'
 import { runWork, type Work } from './work'
 import type { Actor } from './auth'
+import { sweepCampaigns } from './yearly'
 
 const SYSTEM: Actor = {
   kind: 'staff',
@@ -41,6 +42,8 @@ export interface SweepResult {
   vouchersExpired: number
   turnsLapsed: number
   inactiveArchived: number
+  /** Y-5: applications made inactive by a re-confirmation campaign's deadline */
+  interestInactivated: number
 }
 
 /** core's timer command → the audit entry type (`timer.<name>`) */
@@ -245,7 +248,10 @@ export async function sweep(
     vouchersExpired: 0,
     turnsLapsed: 0,
     inactiveArchived: 0,
+    interestInactivated: 0,
   }
+  // Y-5 first: re-confirmation campaigns past their deadline, on the state their dry run saw
+  res.interestInactivated = await sweepCampaigns(db, now, cal, kgs)
   // keyset over the candidates: each application is looked at once per sweep, even one
   // whose row looks due but which core finds nothing due for
   let after = ''

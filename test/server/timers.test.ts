@@ -106,6 +106,7 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
       vouchersExpired: 0,
       turnsLapsed: 0,
       inactiveArchived: 0,
+      interestInactivated: 0,
     })
     expect(await snapshot(s)).toBe(snap)
     const app = await db

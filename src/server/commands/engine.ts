@@ -25,9 +25,10 @@ import { adminCommands } from './admin'
 import { officeCommands } from './office'
 import { portalCommands } from './portal'
 import { staffCommands } from './staff'
+import { yearlyCommands } from './yearly'
 
 export const commandDefs: ReadonlyMap<string, CommandDef> = new Map(
-  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands].map((d) => [
+  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands, ...yearlyCommands].map((d) => [
     d.type,
     d,
   ]),

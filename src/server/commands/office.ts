@@ -19,6 +19,7 @@ import {
 import { coreVerdict } from './core-world'
 import { releasePlace } from './shared'
 import { localDate } from '../../core/time'
+import { restoreUnconfirmed } from '../../core/yearly'
 
 const id = z.string().min(1).max(64)
 const CLERK = ['clerk'] as const
@@ -470,6 +471,7 @@ export const turnNotify: CommandDef<{ applicationId: string }> = {
 }
 
 /**
+ * Y-7: an application made inactive by a re-confirmation campaign is restored with a reason.
  * T7 (public city rules): an inactive application may be restored once, within 28 calendar
  * days, by the education department with a reason (signed); the verdict is src/core's
  * restoreApplication.
@@ -483,6 +485,26 @@ export const applicationRestore: CommandDef<{ applicationId: string; reason: str
     const { tx, now } = env.w
     const { app, err } = await clerkApp(env, p.applicationId)
     if (!app) return err
+    // Y-7: an application a re-confirmation campaign made inactive is restored with the
+    // reason, any time; the clerk's act counts as this year's confirmation
+    if (!restoreUnconfirmed({ status: app.status, inactiveReason: app.status_reason })) {
+      await tx
+        .updateTable('applications')
+        .set({ status: 'in_queue', status_reason: null, interest_confirmed_at: now, updated_at: now, version: sql`version + 1` })
+        .where('id', '=', app.id)
+        .execute()
+      const back = await emitApplication(env, app.id, { reason: p.reason })
+      if (back)
+        env.w.notify({
+          applicationId: app.id,
+          recipientIin: back.applicant_iin,
+          phone: back.applicant_phone,
+          email: back.applicant_email,
+          event: 'application_restored',
+          params: { number: app.number },
+        })
+      return accepted()
+    }
     // core decides (T7): inactive, not restored before, within the 28-day window that the
     // sweeper keeps as stop_list_until (core's inactiveUntil)
     const verdict = await coreVerdict(env, app.id, 'restoreApplication', {

@@ -16,6 +16,7 @@ import {
   worldOfApplication,
 } from './core-world'
 import { DEPARTURE_REASONS, type DepartureReason } from '../../core/model'
+import { publicationRefusal } from '../../core/yearly'
 import {
   accepted,
   dateText,
@@ -70,13 +71,20 @@ export const vacancyPublish: CommandDef<{
     // the group, its kindergarten and its places already on the bulletin, in one query
     const r = await sql<Record<string, any>>`select g.*, k.type as kg_type, k.region_id as kg_region, k.name_ru as kg_name,
         (select coalesce(sum(places - taken), 0)::int from vacancies
-          where group_id = g.id and status = 'published') as open_places
+          where group_id = g.id and status = 'published') as open_places,
+        (select paused_at from bulletin_pauses where region_id = k.region_id) as bulletin_paused_at
         from groups g join kindergartens k on k.id = g.kindergarten_id where g.id = ${p.groupId} for update of g`.execute(
       tx,
     )
     const g = r.rows[0]
     if (!g) return rejected('not_found', { what: 'group', id: p.groupId })
     if (!ownKg(env, g.kindergarten_id)) return rejected('forbidden_object')
+    // Y-9: the education department paused the region's bulletin (August transfers)
+    const paused = publicationRefusal({
+      paused: !!g.bulletin_paused_at,
+      since: g.bulletin_paused_at ? new Date(g.bulletin_paused_at).toISOString() : null,
+    })
+    if (paused) return { ok: false, error: paused }
     // src/core decides (R15: the entry's fields; R15.2: no publication in the August pause)
     const kg = { type: g.kg_type, region_id: g.kg_region, name_ru: g.kg_name }
     const today = almatyDate(now)

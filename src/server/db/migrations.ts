@@ -521,6 +521,43 @@ alter table applications add column left_queue boolean not null default false`,
     name: 'referrals.act_sha256',
     sql: `alter table referrals add column act_sha256 text`,
   },
+  {
+    // yearly operations (src/core/yearly.ts): the re-confirmation of interest, why an
+    // application is inactive or archived, the campaigns, the regions' bulletin pauses and
+    // the history of runs
+    id: 9,
+    name: 'yearly operations: interest campaigns, bulletin pauses, yearly runs',
+    sql: `alter table applications add column interest_confirmed_at timestamptz;
+alter table applications add column status_reason text;
+create table interest_campaigns (
+  id text primary key,
+  region_id text not null references regions(id),
+  opened_at timestamptz not null,
+  deadline timestamptz not null,
+  opened_by char(12) not null,
+  closed_at timestamptz,
+  inactivated int
+);
+create index interest_campaigns_due on interest_campaigns(deadline) where closed_at is null;
+create table bulletin_pauses (
+  region_id text primary key references regions(id),
+  paused_at timestamptz,
+  paused_by text,
+  updated_at timestamptz not null
+);
+create table yearly_runs (
+  id text primary key,
+  kind text not null check (kind in ('regroup','campaign_open','campaign_close','bulletin_pause','bulletin_resume')),
+  region_id text not null references regions(id),
+  actor_iin char(12) not null,
+  actor_name text not null,
+  run_at timestamptz not null,
+  params jsonb not null default '{}',
+  result jsonb not null default '{}',
+  command_id text
+);
+create index yearly_runs_region on yearly_runs(region_id, run_at)`,
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

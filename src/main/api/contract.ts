@@ -355,7 +355,8 @@ export const DEPARTURE_REASONS = ['parents_request', 'moved', 'school', 'health'
 export const departureReasonSchema = z.enum(DEPARTURE_REASONS)
 
 /** Printable documents (src/main/documents): what `documents.pdf` and `bq doc` make. */
-export const DOCUMENT_TYPES = ['referral', 'queue_notice', 'child_card', 'service_completion', 'contract'] as const
+/** `attendance`: the табель of a group and month, id `<groupId>:<YYYY-MM>` (issue 11). */
+export const DOCUMENT_TYPES = ['referral', 'queue_notice', 'child_card', 'service_completion', 'contract', 'attendance'] as const
 export type DocumentType = (typeof DOCUMENT_TYPES)[number]
 export const documentTypeSchema = z.enum(DOCUMENT_TYPES)
 
@@ -862,6 +863,11 @@ export const contract = {
         queue: z.object({ filter: queueFilterSchema, sort: z.object({ column: z.enum(QUEUE_SORT_COLUMNS), desc: z.boolean() }).strict().optional() }).strict().optional(),
         /** targets referral_list, children_list from the staff pages: the table as filtered and sorted on screen */
         table: staffTableViewSchema.optional(),
+        /** target attendance_funding: the month (default: the previous one) and optionally a district */
+        attendance: z
+          .object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), districtId: z.string().min(1).max(64).optional() })
+          .strict()
+          .optional(),
       })
       .strict(),
   },

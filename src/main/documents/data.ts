@@ -156,10 +156,17 @@ const LATEST: Record<DocumentType, { entity: string; order: string; where?: stri
   child_card: { entity: 'application', order: '$.registered_at' },
   service_completion: { entity: 'enrolment', order: '$.enrolled_at' },
   contract: { entity: 'contract', order: '$.created_at' },
+  attendance: { entity: 'attendance_mark', order: '$.date' },
 }
 
 /** The id of the most recent document of `type` the mirror holds (CLI `bq doc` without --id). */
 export function latestDocumentId(db: Database.Database, type: DocumentType): string {
+  if (type === 'attendance') {
+    // the group and month of the newest mark
+    const m = db.prepare("SELECT json_extract(data, '$.group_id') AS g, substr(json_extract(data, '$.date'), 1, 7) AS m FROM rows WHERE entity = 'attendance_mark' ORDER BY json_extract(data, '$.date') DESC LIMIT 1").get() as { g: string | null; m: string } | undefined
+    if (!m?.g) throw new AppError('not_found', { what: type, id: '—' })
+    return `${m.g}:${m.m}`
+  }
   const l = LATEST[type]
   let r = db
     .prepare(`SELECT id FROM rows WHERE entity = ? ORDER BY json_extract(data, ?) DESC, id DESC LIMIT 1`)

@@ -20,6 +20,7 @@ import type { Text } from '../../core/messages/types'
 import { AppError } from '../../core/result'
 import type { Handler } from '../backend'
 import { DocWriter } from './render'
+import { renderTabel, tabelFromMirror } from './attendance'
 import {
   applicationNames,
   iso,
@@ -344,7 +345,13 @@ function safe(s: string): string {
   return s.replace(/[^\w.-]+/g, '_').slice(0, 80)
 }
 
+async function attendanceDoc(db: Database.Database, id: string, printedAt: Date): Promise<BuiltDocument> {
+  const data = tabelFromMirror(db, id)
+  return { fileName: `attendance-${safe(id.replace(':', '-'))}.pdf`, bytes: await renderTabel(data, almatyTime(printedAt.toISOString())) }
+}
+
 const BUILDERS: Record<DocumentType, (db: Database.Database, id: string, at: Date) => Promise<BuiltDocument>> = {
+  attendance: attendanceDoc,
   referral,
   queue_notice: queueNotice,
   child_card: childCard,

@@ -43,19 +43,29 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
   return lines
 }
 
+/** A column of `DocWriter.table`: its header text (may hold '\n'), width in points, alignment. */
+export interface TableColumn {
+  title: string
+  width: number
+  align?: 'left' | 'center'
+}
+
 export class DocWriter {
   private page!: PDFPage
   private y = 0
-  readonly width = A4[0] - MARGIN * 2
+  readonly width: number
 
   private constructor(
     readonly doc: PDFDocument,
     readonly font: PDFFont,
+    private readonly size: [number, number] = A4,
   ) {
+    this.width = size[0] - MARGIN * 2
     this.newPage()
   }
 
-  static async create(title: string): Promise<DocWriter> {
+  /** `landscape`: A4 turned sideways (wide tables such as the attendance register). */
+  static async create(title: string, o: { landscape?: boolean } = {}): Promise<DocWriter> {
     const doc = await PDFDocument.create()
     doc.registerFontkit(fontkit)
     const font = await doc.embedFont(fontBytes(), { subset: true })
@@ -63,12 +73,12 @@ export class DocWriter {
     doc.setCreator('Balabaqsha Workstation')
     doc.setProducer('Balabaqsha Workstation (pdf-lib)')
     doc.setLanguage('kk-KZ')
-    return new DocWriter(doc, font)
+    return new DocWriter(doc, font, o.landscape ? [A4[1], A4[0]] : A4)
   }
 
   private newPage(): void {
-    this.page = this.doc.addPage(A4)
-    this.y = A4[1] - MARGIN
+    this.page = this.doc.addPage(this.size)
+    this.y = this.size[1] - MARGIN
   }
 
   private room(h: number): void {
@@ -87,7 +97,7 @@ export class DocWriter {
     for (const l of wrap(s, this.font, size, this.width)) {
       this.room(size + 8)
       const w = this.font.widthOfTextAtSize(l, size)
-      this.page.drawText(l, { x: (A4[0] - w) / 2, y: this.y - size, size, font: this.font })
+      this.page.drawText(l, { x: (this.size[0] - w) / 2, y: this.y - size, size, font: this.font })
       this.y -= size + 8
     }
   }
@@ -112,8 +122,8 @@ export class DocWriter {
   qr(matrix: { size: number; get(x: number, y: number): boolean }, side: number, caption: string): void {
     const n = matrix.size + 8
     const m = side / n
-    const x0 = A4[0] - MARGIN - side
-    const y0 = A4[1] - MARGIN - side
+    const x0 = this.size[0] - MARGIN - side
+    const y0 = this.size[1] - MARGIN - side
     this.page.drawRectangle({ x: x0, y: y0, width: side, height: side, color: rgb(1, 1, 1) })
     for (let y = 0; y < matrix.size; y++) {
       for (let x = 0; x < matrix.size; x++) {
@@ -125,6 +135,51 @@ export class DocWriter {
     for (const [i, l] of wrap(caption, this.font, size, side).entries()) {
       this.page.drawText(l, { x: x0, y: y0 - (i + 1) * (size + 2), size, font: this.font, color: rgb(0.3, 0.3, 0.3) })
     }
+  }
+
+  /**
+   * A ruled table: a header row (repeated on every page the table runs onto) and body rows
+   * of single-line cells, shrunk to fit their column. `shade(row, col)` greys a cell (days
+   * off); rows in `bold` (totals) are drawn on a light background.
+   */
+  table(columns: TableColumn[], rows: string[][], o: { size?: number; shade?: (row: number, col: number) => boolean; bold?: Set<number> } = {}): void {
+    const size = o.size ?? 7
+    const rowH = size + 6
+    const headerLines = Math.max(...columns.map((c) => c.title.split('\n').length))
+    const headerH = headerLines * (size + 1) + 6
+    const line = rgb(0.55, 0.55, 0.55)
+    const fit = (s: string, w: number): string => {
+      let t = s
+      while (t.length > 1 && this.font.widthOfTextAtSize(t, size) > w - 3) t = t.slice(0, -1)
+      return t === s ? s : `${t.slice(0, -1)}…`
+    }
+    const drawRow = (cells: string[], h: number, fill: ReturnType<typeof rgb> | null, header: boolean, shadeOf?: (col: number) => boolean) => {
+      let x = MARGIN
+      for (const [i, c] of columns.entries()) {
+        const bg = fill ?? (shadeOf?.(i) ? rgb(0.9, 0.9, 0.9) : null)
+        this.page.drawRectangle({ x, y: this.y - h, width: c.width, height: h, borderColor: line, borderWidth: 0.4, ...(bg ? { color: bg } : {}) })
+        const lines = header ? (cells[i] ?? '').split('\n') : [cells[i] ?? '']
+        for (const [k, l] of lines.entries()) {
+          const text = fit(l, c.width)
+          const w = this.font.widthOfTextAtSize(text, size)
+          const tx = c.align === 'center' ? x + (c.width - w) / 2 : x + 2
+          this.page.drawText(text, { x: tx, y: this.y - 3 - (k + 1) * size - k, size, font: this.font, color: rgb(0, 0, 0) })
+        }
+        x += c.width
+      }
+      this.y -= h
+    }
+    const header = () => drawRow(columns.map((c) => c.title), headerH, rgb(0.91, 0.93, 0.97), true)
+    this.room(headerH + rowH)
+    header()
+    for (const [r, cells] of rows.entries()) {
+      if (this.y - rowH < MARGIN) {
+        this.newPage()
+        header()
+      }
+      drawRow(cells, rowH, o.bold?.has(r) ? rgb(0.96, 0.96, 0.96) : null, false, o.shade ? (c) => o.shade!(r, c) : undefined)
+    }
+    this.y -= 6
   }
 
   /** The closing line of every document: when it was printed. */

@@ -5,13 +5,22 @@
  * `calendar.set` command through the outbox (optimistic: the page shows it at once).
  */
 import { randomUUID } from 'node:crypto'
-import { calendarFromData, defaultCalendarData, holidaysOf, parseCalendarData, type CalendarData } from '../../core/calendar'
+import { calendarFromData, defaultCalendarData, holidaysOf, parseCalendarData, type Calendar, type CalendarData } from '../../core/calendar'
 import { AppError } from '../../core/result'
 import type { CalendarView } from '../api/contract'
 import type { BackendContext, Handler } from '../backend'
 
+/** The working-day calendar in use, read from a mirror database (documents, exports). */
+export function mirrorCalendar(sqlite: BackendContext['sqlite']): Calendar {
+  return calendarFromData(readCalendar(sqlite).data)
+}
+
 function current(ctx: BackendContext): { data: CalendarData; source: 'store' | 'shipped'; updatedAt: string | null; pending: boolean } {
-  const r = ctx.sqlite.prepare("SELECT data, pending FROM rows WHERE entity = 'calendar' AND id = 'kz'").get() as { data: string; pending: number } | undefined
+  return readCalendar(ctx.sqlite)
+}
+
+function readCalendar(sqlite: BackendContext['sqlite']): { data: CalendarData; source: 'store' | 'shipped'; updatedAt: string | null; pending: boolean } {
+  const r = sqlite.prepare("SELECT data, pending FROM rows WHERE entity = 'calendar' AND id = 'kz'").get() as { data: string; pending: number } | undefined
   if (r) {
     const row = JSON.parse(r.data) as { data: unknown; updated_at?: string }
     try {

@@ -49,6 +49,7 @@ import {
   whoMayTake,
 } from './queue'
 import { fail, ok, type Params, type Result } from './result'
+import { departureDateViolation } from './departure'
 import {
   isInstant,
   isLocalDate,
@@ -1554,9 +1555,9 @@ export function depart(world: World, p: DepartPayload, now: Instant, cal: Calend
   if (e.status !== 'enrolled') return invalidState('enrolment', e.status, 'depart')
   if (!DEPARTURE_REASONS.includes(p.reason)) return fail('invalid_args', { details: 'reason' })
   const departedOn = p.departedOn ?? localDate(now)
-  if (!isLocalDate(departedOn)) return fail('invalid_args', { details: 'departedOn' })
-  if (departedOn < e.enrolledOn)
-    return fail('departure_before_enrolment', { enrolledOn: e.enrolledOn })
+  // R11.6: not after today, not before the enrolment date
+  const bad = departureDateViolation(departedOn, e.enrolledOn, localDate(now))
+  if (bad) return fail(bad.code, bad.params)
   tx.put('enrolments', { ...e, status: 'departed', departedOn, departureReason: p.reason })
   tx.emit('departed', {
     applicationId: e.applicationId ?? undefined,

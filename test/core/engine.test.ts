@@ -864,6 +864,19 @@ describe('R11 contracts, enrolment, departure (seeds 001, 003, 004)', () => {
       T0,
     )
     expect(codeOf(d)).toBe('departure_before_enrolment')
+    // R11.6: not after today either
+    const df = tryRun(
+      r.value.state,
+      { type: 'depart', payload: { enrolmentId: 'e', reason: 'school', departedOn: '2026-05-30' } },
+      at('2026-05-29 10:00'),
+    )
+    expect(codeOf(df)).toBe('departure_in_future')
+    const dp = run(
+      r.value.state,
+      { type: 'depart', payload: { enrolmentId: 'e', reason: 'school', departedOn: '2026-04-15' } },
+      at('2026-05-29 10:00'),
+    )
+    expect(dp.enrolments['e']).toMatchObject({ status: 'departed', departedOn: '2026-04-15' })
     const d2 = run(
       r.value.state,
       { type: 'depart', payload: { enrolmentId: 'e', reason: 'school' } },

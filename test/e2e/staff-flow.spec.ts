@@ -305,6 +305,18 @@ test('the general path: sign-in, publish, bid, activate, referral, contract, enr
   // departure: signed, frees the place and offers to publish it
   await child.getByRole('button', { name: 'Кетуін белгілеу' }).click()
   const dep = page.getByRole('dialog')
+  // the date: today by default; R11.6 checked as the user types (not after today, not
+  // before the enrolment, which was today), before any key is asked for
+  const today = almatyToday()
+  const date = dep.getByTestId('departure-date')
+  await expect(date).toHaveValue(today)
+  await date.fill(addDays(today, 1))
+  await expect(dep.getByText(`Кету күні бүгінгі күннен (${today}) кейін болмауы керек.`)).toBeVisible()
+  await expect(date).toHaveAttribute('aria-invalid', 'true')
+  await date.fill(addDays(today, -1))
+  await expect(dep.getByText(`Кету күні қабылдану күнінен (${today}) ерте болмауы керек.`)).toBeVisible()
+  await date.fill(today)
+  await expect(dep.getByText(/Кету күні .* болмауы керек/)).toHaveCount(0)
   await dep.getByTestId('departure-reason').click()
   await page.keyboard.type('Тұрғылықты')
   await page.keyboard.press('Enter')
@@ -541,6 +553,62 @@ test('transfer between groups: the dialog checks the group as the user picks it,
   const journal = await running.backend.invoke('staff.journal', {})
   expect(journal.ok && journal.value.find((j) => j.type === 'enrolment.transfer' && j.objectId === kid.enrolmentId)).toMatchObject({ signed: true, state: 'done' })
 })
+
+test('departure on an earlier date: picked in the dialog, signed, kept by the store and shown in the children list', async ({ page }) => {
+  test.setTimeout(120_000)
+  await ensureSignedIn()
+  const kids = await running.backend.invoke('staff.children', {})
+  if (!kids.ok) throw new Error('children')
+  // a demo child of group 1 enrolled more than 8 days ago whose name no other child has
+  const kid = kids.value.find((c) => c.groupId === 'kg-baldyrgan-g1' && !c.departedAt && c.childName && almatyDay(c.enrolledAt) < addDays(almatyToday(), -8) && kids.value.filter((x) => x.childName === c.childName).length === 1)!
+  const enrolledOn = almatyDay(kid.enrolledAt)
+  const day = addDays(enrolledOn, 7)
+  expect(day < almatyToday()).toBe(true)
+  await page.goto(`${running.host.url}#/children`)
+  await page.getByTestId('children-table').getByTestId('filter-child').fill(kid.childName!)
+  const row = page.getByTestId('children-table').locator('tbody tr.ant-table-row', { hasText: kid.childName! })
+  await expect(row).toHaveCount(1)
+  await row.getByRole('button', { name: 'Кетуін белгілеу' }).click()
+  const dep = page.getByRole('dialog')
+  const date = dep.getByTestId('departure-date')
+  // the picker's bounds are the rule's: the enrolment date .. today
+  await expect(date).toHaveAttribute('min', enrolledOn)
+  await expect(date).toHaveAttribute('max', almatyToday())
+  await date.fill(addDays(enrolledOn, -1))
+  await expect(dep.getByText(`Кету күні қабылдану күнінен (${enrolledOn}) ерте болмауы керек.`)).toBeVisible()
+  await date.fill(day)
+  await expect(dep.getByText(/Кету күні .* болмауы керек/)).toHaveCount(0)
+  await dep.getByTestId('departure-reason').click()
+  await page.keyboard.type('Мектеп')
+  await page.keyboard.press('Enter')
+  await fillKey(page, dep, keyFile('baldyrgan-head', 'sign'), pki().password)
+  await dep.getByTestId('key-submit').click()
+  await expect(page.locator('.ant-modal-confirm-title', { hasText: 'Кету белгіленді' })).toBeVisible({ timeout: 20_000 })
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Жабу' }).click()
+  await synced()
+  // the store kept the chosen day as the end of the enrolment, and the signed act holds it
+  const kept = await central.query<{ day: string }>("select to_char(departed_at at time zone 'Asia/Almaty', 'YYYY-MM-DD') as day from enrolments where id = $1", [kid.enrolmentId])
+  expect(kept).toEqual([{ day }])
+  const act = await central.query<{ payload: string }>("select payload::text as payload from legal_acts where type = 'enrolment.depart' order by id desc limit 1", [])
+  expect(act[0]!.payload).toContain(`"departedOn": "${day}"`)
+  // the children list shows the departed child with that day
+  await page.getByRole('switch', { name: 'Кеткендерді көрсету' }).click()
+  const shown = await page.evaluate((d) => new Intl.DateTimeFormat('kk-KZ', { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(`${d}T12:00:00+05:00`)), day)
+  await expect(row.getByTestId('departed-on')).toContainText(shown)
+  await expect(row.getByTestId('departed-on')).toContainText('Мектепке түсу')
+  await page.screenshot({ path: 'test-results/screens/children-departed-kk.png', fullPage: true })
+})
+
+/** Today in Almaty (UTC+5), YYYY-MM-DD. */
+function almatyToday(): string {
+  return almatyDay(new Date().toISOString())
+}
+function almatyDay(iso: string): string {
+  return new Date(new Date(iso).getTime() + 5 * 3600_000).toISOString().slice(0, 10)
+}
+function addDays(d: string, n: number): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+}
 
 /** Labels of the dialogs' buttons in each language. */
 const L = {

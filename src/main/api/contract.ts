@@ -844,7 +844,8 @@ export const contract = {
   'staff.children': { write: false, input: empty },
   'staff.depart': {
     write: true,
-    input: z.object({ enrolmentId: z.string().min(1).max(64), key: keySourceSchema, reason: departureReasonSchema }).strict(),
+    // departedOn: YYYY-MM-DD (Almaty), today when absent; core's R11.6 decides
+    input: z.object({ enrolmentId: z.string().min(1).max(64), key: keySourceSchema, reason: departureReasonSchema, departedOn: z.string().max(10).optional() }).strict(),
   },
   'staff.transfer': {
     write: true,

@@ -12,7 +12,8 @@ import { join } from 'node:path'
 import { legalActContent } from '../../core/canonical'
 import { orderQueue, type Queueable } from '../../core/queue'
 import { kzCalendar } from '../../core/calendar'
-import type { Instant } from '../../core/time'
+import { localDate, type Instant } from '../../core/time'
+import { departureDateViolation, departureInstant } from '../../core/departure'
 import { t1ChooseDeadline } from '../../core/timers'
 import { AppError } from '../../core/result'
 import { keyForPurpose } from '../../eds/provider'
@@ -674,10 +675,17 @@ export const departChild: Handler<'staff.depart'> = async (args, ctx) => {
   const who = requireStaff(ctx)
   const { data: e } = loadOne(ctx, 'enrolment', args.enrolmentId, who.kg)
   if (e['departed_at']) throw new AppError('invalid_state', { state: 'departed' })
-  const cmd = { id: randomUUID(), type: 'enrolment.depart', payload: { enrolmentId: e.id, reason: args.reason } }
+  // R11.6 before signing (the store checks again): not after today, not before enrolment
+  const today = localDate(Date.now())
+  const departedOn = args.departedOn ?? today
+  const enrolled = iso(e['enrolled_at'])
+  const bad = departureDateViolation(departedOn, enrolled && !Number.isNaN(Date.parse(enrolled)) ? localDate(enrolled) : null, today)
+  if (bad) throw new AppError(bad.code, bad.params)
+  // the date is part of the signed payload
+  const cmd = { id: randomUUID(), type: 'enrolment.depart', payload: { enrolmentId: e.id, reason: args.reason, departedOn } }
   const [signature] = await signActs(ctx, args.key, [cmd])
   const now = new Date().toISOString()
-  const effects: Effect[] = [{ entity: 'enrolment', id: e.id, data: { ...e, departed_at: now, departure_reason: args.reason } }]
+  const effects: Effect[] = [{ entity: 'enrolment', id: e.id, data: { ...e, departed_at: departureInstant(departedOn, now), departure_reason: args.reason } }]
   const g = ctx.sqlite.prepare("SELECT data FROM rows WHERE entity = 'group' AND id = ?").get(String(e['group_id'])) as { data: string } | undefined
   if (g) {
     const gd = JSON.parse(g.data) as Row

@@ -11,3 +11,16 @@ export function formatDateTime(iso: string, lang: string): string {
   }
   return f.format(new Date(iso))
 }
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>()
+
+/** The Almaty calendar day of an instant, in the UI language (a departure's date). */
+export function formatDate(iso: string, lang: string): string {
+  const locale = lang === 'ru' ? 'ru-RU' : 'kk-KZ'
+  let f = dateFormatters.get(locale)
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit' })
+    dateFormatters.set(locale, f)
+  }
+  return f.format(new Date(iso))
+}

@@ -17,6 +17,8 @@ import {
 } from './core-world'
 import { DEPARTURE_REASONS, type DepartureReason } from '../../core/model'
 import { publicationRefusal } from '../../core/yearly'
+import { departureInstant } from '../../core/departure'
+import { localDate } from '../../core/time'
 import {
   accepted,
   dateText,
@@ -602,9 +604,14 @@ export const enrol: CommandDef<{ enrolmentId: string; contractId: string }> = {
   },
 }
 
-export const depart: CommandDef<{ enrolmentId: string; reason: string }> = {
+/**
+ * Legal act: the child leaves. `departedOn` (signed with the act; today when absent) is
+ * checked by core's R11.6 (not after today, not before the enrolment date) and recorded
+ * as the enrolment's end (`departed_at`: now for today, the close of an earlier day).
+ */
+export const depart: CommandDef<{ enrolmentId: string; reason: string; departedOn?: string | undefined }> = {
   type: 'enrolment.depart',
-  schema: z.object({ enrolmentId: id, reason: z.string().min(1).max(500) }),
+  schema: z.object({ enrolmentId: id, reason: z.string().min(1).max(500), departedOn: z.string().max(10).optional() }),
   roles: STAFF,
   legalAct: true,
   async run(env, p) {
@@ -622,14 +629,16 @@ export const depart: CommandDef<{ enrolmentId: string; reason: string }> = {
     const reason = (DEPARTURE_REASONS as readonly string[]).includes(p.reason)
       ? (p.reason as DepartureReason)
       : 'other'
+    const departedOn = p.departedOn ?? localDate(now.getTime())
     const verdict = runCore(env, { enrolments: enr ? [enr] : [] }, 'depart', {
       enrolmentId: e.id,
       reason,
+      departedOn,
     })
     if (!verdict.ok) return { ok: false, error: verdict.error }
     const row = await tx
       .updateTable('enrolments')
-      .set({ departed_at: now, departure_reason: p.reason })
+      .set({ departed_at: new Date(departureInstant(departedOn, now.toISOString())), departure_reason: p.reason })
       .where('id', '=', e.id)
       .returningAll()
       .executeTakeFirstOrThrow()

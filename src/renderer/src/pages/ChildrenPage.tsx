@@ -8,7 +8,9 @@ import { useApi, useApiMutation } from '../api'
 import { LoadError } from '../components/LoadError'
 import { DataTable, PendingMark, textColumn, usePaging, type TableView } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
-import { formatDateTime } from '../format'
+import { formatDate, formatDateTime } from '../format'
+import { departureDateViolation } from '../../../core/departure'
+import { localDate } from '../../../core/time'
 import { ExportButton } from '../components/ExportButton'
 import { navigate } from '../components/nav'
 
@@ -32,14 +34,26 @@ export function ChildrenPage(): React.JSX.Element {
   const [view, setView] = useState<TableView>({ filters: {} })
   const [leaving, setLeaving] = useState<ChildRow | null>(null)
   const [reason, setReason] = useState<Reason | undefined>(undefined)
+  const [departedOn, setDepartedOn] = useState('')
+  // today (Almaty) as of opening the dialog
+  const [today, setToday] = useState('')
   const paging = usePaging()
   const f = t('common.filter')
   if (children.isError) return <LoadError error={children.error} onRetry={() => void children.refetch()} />
   const rows = (children.data ?? []).filter((c) => showDeparted || !c.departedAt)
-  const today = new Date().toLocaleDateString(i18n.language === 'ru' ? 'ru-RU' : 'kk-KZ', { timeZone: 'Asia/Almaty' })
+  // R11.6 as the dialog types: not after today (Almaty), not before the enrolment date
+  const enrolledOn = leaving?.enrolledAt ? localDate(leaving.enrolledAt) : null
+  const dateProblem = leaving ? departureDateViolation(departedOn, enrolledOn, today) : null
+  const openDeparture = (c: ChildRow) => {
+    const now = localDate(Date.now())
+    setToday(now)
+    setDepartedOn(now)
+    setLeaving(c)
+  }
   const close = () => {
     setLeaving(null)
     setReason(undefined)
+    setDepartedOn('')
     depart.reset()
   }
   const closeMove = () => {
@@ -97,9 +111,9 @@ export function ChildrenPage(): React.JSX.Element {
             ),
           }),
           textColumn('enrolled', t('children.enrolledAt'), (c) => (c.enrolledAt ? formatDateTime(c.enrolledAt, i18n.language) : ''), f, { sorter: (a, b) => (a.enrolledAt ?? '').localeCompare(b.enrolledAt ?? '') }),
-          textColumn('departed', t('children.departedAt'), (c) => (c.departedAt ? formatDateTime(c.departedAt, i18n.language) : ''), f, {
+          textColumn('departed', t('children.departedAt'), (c) => (c.departedAt ? formatDate(c.departedAt, i18n.language) : ''), f, {
             sorter: (a, b) => (a.departedAt ?? '').localeCompare(b.departedAt ?? ''),
-            render: (_v, c) => (c.departedAt ? <Tag>{`${formatDateTime(c.departedAt, i18n.language)} · ${reasonText(t, c.departureReason)}`}</Tag> : '—'),
+            render: (_v, c) => (c.departedAt ? <Tag data-testid="departed-on">{`${formatDate(c.departedAt, i18n.language)} · ${reasonText(t, c.departureReason)}`}</Tag> : '—'),
           }),
           {
             key: 'actions',
@@ -110,7 +124,7 @@ export function ChildrenPage(): React.JSX.Element {
                   <Button size="small" onClick={() => setMoving(c)}>
                     {t('children.transfer')}
                   </Button>
-                  <Button size="small" danger onClick={() => setLeaving(c)}>
+                  <Button size="small" danger onClick={() => openDeparture(c)}>
                     {t('children.depart')}
                   </Button>
                 </Space>
@@ -134,10 +148,10 @@ export function ChildrenPage(): React.JSX.Element {
         error={depart.error}
         onCancel={close}
         onSign={(key) => {
-          if (!leaving || !reason) return
+          if (!leaving || !reason || dateProblem) return
           const groupId = leaving.groupId
           depart.mutate(
-            { enrolmentId: leaving.enrolmentId, reason, key },
+            { enrolmentId: leaving.enrolmentId, reason, departedOn, key },
             {
               onSuccess: () => {
                 close()
@@ -154,8 +168,18 @@ export function ChildrenPage(): React.JSX.Element {
         }}
       >
         <Form layout="vertical">
-          <Form.Item label={t('children.departureDate')} htmlFor="departure-date">
-            <Input id="departure-date" value={today} readOnly aria-readonly />
+          <Form.Item label={t('children.departureDate')} htmlFor="departure-date" required validateStatus={dateProblem ? 'error' : ''} help={dateProblem ? violation(dateProblem) : undefined}>
+            <Input
+              id="departure-date"
+              type="date"
+              value={departedOn}
+              min={enrolledOn ?? undefined}
+              max={today}
+              onChange={(e) => setDepartedOn(e.target.value)}
+              style={{ width: 180 }}
+              aria-invalid={dateProblem !== null}
+              data-testid="departure-date"
+            />
           </Form.Item>
           <Form.Item label={t('children.reason')} htmlFor="departure-reason" required validateStatus={reason ? '' : 'error'} help={reason ? undefined : t('children.reasonRequired')}>
             <Select<Reason>

@@ -11,7 +11,7 @@ export const REPORT_IDS = ['kindergartens', 'allocated', 'referrals', 'queue', '
 export type ReportId = (typeof REPORT_IDS)[number]
 
 /** Filtered tables that can be exported besides the reports. */
-export const TABLE_IDS = ['queue_list', 'referral_list', 'children_list', 'queue_grid'] as const
+export const TABLE_IDS = ['queue_list', 'referral_list', 'children_list', 'queue_grid', 'attendance_funding'] as const
 export type TableId = (typeof TABLE_IDS)[number]
 
 export const KINDERGARTEN_TYPES = ['state', 'private', 'private_state_order', 'sanatorium', 'special'] as const
@@ -29,7 +29,7 @@ export interface ReportFilters {
   language?: 'kk' | 'ru' | undefined
 }
 
-export type CellType = 'text' | 'int' | 'date' | 'datetime'
+export type CellType = 'text' | 'int' | 'date' | 'datetime' | 'money'
 export type Cell = string | number | null
 
 export interface ReportColumn {
@@ -164,6 +164,25 @@ export const REPORT_COLUMNS: Record<ReportId | TableId, ReportColumn[]> = {
     c('departedAt', 'date', 'Шыққан күні', 'Дата выбытия'),
     c('reason', 'text', 'Шығу себебі', 'Причина выбытия', 20),
   ],
+  // issue 11: one row per kindergarten and month (core/attendance fundingSheet), then each
+  // district's total, then the total of the sheet
+  attendance_funding: [
+    c('district', 'text', 'Аудан', 'Район', 16),
+    c('kindergarten', 'text', 'Балабақша', 'Детский сад', 36),
+    c('type', 'text', 'Түрі', 'Тип', 18),
+    c('children', 'int', 'Балалар', 'Детей', 10),
+    c('workingDays', 'int', 'Жұмыс күндері', 'Рабочих дней', 10),
+    c('expected', 'int', 'Күтілген бала-күн', 'Ожидаемо дето-дней', 12),
+    c('attended', 'int', 'Келген бала-күн', 'Посещено дето-дней', 12),
+    c('illness', 'int', 'Ауру', 'Болезнь', 10),
+    c('family_leave', 'int', 'Отбасылық демалыс', 'Семейный отпуск', 12),
+    c('summer_leave', 'int', 'Жазғы демалыс', 'Летний отпуск', 12),
+    c('quarantine', 'int', 'Карантин', 'Карантин', 10),
+    c('other', 'int', 'Басқа себеп', 'Другая причина', 10),
+    c('unmarked', 'int', 'Белгіленбеген', 'Без отметки', 10),
+    c('rate', 'text', 'Мөлшерлеме', 'Ставка', 18),
+    c('amount', 'money', 'Төленетін сома, ₸', 'Сумма к оплате, ₸', 16),
+  ],
 }
 
 export const REPORT_TITLES: Record<ReportId | TableId, Text> = {
@@ -178,6 +197,7 @@ export const REPORT_TITLES: Record<ReportId | TableId, Text> = {
   queue_grid: { kk: 'Кезек (сүзгі бойынша)', ru: 'Очередь (по фильтру)' },
   referral_list: { kk: 'Жолдамалар', ru: 'Направления' },
   children_list: { kk: 'Балалар', ru: 'Дети' },
+  attendance_funding: { kk: 'Қатысу бойынша қаржыландыру ведомосі', ru: 'Ведомость финансирования по посещаемости' },
 }
 
 export const KINDERGARTEN_TYPE_TEXT: Record<KindergartenType, Text> = {

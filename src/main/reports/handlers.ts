@@ -5,9 +5,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { userInfo } from 'node:os'
-import { REPORT_COLUMNS } from '../../core/reports'
+import { REPORT_COLUMNS, type Cell } from '../../core/reports'
 import { AppError } from '../../core/result'
-import type { ApiArgs } from '../api/contract'
+import type { ApiArgs, AttendanceFunding } from '../api/contract'
+import { funding as attendanceFunding } from '../handlers/attendance'
 import type { BackendContext, Handler } from '../backend'
 import { DEFAULT_ORDER, SORT_SQL, where } from '../handlers/office'
 import { refreshOfficeIndex } from '../handlers/office-index'
@@ -64,8 +65,62 @@ function gridQuery(ctx: BackendContext, q: NonNullable<ApiArgs<'export.start'>['
   return { sql: `${QUEUE_GRID_SELECT} ${w.sql} ORDER BY ${order}`, params: w.params, describe }
 }
 
+/** The previous month (Almaty), YYYY-MM. */
+function previousMonth(now: Date): string {
+  const d = new Date(now.getTime() + 5 * 3600_000)
+  const k = d.getUTCFullYear() * 12 + d.getUTCMonth() - 1
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`
+}
+
+const money = (tiyn: number | null): Cell => (tiyn === null ? null : tiyn / 100)
+
+/**
+ * The funding sheet's cells in the columns of core's `attendance_funding`: each district's
+ * kindergartens, the district's total (bold), and the total of the sheet (bold).
+ */
+export function fundingCells(f: AttendanceFunding, lang: 'kk' | 'ru'): { rows: Cell[][]; bold: number[] } {
+  const rows: Cell[][] = []
+  const bold: number[] = []
+  const line = (district: string | null, kg: string, type: string | null, children: number, workingDays: number | null, t: AttendanceFunding['totals'], rate: string | null): Cell[] => [
+    district,
+    kg,
+    type,
+    children,
+    workingDays,
+    t.expected,
+    t.attended,
+    t.absent.illness,
+    t.absent.family_leave,
+    t.absent.summer_leave,
+    t.absent.quarantine,
+    t.absent.other,
+    t.unmarked,
+    rate,
+    money(t.amountTiyn),
+  ]
+  const rateText = (r: AttendanceFunding['rows'][number]['rate']): string | null =>
+    r ? `${r.amountTenge.toLocaleString(lang === 'ru' ? 'ru-RU' : 'kk-KZ')} ₸ / ${r.unit === 'day' ? (lang === 'ru' ? 'день' : 'күн') : lang === 'ru' ? 'месяц' : 'ай'}` : null
+  for (const d of f.districts) {
+    for (const r of f.rows.filter((x) => x.districtId === d.districtId)) {
+      rows.push(line(r.districtId, r.kindergartenId, r.kindergartenType, r.children, r.workingDays, r, rateText(r.rate)))
+    }
+    bold.push(rows.length)
+    rows.push(line(d.districtId, FUNDING_TEXT.districtTotal[lang], null, d.totals.children, f.workingDays, d.totals, null))
+  }
+  bold.push(rows.length)
+  rows.push(line(null, FUNDING_TEXT.total[lang], null, f.totals.children, f.workingDays, f.totals, null))
+  return { rows, bold }
+}
+
+const FUNDING_TEXT = {
+  districtTotal: { kk: 'Аудан бойынша барлығы', ru: 'Итого по району' },
+  total: { kk: 'Барлығы', ru: 'Всего' },
+  month: { kk: 'ай', ru: 'месяц' },
+}
+
 export const startExport: Handler<'export.start'> = async (args, ctx) => {
   requireReader(ctx)
+  const computed = args.target === 'attendance_funding' ? await fundingExport(ctx, args) : undefined
   if (args.target === 'queue_grid' && !args.queue) throw new AppError('invalid_args', { details: 'queue' })
   const now0 = new Date()
   const query =
@@ -82,9 +137,16 @@ export const startExport: Handler<'export.start'> = async (args, ctx) => {
   const s = ctx.session.current()
   const author = s ? s.actor.fullName : userInfo().username
   return ctx.exports.start(
-    { dbPath: ctx.databasePath, nativeBinding: ctx.nativeBinding, id: args.target, filters: args.filters, lang, author, createdAt: now.toISOString(), ...(query ? { query } : {}) },
+    { dbPath: ctx.databasePath, nativeBinding: ctx.nativeBinding, id: args.target, filters: args.filters, lang, author, createdAt: now.toISOString(), ...(query ? { query } : {}), ...(computed ? { computed: computed(lang) } : {}) },
     target,
   )
+}
+
+/** The funding sheet of a month computed now (by the same handler as the clerk's page), for the worker to write. */
+async function fundingExport(ctx: BackendContext, args: ApiArgs<'export.start'>): Promise<(lang: 'kk' | 'ru') => NonNullable<ExportJob['computed']>> {
+  const month = args.attendance?.month ?? previousMonth(new Date())
+  const f = await attendanceFunding({ month, ...(args.attendance?.districtId ? { districtId: args.attendance.districtId } : {}) }, ctx)
+  return (lang) => ({ ...fundingCells(f, lang), describe: '', period: `${FUNDING_TEXT.month[lang]} ${month.slice(5, 7)}.${month.slice(0, 4)}` })
 }
 
 export const exportStatus: Handler<'export.status'> = async (args, ctx) => {

@@ -63,7 +63,7 @@ export interface CustomQuery {
 }
 
 // staff mirrors hold no applications: names come from what staff saw with bids (staff_names)
-const SQL: Record<Exclude<ReportId | TableId, 'queue_grid'>, string> = {
+const SQL: Record<Exclude<ReportId | TableId, 'queue_grid' | 'attendance_funding'>, string> = {
   kindergartens: `WITH ${BASE},
     kl AS (SELECT * FROM k WHERE @language IS NULL OR EXISTS (SELECT 1 FROM g WHERE g.kg = k.id)),
     s AS (SELECT kg, count(*) AS groups, sum(capacity) AS places, sum(enrolled) AS enrolled FROM g GROUP BY kg)
@@ -257,7 +257,7 @@ export function reportStatement(db: Database.Database, id: ReportId | TableId, f
     if (query.sql.includes('bq_fold(')) registerFold(db)
     return { stmt: db.prepare(query.sql), params: query.params }
   }
-  const stmt = db.prepare(SQL[id as Exclude<TableId | ReportId, 'queue_grid'>])
+  const stmt = db.prepare(SQL[id as Exclude<TableId | ReportId, 'queue_grid' | 'attendance_funding'>])
   // better-sqlite3 refuses named parameters the statement does not use
   const used = new Set(stmt.source.match(/@\w+/g)?.map((s) => s.slice(1)) ?? [])
   const all = params(f)

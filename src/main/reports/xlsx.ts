@@ -23,6 +23,12 @@ export interface ExportJob {
   tmpPath: string
   /** queue_grid: the grid's query; `describe` says its filter in the title block */
   query?: CustomQuery & { describe: string }
+  /**
+   * Small sheets computed by the backend (the attendance funding sheet: a few hundred
+   * rows, by core's rules): the cells in column order, written as they are; `describe`
+   * goes into the title block's filter line, `period` replaces its period.
+   */
+  computed?: { rows: Cell[][]; describe: string; period?: string; bold?: number[] }
 }
 
 /** Columns whose codes or identifiers presentCell turns into words (core/reports.ts). */
@@ -67,15 +73,16 @@ export function excelDate(value: string, withTime: boolean): Date | string {
   return Number.isNaN(t) ? value : new Date(Math.floor((t + 5 * 3600_000) / 60_000) * 60_000)
 }
 
-export function titleLines(job: Pick<ExportJob, 'id' | 'filters' | 'lang' | 'author' | 'createdAt' | 'query'>, names: NameBook): string[] {
+export function titleLines(job: Pick<ExportJob, 'id' | 'filters' | 'lang' | 'author' | 'createdAt' | 'query' | 'computed'>, names: NameBook): string[] {
   const L = job.lang
   const f = job.filters
-  const period = f.from || f.to ? `${f.from ? dmy(f.from) : '…'} – ${f.to ? dmy(f.to) : '…'}` : EXPORT_TEXT.allTime[L]
+  const period = job.computed?.period ?? (f.from || f.to ? `${f.from ? dmy(f.from) : '…'} – ${f.to ? dmy(f.to) : '…'}` : EXPORT_TEXT.allTime[L])
   const parts: string[] = []
   if (f.districtId) parts.push(`${EXPORT_TEXT.district[L]}: ${names[f.districtId]?.[L] ?? f.districtId}`)
   if (f.kindergartenType) parts.push(`${EXPORT_TEXT.type[L]}: ${KINDERGARTEN_TYPE_TEXT[f.kindergartenType][L]}`)
   if (f.language) parts.push(`${EXPORT_TEXT.language[L]}: ${f.language === 'kk' ? (L === 'kk' ? 'қазақ' : 'казахский') : L === 'kk' ? 'орыс' : 'русский'}`)
   if (job.query?.describe) parts.push(job.query.describe)
+  if (job.computed?.describe) parts.push(job.computed.describe)
   const at = new Date(Date.parse(job.createdAt) + 5 * 3600_000).toISOString()
   return [
     REPORT_TITLES[job.id][L],
@@ -105,8 +112,9 @@ export async function writeExport(
   try {
     const names = nameBook(db)
     const cols = REPORT_COLUMNS[job.id]
-    const { stmt, params } = reportStatement(db, job.id, job.filters, job.query)
-    const total = countRows(db, job.id, job.filters, job.query)
+    const computed = job.computed
+    const source = computed ? null : reportStatement(db, job.id, job.filters, job.query)
+    const total = computed ? computed.rows.length : countRows(db, job.id, job.filters, job.query)
     progress(0, total)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: job.tmpPath, useStyles: true, useSharedStrings: false })
     wb.creator = job.author
@@ -134,7 +142,8 @@ export async function writeExport(
     ws.autoFilter = `A${HEADER_ROW}:${columnLetter(cols.length)}${HEADER_ROW}`
     // one style object per column, shared by all its cells: exceljs caches a style by
     // object identity, so each cell costs a WeakMap lookup instead of a style build
-    const styles = cols.map((c) => (c.type === 'date' ? { numFmt: 'dd.mm.yyyy' } : c.type === 'datetime' ? { numFmt: 'dd.mm.yyyy hh:mm' } : {}))
+    const styles = cols.map((c) => (c.type === 'date' ? { numFmt: 'dd.mm.yyyy' } : c.type === 'datetime' ? { numFmt: 'dd.mm.yyyy hh:mm' } : c.type === 'money' ? { numFmt: '#,##0.00' } : {}))
+    const boldStyles = styles.map((st) => ({ ...st, font: { bold: true } }))
     const convert = cols.map((c) => {
       const plain = ['text', 'int'].includes(c.type) && !PRESENTED.has(c.key)
       if (plain) return null
@@ -155,25 +164,28 @@ export async function writeExport(
     })
     // tables: SQL columns are the sheet's columns in order, read as arrays; reports (a
     // few hundred rows) go through finishRows for their derived columns
-    const direct = (TABLE_IDS as readonly string[]).includes(job.id)
-    if (direct) {
-      const names = stmt.columns().map((c) => c.name)
+    const direct = computed !== undefined || (TABLE_IDS as readonly string[]).includes(job.id)
+    if (source && direct) {
+      const names = source.stmt.columns().map((c) => c.name)
       if (names.join() !== cols.map((c) => c.key).join()) throw new Error(`columns of ${job.id}: ${names.join()}`)
-      stmt.raw(true)
+      source.stmt.raw(true)
     }
+    const bold = new Set(computed?.bold ?? [])
     let n = 0
     let stopped = false
     let rowNo = HEADER_ROW
-    for (const raw of stmt.iterate(params) as IterableIterator<unknown>) {
+    const input: Iterable<unknown> = computed ? computed.rows : (source!.stmt.iterate(source!.params) as IterableIterator<unknown>)
+    for (const raw of input) {
       const cells = direct ? (raw as Cell[]) : finishRows(job.id, [raw as Record<string, unknown>])[0]!
       const row = ws.getRow(++rowNo)
+      const rowStyles = bold.has(n) ? boldStyles : styles
       for (let i = 0; i < cols.length; i++) {
         const v = cells[i] ?? null
         const f = convert[i]
         const value = f ? f(v) : v
         if (value === null) continue
         const cell = row.getCell(i + 1)
-        cell.style = styles[i]!
+        cell.style = rowStyles[i]!
         cell.value = value
       }
       row.commit()

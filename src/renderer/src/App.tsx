@@ -19,6 +19,8 @@ import { ReferralsPage } from './pages/ReferralsPage'
 import { ContractsPage } from './pages/ContractsPage'
 import { ChildrenPage } from './pages/ChildrenPage'
 import { JournalPage } from './pages/JournalPage'
+import { AttendancePage } from './pages/AttendancePage'
+import { AttendanceOfficePage } from './pages/AttendanceOfficePage'
 import { StatisticsPage } from './pages/StatisticsPage'
 import { QueuePage } from './pages/QueuePage'
 import { ApplicationPage } from './pages/ApplicationPage'
@@ -42,8 +44,8 @@ const THEME = {
   },
 }
 
-const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'journal'] as const
-const CLERK_PAGES = ['queue', 'registry', 'bulletinOverview', 'referralList', 'application', 'kgpassport'] as const
+const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'attendance', 'journal'] as const
+const CLERK_PAGES = ['queue', 'registry', 'bulletinOverview', 'referralList', 'attendanceOffice', 'application', 'kgpassport'] as const
 const REVIEWER_PAGES = ['review'] as const
 const PAGES = [...STAFF_PAGES, ...CLERK_PAGES, ...REVIEWER_PAGES, 'statistics', 'calendar', 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
@@ -57,7 +59,7 @@ function roleKind(role: string | undefined): RoleKind {
 }
 
 /** The pages of each role, the first one being where the person lands after sign-in. */
-const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue', 'registry', 'bulletinOverview', 'referralList'], reviewer: REVIEWER_PAGES, other: [] }
+const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue', 'registry', 'bulletinOverview', 'referralList', 'attendanceOffice'], reviewer: REVIEWER_PAGES, other: [] }
 const PAGE_ROLE: Partial<Record<Page, RoleKind>> = {
   ...Object.fromEntries(STAFF_PAGES.map((p) => [p, 'staff'])),
   ...Object.fromEntries(CLERK_PAGES.map((p) => [p, 'clerk'])),
@@ -223,6 +225,10 @@ export function App(): React.JSX.Element {
                   <ContractsPage />
                 ) : page === 'children' ? (
                   <ChildrenPage />
+                ) : page === 'attendance' ? (
+                  <AttendancePage />
+                ) : page === 'attendanceOffice' ? (
+                  <AttendanceOfficePage />
                 ) : page === 'journal' ? (
                   <JournalPage />
                 ) : page === 'calendar' ? (

@@ -29,12 +29,15 @@ export function ExportButton({
   filters = {},
   queue,
   table,
+  attendance,
 }: {
   target: ExportTarget
   filters?: ReportFilters
   queue?: ApiInput<'export.start'>['queue']
   /** staff tables: the view on screen (filters, sort, the page's own filter) */
   table?: ApiInput<'export.start'>['table']
+  /** the attendance funding sheet: its month */
+  attendance?: ApiInput<'export.start'>['attendance']
 }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const { message } = App.useApp()
@@ -49,7 +52,7 @@ export function ExportButton({
   )
   const start = async () => {
     try {
-      const p = await call('export.start', { target, filters, language: i18n.language === 'ru' ? 'ru' : 'kk', ...(queue ? { queue } : {}), ...(table ? { table } : {}) })
+      const p = await call('export.start', { target, filters, language: i18n.language === 'ru' ? 'ru' : 'kk', ...(queue ? { queue } : {}), ...(table ? { table } : {}), ...(attendance ? { attendance } : {}) })
       if (p) setProgress(p)
     } catch (e) {
       void message.error(text((e as ApiError).violation))

@@ -252,7 +252,7 @@ export async function createServer(opts: ServerOptions): Promise<StoreServer> {
   })
 
   portalRoutes(app, { deps, clock, db, actorOf, commandActorOf, forget: (req) => sessions.forget(bearer(req)) })
-  attachmentRoutes(app, { db, clock, staffOf })
+  attachmentRoutes(app, { db, clock, actorOf })
 
   const doSweep = async (): Promise<SweepResult> => {
     // rows of a writer that died between its commit and sequencing get their cursors here

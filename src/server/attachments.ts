@@ -1,10 +1,13 @@
 /**
- * Scans of enrolment documents (PDF or JPEG) kept with their contracts. A workstation
- * uploads the file by its SHA-256 (`PUT /v1/attachments/<sha256>`, the raw bytes) before
- * it pushes the `contract.attach` command that ties it to a contract; the upload is
- * idempotent, so a resend after a lost answer is harmless. The type is decided by the
- * first bytes, not by the name or the declared content type. Staff read back the files
- * attached to their own kindergarten's contracts.
+ * Files kept by their SHA-256: scans of enrolment documents (PDF or JPEG) kept with their
+ * contracts, and an application's documents (PDF, JPEG or PNG: the special queue's PMPK
+ * conclusion or medical report, a privilege's papers). The uploader (a workstation for
+ * `contract.attach`, a parent's portal for `application.file`) sends the file by its
+ * SHA-256 (`PUT /v1/attachments/<sha256>`, the raw bytes) before the command that names
+ * it; the upload is idempotent, so a resend after a lost answer is harmless. The type is
+ * decided by the first bytes, not by the name or the declared content type. Staff read
+ * back the files of their own kindergarten's contracts; clerks and reviewers those of the
+ * applications of their region.
  */
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -14,19 +17,21 @@ import type { Clock } from './clock'
 import { HttpError } from './errors'
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-const TYPES = ['application/pdf', 'image/jpeg'] as const
+const TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
-/** The content type a file's first bytes show, or null when neither PDF nor JPEG. */
+/** The content type a file's first bytes show, or null when not PDF, JPEG or PNG. */
 export function sniffAttachment(b: Uint8Array): (typeof TYPES)[number] | null {
   if (b.length >= 5 && Buffer.from(b.subarray(0, 5)).toString('latin1') === '%PDF-')
     return 'application/pdf'
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg'
+  if (b.length >= 8 && PNG_MAGIC.every((x, i) => b[i] === x)) return 'image/png'
   return null
 }
 
 export function attachmentRoutes(
   app: FastifyInstance,
-  o: { db: Kysely<any>; clock: Clock; staffOf: (req: FastifyRequest) => Promise<Actor> },
+  o: { db: Kysely<any>; clock: Clock; actorOf: (req: FastifyRequest) => Promise<Actor> },
 ): void {
   const { db } = o
   // raw bodies of the two accepted types, up to the file limit (the JSON API stays at its own)
@@ -35,11 +40,11 @@ export function attachmentRoutes(
     { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES },
     (_req, body, done) => done(null, body),
   )
-  const kgStaff = async (req: FastifyRequest): Promise<Actor> => {
-    const a = await o.staffOf(req)
-    if (a.role !== 'kindergarten_staff' || !a.kindergartenId)
-      throw new HttpError(403, 'forbidden_command', { type: 'attachment' })
-    return a
+  // who may upload: kindergarten staff (contract scans), parents (application documents)
+  const uploader = async (req: FastifyRequest): Promise<Actor> => {
+    const a = await o.actorOf(req)
+    if (a.role === 'parent' || (a.role === 'kindergarten_staff' && a.kindergartenId)) return a
+    throw new HttpError(403, 'forbidden_command', { type: 'attachment' })
   }
   const shaOf = (req: FastifyRequest): string => {
     const sha = String((req.params as { sha256?: string }).sha256 ?? '')
@@ -48,7 +53,7 @@ export function attachmentRoutes(
   }
 
   app.put('/v1/attachments/:sha256', { bodyLimit: MAX_ATTACHMENT_BYTES }, async (req) => {
-    const actor = await kgStaff(req)
+    const actor = await uploader(req)
     const sha = shaOf(req)
     const body = req.body
     if (!Buffer.isBuffer(body) || body.length === 0)
@@ -63,14 +68,26 @@ export function attachmentRoutes(
     return { sha256: sha, bytes: body.length, contentType: type }
   })
 
-  // a file of one of the caller's kindergarten's contracts
+  // a file of one of the caller's kindergarten's contracts, or (clerks, reviewers) a
+  // document of an application of the caller's region
   app.get('/v1/attachments/:sha256', async (req, reply) => {
-    const actor = await kgStaff(req)
+    const actor = await o.actorOf(req)
     const sha = shaOf(req)
-    const r = await sql<{ content_type: string; data: Buffer }>`select b.content_type, b.data
+    let r
+    if (actor.role === 'kindergarten_staff' && actor.kindergartenId)
+      r = await sql<{ content_type: string; data: Buffer }>`select b.content_type, b.data
         from attachment_blobs b
        where b.sha256 = ${sha} and exists (select 1 from contract_attachments a
          where a.sha256 = b.sha256 and a.kindergarten_id = ${actor.kindergartenId})`.execute(db)
+    else if (
+      (actor.role === 'clerk' || actor.role === 'reviewer_phthisiatrician' || actor.role === 'reviewer_pmpk') &&
+      actor.regionId
+    )
+      r = await sql<{ content_type: string; data: Buffer }>`select b.content_type, b.data
+        from attachment_blobs b
+       where b.sha256 = ${sha} and exists (select 1 from privilege_documents d join applications a on a.id = d.application_id
+         where d.sha256 = b.sha256 and a.region_id = ${actor.regionId})`.execute(db)
+    else throw new HttpError(403, 'forbidden_command', { type: 'attachment' })
     const row = r.rows[0]
     if (!row) throw new HttpError(404, 'not_found', { what: 'attachment', id: sha.slice(0, 12) })
     return reply.type(row.content_type).send(Buffer.from(row.data))

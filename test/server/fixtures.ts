@@ -17,6 +17,7 @@ export async function fileApplication(
     docsIssuedOn?: string
     correctionType?: string
     districtId?: string
+    attachments?: { kind: string; sha256: string; fileName: string; issuedOn?: string }[]
   } = {},
 ): Promise<{ id: string; number: string; childIin: string }> {
   const birthDate = `${birthYear}-03-1${serial % 9}`
@@ -42,6 +43,7 @@ export async function fileApplication(
     ]
   }
   if (o.correctionType) body['correctionType'] = o.correctionType
+  if (o.attachments) body['attachments'] = o.attachments
   const r = await p.post('/v1/portal/applications', body)
   if (r.status !== 200) throw new Error(`file application: ${r.status} ${JSON.stringify(r.body)}`)
   return { id, number: r.body.result.number, childIin }

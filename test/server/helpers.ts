@@ -232,6 +232,16 @@ export class Parent {
     })
     return { status: r.statusCode, body: r.json() }
   }
+  /** Upload a file by its SHA-256 (the portal's documents), raw bytes. */
+  async put(path: string, body: Buffer, contentType: string): Promise<{ status: number; body: any }> {
+    const r = await this.s.server.app.inject({
+      method: 'PUT',
+      url: path,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
+      payload: body,
+    })
+    return { status: r.statusCode, body: r.json() }
+  }
   async get(path: string): Promise<any> {
     const r = await this.s.server.app.inject({
       method: 'GET',

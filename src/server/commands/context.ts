@@ -48,7 +48,8 @@ export async function emitApplication(
            p.full_name as applicant_name, p.iin as applicant_iin, p.phone as applicant_phone, p.email as applicant_email,
            p.birth_date as applicant_birth_date, p.address as applicant_address,
            (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'issued_on', d.issued_on,
-                   'file_ref', d.file_ref, 'status', d.status) order by d.id), '[]'::json)
+                   'file_ref', d.file_ref, 'status', d.status, 'sha256', d.sha256, 'file_name', d.file_name,
+                   'content_type', (select b.content_type from attachment_blobs b where b.sha256 = d.sha256)) order by d.id), '[]'::json)
               from privilege_documents d where d.application_id = a.id) as privilege_documents
       from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
      where a.id = ${id}`.execute(env.w.tx)

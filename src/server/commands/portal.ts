@@ -54,6 +54,7 @@ export const applicationFile: CommandDef<{
   privilegeDocuments?: { kind: string; issuedOn: string; fileRef?: string }[]
   correctionType?: string
   desiredKindergartens?: string[]
+  attachments?: { kind: string; sha256: string; fileName: string; issuedOn?: string }[]
 }> = {
   type: 'application.file',
   schema: z.object({
@@ -82,6 +83,19 @@ export const applicationFile: CommandDef<{
       .optional(),
     correctionType: z.string().max(60).optional(),
     desiredKindergartens: z.array(id).max(10).optional(),
+    // the documents as files (PMPK conclusion, medical report...), uploaded first by their
+    // SHA-256 with PUT /v1/attachments/<sha256>; kept as the application's documents
+    attachments: z
+      .array(
+        z.object({
+          kind: z.string().min(1).max(100),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          fileName: z.string().trim().min(1).max(200),
+          issuedOn: z.iso.date().optional(),
+        }),
+      )
+      .max(10)
+      .optional(),
   }),
   roles: PARENT,
   legalAct: false,
@@ -132,6 +146,14 @@ export const applicationFile: CommandDef<{
     if (p.privilege && !p.privilegeDocuments?.length) return rejected('privilege_documents_missing')
     if (p.queueType === 'special_voucher' && !p.correctionType)
       return rejected('correction_type_missing')
+    for (const a of p.attachments ?? []) {
+      const blob = await tx
+        .selectFrom('attachment_blobs')
+        .select('sha256')
+        .where('sha256', '=', a.sha256)
+        .executeTakeFirst()
+      if (!blob) return rejected('attachment_missing', { file: a.fileName })
+    }
     const d = await tx
       .selectFrom('districts')
       .select(['region_id'])
@@ -205,6 +227,20 @@ export const applicationFile: CommandDef<{
           kind: doc.kind,
           issued_on: doc.issuedOn,
           file_ref: doc.fileRef ?? null,
+        })
+        .execute()
+    }
+    for (const [i, a] of (p.attachments ?? []).entries()) {
+      await tx
+        .insertInto('privilege_documents')
+        .values({
+          id: `${p.applicationId}-f${i + 1}`,
+          application_id: row.id,
+          kind: a.kind,
+          issued_on: a.issuedOn ?? almatyDate(now),
+          file_ref: a.fileName,
+          file_name: a.fileName,
+          sha256: a.sha256,
         })
         .execute()
     }

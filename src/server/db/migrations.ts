@@ -558,6 +558,17 @@ create table yearly_runs (
 );
 create index yearly_runs_region on yearly_runs(region_id, run_at)`,
   },
+  {
+    // an application's documents (the special queue's PMPK conclusion or medical report, a
+    // privilege's papers) as real files: uploaded by their SHA-256 first, like contract
+    // scans; PNG images accepted besides PDF and JPEG
+    id: 10,
+    name: 'privilege_documents.sha256 and file_name, PNG attachments',
+    sql: `alter table attachment_blobs drop constraint attachment_blobs_content_type_check;
+alter table attachment_blobs add constraint attachment_blobs_content_type_check check (content_type in ('application/pdf','image/jpeg','image/png'));
+alter table privilege_documents add column sha256 text references attachment_blobs(sha256);
+alter table privilege_documents add column file_name text`,
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

@@ -13,6 +13,7 @@ import { makeBin, makeIin } from '../../core/iin'
 import { kzCalendar, workingDeadline } from '../../core/calendar'
 import { DEMO_ORGANIZATIONS, DEMO_PEOPLE } from '../../eds/demo/people'
 import { SEQUENCE_LOCK, sequence } from '../work'
+import { demoConclusionPdf, demoReportPng } from './documents'
 import {
   CORRECTION_TYPES,
   DISTRICTS,
@@ -127,6 +128,10 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     return `${sex === 'female' ? feminine(sur) : sur} ${given}`
   }
 
+  // the special queue's documents as real files (the same bytes on every run)
+  const conclusion = await demoConclusionPdf()
+  const report = demoReportPng()
+  let attached = 0
   const stats = await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(tx)
     const has = await tx
@@ -428,7 +433,36 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
           kind: privilege === 'out_of_turn' ? 'military_service' : 'large_family',
           issued_on: isoDay(now.getTime() - int(1, 9) * DAY),
           status: 'confirmed',
+          file_ref: null,
+          file_name: null,
+          sha256: null,
         })
+      if (queue === 'special_voucher' && status === 'awaiting_review') {
+        // awaiting review: the PMPK conclusion (a two-page PDF); every other one also a
+        // photo of a medical report (PNG). No draw from the generator: the city stays the same
+        const issuedOn = isoDay(registered.getTime())
+        privDocs.push({
+          id: `${id}-f1`,
+          application_id: id,
+          kind: correction === 'tuberculosis' ? 'medical_report' : 'pmpk_conclusion',
+          issued_on: issuedOn,
+          file_ref: conclusion.fileName,
+          file_name: conclusion.fileName,
+          sha256: conclusion.sha256,
+          status: 'pending',
+        })
+        if (attached++ % 2 === 0)
+          privDocs.push({
+            id: `${id}-f2`,
+            application_id: id,
+            kind: 'medical_report',
+            issued_on: issuedOn,
+            file_ref: report.fileName,
+            file_name: report.fileName,
+            sha256: report.sha256,
+            status: 'pending',
+          })
+      }
       if (queue === 'special_voucher' && status !== 'awaiting_review') {
         const reviewer =
           correction === 'tuberculosis'
@@ -611,6 +645,10 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await insertMany(tx, 'applicants', applicants)
     await insertMany(tx, 'children', children)
     await insertMany(tx, 'applications', apps)
+    for (const f of [conclusion, report])
+      await sql`insert into attachment_blobs (sha256, content_type, bytes, data, uploaded_by, uploaded_at)
+        values (${f.sha256}, ${f.contentType}, ${f.data.length}, ${f.data}, ${'000000000000'}, ${now})
+        on conflict (sha256) do nothing`.execute(tx)
     await insertMany(tx, 'privilege_documents', privDocs)
     await insertMany(tx, 'contracts', contracts)
     await insertMany(tx, 'enrolments', enrolments)
@@ -649,7 +687,9 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
                'applicant_name', p.full_name, 'applicant_iin', p.iin, 'applicant_phone', p.phone, 'applicant_email', p.email,
                'applicant_birth_date', p.birth_date, 'applicant_address', p.address,
                'privilege_documents', coalesce((select jsonb_agg(jsonb_build_object('id', d.id, 'kind', d.kind, 'issued_on', d.issued_on,
-                 'file_ref', d.file_ref, 'status', d.status) order by d.id) from privilege_documents d where d.application_id = a.id), '[]'::jsonb)),
+                 'file_ref', d.file_ref, 'status', d.status, 'sha256', d.sha256, 'file_name', d.file_name,
+                 'content_type', (select b.content_type from attachment_blobs b where b.sha256 = d.sha256)) order by d.id)
+                 from privilege_documents d where d.application_id = a.id), '[]'::jsonb)),
              null, a.region_id, a.district_id, a.queue_type, ${now}
         from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id order by a.id`)
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)

@@ -668,6 +668,49 @@ export interface CalendarView {
   pending: boolean
 }
 
+// ---- yearly operations (src/core/yearly.ts, docs/rules.md Y-1..Y-9) ------------------------
+
+/** The bulletin's pause by the education department (Y-8), as the mirror has it. */
+export interface BulletinPauseView {
+  paused: boolean
+  since: string | null
+  by: string | null
+  pending: boolean
+}
+
+export interface YearlyRunRow {
+  id: string
+  kind: 'regroup' | 'campaign_open' | 'campaign_close' | 'bulletin_pause' | 'bulletin_resume'
+  at: string
+  actorName: string | null
+  /** the numbers the store applied (null while the run is pending) */
+  result: Record<string, unknown> | null
+  pending: boolean
+}
+
+/** The clerk's yearly operations page: each operation's dry run per birth-year cohort, and the history. */
+export interface YearlyView {
+  regionId: string
+  regroup: {
+    intake: string
+    moved: number
+    toSchool: number
+    cohorts: Array<{ birthYear: number; before: number; movedIn: number; movedOut: number; toSchool: number; after: number }>
+  }
+  campaign: {
+    open: { id: string; openedAt: string; deadline: string; pending: boolean } | null
+    asked: number
+    toInactive: number
+    cohorts: Array<{ birthYear: number; asked: number; confirmed: number; toInactive: number }>
+  }
+  pause: {
+    bulletin: BulletinPauseView
+    openVacancies: number
+    cohorts: Array<{ birthYear: number; openVacancies: number; waiting: number }>
+  }
+  history: YearlyRunRow[]
+}
+
 // ---- attendance register (issue 11; rules in src/core/attendance.ts, docs/api.md) --------
 
 const ABSENCE = ['illness', 'family_leave', 'summer_leave', 'quarantine', 'other'] as const
@@ -896,6 +939,11 @@ export const contract = {
   'office.stopListRelease': { write: true, input: z.object({ applicationId: z.string().min(1).max(64) }).strict() },
   'office.remove': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
   'office.restore': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
+  'yearly.state': { write: false, input: z.object({ regionId: z.string().min(1).max(64).optional() }).strict() },
+  'yearly.regroup': { write: true, input: z.object({ key: keySourceSchema, regionId: z.string().min(1).max(64).optional() }).strict() },
+  'yearly.campaignOpen': { write: true, input: z.object({ key: keySourceSchema, deadline: z.iso.date(), regionId: z.string().min(1).max(64).optional() }).strict() },
+  'yearly.bulletinPause': { write: true, input: z.object({ key: keySourceSchema, action: z.enum(['pause', 'resume']), regionId: z.string().min(1).max(64).optional() }).strict() },
+  'bulletin.pauseState': { write: false, input: empty },
   'review.list': { write: false, input: empty },
   'review.confirm': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
   'review.reject': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
@@ -995,6 +1043,11 @@ export interface Outputs {
   'office.stopListRelease': { commandId: string }
   'office.remove': { commandId: string }
   'office.restore': { commandId: string }
+  'yearly.state': YearlyView
+  'yearly.regroup': { commandId: string }
+  'yearly.campaignOpen': { commandId: string }
+  'yearly.bulletinPause': { commandId: string }
+  'bulletin.pauseState': BulletinPauseView
   'review.list': ReviewRow[]
   'review.confirm': { commandId: string }
   'review.reject': { commandId: string }

@@ -14,6 +14,7 @@ import { documentPdf } from '../documents'
 import { cancelExport, downloadExport, exportStatus, runReport, startExport } from '../reports/handlers'
 import { attach, listAttachments } from './staff-attachments'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
+import * as yearly from './yearly'
 
 /** The workstation's handler table: one entry per name in api/contract.ts. */
 export const handlers: HandlerTable = {
@@ -90,6 +91,11 @@ export const handlers: HandlerTable = {
   'office.stopListRelease': office.stopListRelease,
   'office.remove': office.remove,
   'office.restore': office.restore,
+  'yearly.state': yearly.yearlyState,
+  'yearly.regroup': yearly.regroup,
+  'yearly.campaignOpen': yearly.campaignOpen,
+  'yearly.bulletinPause': yearly.bulletinPause,
+  'bulletin.pauseState': yearly.bulletinPauseState,
   'review.list': office.reviewList,
   'review.confirm': office.reviewConfirm,
   'review.reject': office.reviewReject,

@@ -380,6 +380,8 @@ function actionsFor(app: Row, now: number): ApplicationCard['actions'] {
   else if (!onStopList && status === 'in_queue') out.push('stoplist_put')
   if (open) out.push('remove')
   if (status === 'inactive' && app['queue_type'] === 'special_voucher' && app['restored_once'] !== true) out.push('restore')
+  // Y-7: made inactive by a re-confirmation campaign: restored with a reason, any time
+  else if (status === 'inactive' && app['status_reason'] === 'interest_not_confirmed') out.push('restore')
   return out
 }
 
@@ -541,7 +543,11 @@ export const restore: Handler<'office.restore'> = async (args, ctx) => {
   need(a, 'restore')
   const cmd = { id: randomUUID(), type: 'application.restore', payload: { applicationId: a.id, reason: args.reason } }
   const [signature] = await signActs(ctx, args.key, [cmd])
-  const data = changed(who, a, { status: 'in_queue', restored_once: true, stop_list_until: null }, args.reason)
+  const campaign = a['status_reason'] === 'interest_not_confirmed'
+  const patch = campaign
+    ? { status: 'in_queue', status_reason: null, interest_confirmed_at: new Date().toISOString() }
+    : { status: 'in_queue', restored_once: true, stop_list_until: null }
+  const data = changed(who, a, patch, args.reason)
   return { commandId: enqueue(ctx, cmd, [{ entity: 'application', id: a.id, data }], signature ?? null) }
 }
 

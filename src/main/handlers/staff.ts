@@ -256,6 +256,10 @@ function freePlaces(ctx: BackendContext, kg: string, group: Row): number {
 
 export const publishVacancy: Handler<'staff.publish'> = async (args, ctx) => {
   const who = requireStaff(ctx)
+  // Y-9: the education department paused the region's bulletin (the store refuses too)
+  const pause = ctx.sqlite.prepare("SELECT data FROM rows WHERE entity = 'bulletin_state'").get() as { data: string } | undefined
+  const paused = pause ? (JSON.parse(pause.data) as { paused?: boolean; paused_at?: string | null }) : null
+  if (paused?.paused) throw new AppError('bulletin_paused', { since: localDate(paused.paused_at ?? new Date().toISOString()) })
   const { data: g } = loadOne(ctx, 'group', args.groupId, who.kg)
   const free = freePlaces(ctx, who.kg, g)
   if (args.places > free) throw new AppError('vacancy_exceeds_capacity', { free: Math.max(0, free) })

@@ -26,6 +26,7 @@ import { QueuePage } from './pages/QueuePage'
 import { ApplicationPage } from './pages/ApplicationPage'
 import { ReviewPage } from './pages/ReviewPage'
 import { CalendarPage } from './pages/CalendarPage'
+import { YearlyPage } from './pages/YearlyPage'
 import { BulletinOverviewPage, KindergartenPassportPage, ReferralListPage, RegistryPage } from './pages/RegistryPage'
 import { currentRoute } from './components/nav'
 import { FirstSignInEmail } from './components/FirstSignInEmail'
@@ -45,7 +46,7 @@ const THEME = {
 }
 
 const STAFF_PAGES = ['today', 'groups', 'bulletin', 'bids', 'referrals', 'contracts', 'children', 'attendance', 'journal'] as const
-const CLERK_PAGES = ['queue', 'registry', 'bulletinOverview', 'referralList', 'attendanceOffice', 'application', 'kgpassport'] as const
+const CLERK_PAGES = ['queue', 'registry', 'bulletinOverview', 'referralList', 'attendanceOffice', 'yearly', 'application', 'kgpassport'] as const
 const REVIEWER_PAGES = ['review'] as const
 const PAGES = [...STAFF_PAGES, ...CLERK_PAGES, ...REVIEWER_PAGES, 'statistics', 'calendar', 'problems', 'settings', 'about', 'signin'] as const
 type Page = (typeof PAGES)[number]
@@ -59,7 +60,7 @@ function roleKind(role: string | undefined): RoleKind {
 }
 
 /** The pages of each role, the first one being where the person lands after sign-in. */
-const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue', 'registry', 'bulletinOverview', 'referralList', 'attendanceOffice'], reviewer: REVIEWER_PAGES, other: [] }
+const ROLE_PAGES: Record<RoleKind, readonly Page[]> = { staff: STAFF_PAGES, clerk: ['queue', 'registry', 'bulletinOverview', 'referralList', 'attendanceOffice', 'yearly'], reviewer: REVIEWER_PAGES, other: [] }
 const PAGE_ROLE: Partial<Record<Page, RoleKind>> = {
   ...Object.fromEntries(STAFF_PAGES.map((p) => [p, 'staff'])),
   ...Object.fromEntries(CLERK_PAGES.map((p) => [p, 'clerk'])),
@@ -209,6 +210,8 @@ export function App(): React.JSX.Element {
                   <BulletinOverviewPage />
                 ) : page === 'referralList' ? (
                   <ReferralListPage />
+                ) : page === 'yearly' ? (
+                  <YearlyPage />
                 ) : shown === 'review' ? (
                   <ReviewPage />
                 ) : shown === 'today' ? (

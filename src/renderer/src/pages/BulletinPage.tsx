@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { App, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Tag } from 'antd'
+import { Alert, App, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { VacancyRow } from '../../../main/api/contract'
 import { useApi, useApiMutation } from '../api'
@@ -32,6 +32,7 @@ export function BulletinPage(): React.JSX.Element {
   const route = useRoute()
   const groups = useApi('groups.list', {})
   const vacancies = useApi('staff.vacancies', {})
+  const pause = useApi('bulletin.pauseState', {})
   const publish = useApiMutation('staff.publish', ['staff.vacancies', 'sync.status'])
   const withdraw = useApiMutation('staff.withdraw', ['staff.vacancies', 'sync.status', 'staff.bids'])
   const [form] = Form.useForm<PublishValues>()
@@ -75,6 +76,15 @@ export function BulletinPage(): React.JSX.Element {
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Card title={<h1 style={{ margin: 0, fontSize: 20 }}>{t('bulletin.title')}</h1>}>
+        {pause.data?.paused && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="bulletin-paused"
+            title={t('bulletin.pausedBanner', { since: pause.data.since ? formatDateTime(pause.data.since, i18n.language) : '', by: pause.data.by ?? '' })}
+          />
+        )}
         <h2 style={{ fontSize: 16 }}>{t('bulletin.publishTitle')}</h2>
         <Form<PublishValues> form={form} layout="vertical" initialValues={{ placeType: 'permanent', places: 1 }} onFinish={onFinish} data-testid="publish-form" style={{ maxWidth: 720 }}>
           <Form.Item name="groupId" label={t('bulletin.group')} rules={[{ required: true, message: t('bulletin.groupRequired') }]}>

@@ -19,6 +19,7 @@ import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, publish, year } from '../server/fixtures'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
 import { bigQueueHost, measureScroll } from '../helpers/office-profile'
+import { demoConclusionPdf, demoReportPng } from '../../src/server/demo/documents'
 
 let central: Central
 let running: RunningHost
@@ -51,7 +52,21 @@ test.beforeAll(async () => {
   const act = await staff.one('bid.activate', { bidId, referralId }, { sign: true })
   if (act.status !== 'accepted') throw new Error(JSON.stringify(act))
   // two special-queue applications for the PMPK
-  v1 = await fileApplication(parent, Y - 4, { queueType: 'special_voucher', correctionType: 'speech' })
+  // v1 with its documents as files, uploaded through the portal by their SHA-256 first
+  const pdf = await demoConclusionPdf()
+  const png = demoReportPng()
+  for (const f of [pdf, png]) {
+    const up = await parent.put(`/v1/attachments/${f.sha256}`, f.data, f.contentType)
+    if (up.status !== 200) throw new Error(`upload ${f.fileName}: ${up.status}`)
+  }
+  v1 = await fileApplication(parent, Y - 4, {
+    queueType: 'special_voucher',
+    correctionType: 'speech',
+    attachments: [
+      { kind: 'pmpk_conclusion', sha256: pdf.sha256, fileName: 'pmpk-17.pdf' },
+      { kind: 'medical_report', sha256: png.sha256, fileName: 'report.png' },
+    ],
+  })
   v2 = await fileApplication(parent, Y - 4, { queueType: 'special_voucher', correctionType: 'speech' })
 })
 test.afterAll(async () => {
@@ -318,6 +333,63 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   await page.getByTestId(`review-item-${v1.id}`).getByRole('button').click()
   await expect(page.getByTestId('review-card')).toContainText(v1.number)
   await expect(page.getByTestId('review-card')).toContainText('Сөйлеу бұзылыстары')
+
+  // the attached PMPK conclusion in the viewer: a PDF of two pages, paged and zoomed
+  // with the mouse and with the keyboard; then the medical report's image
+  const viewer = page.getByTestId('document-viewer')
+  const openPdf = async () => {
+    await page.getByTestId(`open-document-${v1.id}-f1`).click()
+    await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', { timeout: 30_000 })
+  }
+  await openPdf()
+  await expect(viewer.getByTestId('viewer-page')).toHaveText('1-бет / 2')
+  await expect(viewer.getByTestId('viewer-prev')).toBeDisabled()
+  await viewer.getByTestId('viewer-next').click()
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-page')).toHaveText('2-бет / 2')
+  await expect(viewer.getByTestId('viewer-next')).toBeDisabled()
+  const width = async () => (await viewer.getByTestId('viewer-image').boundingBox())!.width
+  const fit = await width()
+  await viewer.getByTestId('viewer-zoom-in').click()
+  await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
+  expect(await width()).toBeGreaterThan(fit * 1.2)
+  await expect(viewer.getByRole('img', { name: /ПМПК қорытындысы \(pmpk-17\.pdf\), 2-бет/ })).toBeVisible()
+  await page.screenshot({ path: 'test-results/screens/reviewer-document-kk.png', fullPage: true })
+  await noSeriousA11yViolations(page, true)
+  // the keyboard: ← back to page 1, + zooms, 0 fits the width again
+  await viewer.getByTestId('viewer-area').focus()
+  await page.keyboard.press('ArrowLeft')
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', { timeout: 30_000 })
+  await page.keyboard.press('+')
+  await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 150%')
+  await page.keyboard.press('0')
+  await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 100%')
+  await page.keyboard.press('Escape')
+  await expect(viewer).toHaveCount(0)
+  // in Russian
+  await page.getByText('Русский', { exact: true }).first().click()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru')
+  await openPdf()
+  await viewer.getByRole('button', { name: 'Следующая страница' }).click()
+  await expect(viewer.getByTestId('viewer-page')).toHaveText('Стр. 2 из 2')
+  await viewer.getByRole('button', { name: 'Увеличить' }).click()
+  await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', { timeout: 30_000 })
+  await page.screenshot({ path: 'test-results/screens/reviewer-document-ru.png', fullPage: true })
+  await noSeriousA11yViolations(page, true)
+  await page.keyboard.press('Escape')
+  await expect(viewer).toHaveCount(0)
+  await page.getByText('Қазақша', { exact: true }).first().click()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'kk')
+  // the image: one page, zoomed
+  await page.getByTestId(`open-document-${v1.id}-f2`).click()
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('src', /^data:image\/png;base64,/, { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-page')).toHaveText('1-бет / 1')
+  await viewer.getByTestId('viewer-zoom-in').click()
+  await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
+  await page.keyboard.press('Escape')
+  await expect(viewer).toHaveCount(0)
+
   await page.getByTestId('review-confirm').click()
   await noSeriousA11yViolations(page, true)
   await signDialog(page, 'pmpk-sidorenko')

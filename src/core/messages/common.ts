@@ -2,6 +2,18 @@ import type { Catalog } from './types'
 
 /** Error codes of the workstation plumbing (handler table, hosts, local database). */
 export const commonMessages = {
+  document_viewer_unavailable: {
+    kk: 'PDF беттерін көрсету құралы (poppler pdftoppm) бұл компьютерде орнатылмаған.',
+    ru: 'На этом компьютере не установлено средство показа страниц PDF (poppler pdftoppm).',
+  },
+  document_unreadable: {
+    kk: 'Құжатты оқу мүмкін емес: файл бүлінген немесе PDF емес.',
+    ru: 'Документ не удаётся прочитать: файл повреждён или не является PDF.',
+  },
+  document_page_out_of_range: {
+    kk: 'Құжатта {{pages}} бет бар, {{page}}-бет жоқ.',
+    ru: 'В документе {{pages}} стр., страницы {{page}} нет.',
+  },
   internal: {
     kk: 'Ішкі қате орын алды. Әрекет сақталмады, қайталап көріңіз.',
     ru: 'Произошла внутренняя ошибка. Действие не сохранено, повторите попытку.',

@@ -529,6 +529,24 @@ export interface PrivilegeDocument {
   issuedOn: string | null
   fileRef: string | null
   status: string
+  /** the file kept by the store (shown with `attachments.get`), when there is one */
+  sha256: string | null
+  fileName: string | null
+  contentType: string | null
+}
+
+/**
+ * One view of a stored file (`attachments.get`): an image as it is, or one page of a PDF
+ * rendered to PNG in the main process; `pages` is the PDF's page count (1 for an image).
+ */
+export interface AttachmentView {
+  sha256: string
+  contentType: string
+  pages: number
+  page: number
+  /** the picture shown: image/png (a rendered PDF page, a PNG) or image/jpeg */
+  mime: string
+  base64: string
 }
 
 export interface ReviewDecision {
@@ -945,6 +963,11 @@ export const contract = {
   'yearly.bulletinPause': { write: true, input: z.object({ key: keySourceSchema, action: z.enum(['pause', 'resume']), regionId: z.string().min(1).max(64).optional() }).strict() },
   'bulletin.pauseState': { write: false, input: empty },
   'review.list': { write: false, input: empty },
+  // an application's document from the store, kept in the profile once fetched
+  'attachments.get': {
+    write: false,
+    input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), page: z.number().int().min(1).max(2000).default(1) }).strict(),
+  },
   'review.confirm': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
   'review.reject': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },
   'attendance.month': { write: false, input: z.object({ groupId: z.string().min(1).max(64), month: monthSchema }).strict() },
@@ -1049,6 +1072,7 @@ export interface Outputs {
   'yearly.bulletinPause': { commandId: string }
   'bulletin.pauseState': BulletinPauseView
   'review.list': ReviewRow[]
+  'attachments.get': AttachmentView
   'review.confirm': { commandId: string }
   'review.reject': { commandId: string }
   'attendance.month': AttendanceMonthView

@@ -13,6 +13,7 @@ import { referralPdf } from './staff-pdf'
 import { documentPdf } from '../documents'
 import { cancelExport, downloadExport, exportStatus, runReport, startExport } from '../reports/handlers'
 import { attach, listAttachments } from './staff-attachments'
+import { getAttachment } from './attachments'
 import { currentSession, dismissProblem, signIn, signOut, syncNow, syncProblems, syncStatus } from './session'
 import * as yearly from './yearly'
 
@@ -97,6 +98,7 @@ export const handlers: HandlerTable = {
   'yearly.bulletinPause': yearly.bulletinPause,
   'bulletin.pauseState': yearly.bulletinPauseState,
   'review.list': office.reviewList,
+  'attachments.get': getAttachment,
   'review.confirm': office.reviewConfirm,
   'review.reject': office.reviewReject,
 }

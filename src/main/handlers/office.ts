@@ -299,6 +299,9 @@ function privilegeDocuments(d: Row): PrivilegeDocument[] {
     issuedOn: text(x['issued_on'])?.slice(0, 10) ?? null,
     fileRef: text(x['file_ref']),
     status: String(x['status'] ?? 'pending'),
+    sha256: text(x['sha256']),
+    fileName: text(x['file_name']),
+    contentType: text(x['content_type']),
   }))
 }
 

@@ -172,6 +172,19 @@ export class SessionService {
     return r
   }
 
+  /** A file from the central store by its SHA-256 (the store decides who may read it). */
+  async fetchAttachment(sha256: string): Promise<{ contentType: string; data: Buffer }> {
+    if (!this.client || !this.session) throw new AppError('signin_required')
+    if (this.session.offline) throw new AppError('server_unreachable')
+    try {
+      return await this.client.getAttachment(sha256)
+    } catch (err) {
+      if (err instanceof StoreError) throw new AppError(err.status === 401 ? 'signin_expired' : err.code, err.params)
+      if (err instanceof StoreUnreachable) throw new AppError('server_unreachable')
+      throw err
+    }
+  }
+
   /** One full round now (headless sync, the "sync now" button). */
   async syncNow(): Promise<SyncRound> {
     if (!this.engine || !this.session) throw new AppError('signin_required')

@@ -148,6 +148,16 @@ export class StoreClient {
     throw new StoreError(res.status, j.code ?? `http_${res.status}`, j.params)
   }
 
+  /** A file kept by the store (an application's document, a contract scan), by its SHA-256. */
+  async getAttachment(sha256: string): Promise<{ contentType: string; data: Buffer }> {
+    const res = await this.raw('GET', `/v1/attachments/${sha256}`)
+    try {
+      return { contentType: (res.headers.get('content-type') ?? '').split(';')[0]!.trim(), data: Buffer.from(await res.arrayBuffer()) }
+    } catch (err) {
+      throw new StoreUnreachable(err instanceof Error ? err.message : String(err))
+    }
+  }
+
   commands(commands: CommandToSend[]): Promise<{ answers: CommandAnswer[] }> {
     return this.request('POST', '/v1/commands', { commands })
   }

@@ -15,6 +15,7 @@ import { LoadError } from '../components/LoadError'
 import { PendingMark } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
+import { DocumentViewer, type ViewedDocument } from '../components/DocumentViewer'
 
 export function ReviewPage(): React.JSX.Element {
   const { t, i18n } = useTranslation()
@@ -25,6 +26,7 @@ export function ReviewPage(): React.JSX.Element {
   const [selected, setSelected] = useState<string | null>(null)
   const [acting, setActing] = useState<'confirm' | 'reject' | null>(null)
   const [reason, setReason] = useState('')
+  const [viewing, setViewing] = useState<ViewedDocument | null>(null)
   const lang = i18n.language
   if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />
   const rows = list.data ?? []
@@ -97,7 +99,26 @@ export function ReviewPage(): React.JSX.Element {
                 columns={[
                   { key: 'kind', title: t('office.document'), render: (_v, d) => t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind }) },
                   { key: 'issued', title: t('office.issuedOn'), render: (_v, d) => d.issuedOn ?? '—' },
-                  { key: 'file', title: t('office.fileRef'), render: (_v, d) => d.fileRef ?? '—' },
+                  {
+                    key: 'file',
+                    title: t('office.fileRef'),
+                    render: (_v, d) =>
+                      d.sha256 ? (
+                        <Space>
+                          <span>{d.fileName ?? d.fileRef}</span>
+                          <Button
+                            size="small"
+                            onClick={() => setViewing({ sha256: d.sha256!, name: `${t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind })} (${d.fileName ?? d.fileRef ?? ''})` })}
+                            aria-label={`${t('review.open')}: ${d.fileName ?? d.fileRef ?? ''}`}
+                            data-testid={`open-document-${d.id}`}
+                          >
+                            {t('review.open')}
+                          </Button>
+                        </Space>
+                      ) : (
+                        (d.fileRef ?? '—')
+                      ),
+                  },
                 ]}
               />
               {current.decision ? (
@@ -128,6 +149,7 @@ export function ReviewPage(): React.JSX.Element {
           )}
         </Col>
       </Row>
+      <DocumentViewer doc={viewing} onClose={() => setViewing(null)} />
       <SignDialog
         open={acting !== null && current !== null}
         title={acting === 'reject' ? t('review.reject') : t('review.confirm')}

@@ -31,6 +31,9 @@ export const NOTICE_KINDS = [
   'voucher_expired',
   'application_restored',
   'application_archived',
+  'attendance_month_closed',
+  'attendance_dispute_upheld',
+  'attendance_dispute_rejected',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 

@@ -68,8 +68,8 @@ export function attachmentRoutes(
     return { sha256: sha, bytes: body.length, contentType: type }
   })
 
-  // a file of one of the caller's kindergarten's contracts, or (clerks, reviewers) a
-  // document of an application of the caller's region
+  // a file of one of the caller's kindergarten's contracts or attendance marks (certificates),
+  // or (clerks, reviewers) a document of an application of the caller's region
   app.get('/v1/attachments/:sha256', async (req, reply) => {
     const actor = await o.actorOf(req)
     const sha = shaOf(req)
@@ -77,16 +77,20 @@ export function attachmentRoutes(
     if (actor.role === 'kindergarten_staff' && actor.kindergartenId)
       r = await sql<{ content_type: string; data: Buffer }>`select b.content_type, b.data
         from attachment_blobs b
-       where b.sha256 = ${sha} and exists (select 1 from contract_attachments a
-         where a.sha256 = b.sha256 and a.kindergarten_id = ${actor.kindergartenId})`.execute(db)
+       where b.sha256 = ${sha} and (exists (select 1 from contract_attachments a
+         where a.sha256 = b.sha256 and a.kindergarten_id = ${actor.kindergartenId})
+          or exists (select 1 from attendance_marks m
+         where m.document_sha256 = b.sha256 and m.kindergarten_id = ${actor.kindergartenId}))`.execute(db)
     else if (
       (actor.role === 'clerk' || actor.role === 'reviewer_phthisiatrician' || actor.role === 'reviewer_pmpk') &&
       actor.regionId
     )
       r = await sql<{ content_type: string; data: Buffer }>`select b.content_type, b.data
         from attachment_blobs b
-       where b.sha256 = ${sha} and exists (select 1 from privilege_documents d join applications a on a.id = d.application_id
-         where d.sha256 = b.sha256 and a.region_id = ${actor.regionId})`.execute(db)
+       where b.sha256 = ${sha} and (exists (select 1 from privilege_documents d join applications a on a.id = d.application_id
+         where d.sha256 = b.sha256 and a.region_id = ${actor.regionId})
+          or exists (select 1 from attendance_marks m join kindergartens k on k.id = m.kindergarten_id
+         where m.document_sha256 = b.sha256 and k.region_id = ${actor.regionId} and ${actor.role} = 'clerk'))`.execute(db)
     else throw new HttpError(403, 'forbidden_command', { type: 'attachment' })
     const row = r.rows[0]
     if (!row) throw new HttpError(404, 'not_found', { what: 'attachment', id: sha.slice(0, 12) })

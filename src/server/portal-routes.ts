@@ -11,6 +11,7 @@ import type { Actor } from './auth'
 import type { Clock } from './clock'
 import { executeBatch, type EngineDeps } from './commands/engine'
 import { HttpError, parseOr400 } from './errors'
+import { monthState } from '../core/attendance'
 
 export const portalEnvelope = z.object({
   id: z.uuid(),
@@ -34,6 +35,7 @@ export const PORTAL_ROUTES: {
   { method: 'post', path: '/v1/portal/vouchers/:voucherId/choose', type: 'voucher.choose' },
   { method: 'post', path: '/v1/portal/contracts/:contractId/sign', type: 'contract.parent_sign' },
   { method: 'post', path: '/v1/portal/applications/:applicationId/interest', type: 'interest.confirm' },
+  { method: 'post', path: '/v1/portal/attendance/:enrolmentId/:month/answer', type: 'attendance.answer' },
 ]
 
 export function portalRoutes(
@@ -118,6 +120,52 @@ export function portalRoutes(
         referrals: refs.filter((r) => r.application_id === a.id).map(({ hidden: _h, ...r }) => r),
         vouchers: vouchers.filter((v) => v.application_id === a.id),
         contracts: contracts.filter((c) => c.application_id === a.id),
+      })),
+    }
+  })
+
+  /**
+   * The attendance register of the parent's children (issue 11): every closed or locked
+   * month of their kindergartens while the child was enrolled, with the marks and the
+   * parent's answer; approve or dispute with POST .../attendance/:enrolmentId/:month/answer.
+   */
+  app.get('/v1/portal/attendance', async (req) => {
+    const actor = await parentOf(req)
+    const months = await sql<Record<string, any>>`select e.id as enrolment_id, c.full_name as child_name, m.month,
+          m.kindergarten_id, k.name_kk as kindergarten_kk, k.name_ru as kindergarten_ru, m.closed_at, m.window_end, m.locked_at,
+          an.answer, an.comment, an.answered_at, an.dispute_status, an.decision, an.resolution_reason
+        from enrolments e join children c on c.id = e.child_id join applicants p on p.id = c.applicant_id
+        join attendance_months m on m.kindergarten_id = e.kindergarten_id
+        join kindergartens k on k.id = m.kindergarten_id
+        left join attendance_answers an on an.id = e.id || ':' || m.month
+       where p.iin = ${actor.iin}
+         and e.enrolled_at < ((m.month || '-01')::date + interval '1 month' + interval '1 day')
+         and (e.departed_at is null or e.departed_at >= ((m.month || '-01')::date - interval '1 day'))
+       order by m.month desc, e.id`.execute(ctx.db)
+    const ids = [...new Set(months.rows.map((m) => m.enrolment_id as string))]
+    const marks = ids.length
+      ? await sql<Record<string, any>>`select enrolment_id, to_char(date, 'YYYY-MM-DD') as date, status, reason, document_sha256,
+            correction_reason from attendance_marks where enrolment_id in (${sql.join(ids)}) order by date`.execute(ctx.db)
+      : { rows: [] as Record<string, any>[] }
+    const now = ctx.clock.now().toISOString()
+    const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null)
+    return {
+      months: months.rows.map((m) => ({
+        enrolmentId: m.enrolment_id,
+        childName: m.child_name,
+        month: String(m.month),
+        kindergartenId: m.kindergarten_id,
+        kindergarten: { kk: m.kindergarten_kk, ru: m.kindergarten_ru },
+        state: monthState(String(m.month), { closedAt: iso(m.closed_at), lockedAt: iso(m.locked_at) }, now),
+        closedAt: iso(m.closed_at),
+        windowEnd: iso(m.window_end),
+        lockedAt: iso(m.locked_at),
+        marks: marks.rows
+          .filter((x) => x.enrolment_id === m.enrolment_id && String(x.date).startsWith(String(m.month)))
+          .map((x) => ({ date: x.date, status: x.status, reason: x.reason, documentSha256: x.document_sha256, correctionReason: x.correction_reason })),
+        answer: m.answer
+          ? { answer: m.answer, comment: m.comment, answeredAt: iso(m.answered_at), disputeStatus: m.dispute_status, decision: m.decision, resolutionReason: m.resolution_reason }
+          : null,
       })),
     }
   })

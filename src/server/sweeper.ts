@@ -18,6 +18,7 @@ import type { CalendarData } from './calendar'
 import { emitApplication, emitKgRow, type CommandEnv } from './commands/context'
 import { worldOfApplication } from './commands/core-world'
 import { releasePlace } from './commands/shared'
+import { lockIfDue } from './commands/attendance'
 import type { KgDirectory } from './scope'
 import { runWork, type Work } from './work'
 import type { Actor } from './auth'
@@ -44,6 +45,8 @@ export interface SweepResult {
   inactiveArchived: number
   /** Y-5: applications made inactive by a re-confirmation campaign's deadline */
   interestInactivated: number
+  /** kindergartens' months locked after the parents' window (ATT5) */
+  attendanceLocked: number
 }
 
 /** core's timer command → the audit entry type (`timer.<name>`) */
@@ -249,6 +252,7 @@ export async function sweep(
     turnsLapsed: 0,
     inactiveArchived: 0,
     interestInactivated: 0,
+    attendanceLocked: 0,
   }
   // Y-5 first: re-confirmation campaigns past their deadline, on the state their dry run saw
   res.interestInactivated = await sweepCampaigns(db, now, cal, kgs)
@@ -269,6 +273,21 @@ export async function sweep(
       for (const r of due.rows) await sweepApplication(w, cal, kgs, r.id, res)
       const last = due.rows[due.rows.length - 1]
       if (last) after = last.id
+      return due.rows.length
+    })
+    if (n < BATCH) break
+  }
+  // attendance months whose parents' window has passed lock (ATT5); each once
+  for (;;) {
+    const n = await runWork(db, now, async (w) => {
+      const due = await sql<{ id: string; kindergarten_id: string; month: string }>`select id, kindergarten_id, month
+          from attendance_months where locked_at is null and window_end < ${now}
+          order by window_end, id limit ${BATCH} for update skip locked`.execute(w.tx)
+      for (const m of due.rows) {
+        if (!(await lockIfDue(w, cal, kgs, m.kindergarten_id, String(m.month)))) continue
+        w.audit({ actorIin: SYSTEM.iin, commandId: `timer:attendance_locked:${m.id}`, type: 'timer.attendance_locked', payloadHash: '', signature: null })
+        res.attendanceLocked++
+      }
       return due.rows.length
     })
     if (n < BATCH) break

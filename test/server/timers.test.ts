@@ -107,6 +107,7 @@ describe.each(BACKENDS)('timers (%s)', (backend) => {
       turnsLapsed: 0,
       inactiveArchived: 0,
       interestInactivated: 0,
+      attendanceLocked: 0,
     })
     expect(await snapshot(s)).toBe(snap)
     const app = await db

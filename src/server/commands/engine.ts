@@ -22,13 +22,14 @@ import type { KgDirectory } from '../scope'
 import { runWork } from '../work'
 import type { CommandDef, Outcome } from './context'
 import { adminCommands } from './admin'
+import { attendanceCommands } from './attendance'
 import { officeCommands } from './office'
 import { portalCommands } from './portal'
 import { staffCommands } from './staff'
 import { yearlyCommands } from './yearly'
 
 export const commandDefs: ReadonlyMap<string, CommandDef> = new Map(
-  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands, ...yearlyCommands].map((d) => [
+  [...staffCommands, ...officeCommands, ...portalCommands, ...adminCommands, ...yearlyCommands, ...attendanceCommands].map((d) => [
     d.type,
     d,
   ]),

@@ -476,6 +476,73 @@ begin
 end
 $fn$`
 
+/**
+ * The attendance register (issue 11, docs/api.md): daily marks per enrolment and day, the
+ * kindergartens' signed month closes (locked by the sweeper after the parents' window),
+ * the parents' answers (a dispute is an answer with a status, resolved by a clerk) and the
+ * funding rates per kindergarten type.
+ */
+const m011 = `
+create table attendance_marks (
+  id text primary key,
+  enrolment_id text not null references enrolments(id),
+  kindergarten_id text not null references kindergartens(id),
+  group_id text references groups(id),
+  date date not null,
+  status text not null check (status in ('present','absent')),
+  reason text check (reason in ('illness','family_leave','summer_leave','quarantine','other')),
+  document_sha256 text references attachment_blobs(sha256),
+  marked_by char(12) not null,
+  marked_by_name text not null,
+  marked_at timestamptz not null,
+  corrected_by char(12),
+  corrected_by_name text,
+  corrected_at timestamptz,
+  correction_reason text,
+  check ((status = 'present' and reason is null) or (status = 'absent' and reason is not null)),
+  unique (enrolment_id, date)
+);
+create index attendance_marks_kg_date on attendance_marks(kindergarten_id, date);
+create table attendance_months (
+  id text primary key,
+  kindergarten_id text not null references kindergartens(id),
+  month char(7) not null,
+  closed_at timestamptz not null,
+  closed_by char(12) not null,
+  closed_by_name text not null,
+  command_id text not null,
+  window_end timestamptz not null,
+  locked_at timestamptz,
+  unique (kindergarten_id, month)
+);
+create index attendance_months_unlocked on attendance_months(window_end) where locked_at is null;
+create table attendance_answers (
+  id text primary key,
+  enrolment_id text not null references enrolments(id),
+  kindergarten_id text not null references kindergartens(id),
+  month char(7) not null,
+  answer text not null check (answer in ('approve','dispute')),
+  comment text,
+  answered_by char(12) not null,
+  answered_at timestamptz not null,
+  dispute_status text check (dispute_status in ('open','resolved')),
+  decision text check (decision in ('upheld','rejected')),
+  resolution_reason text,
+  resolved_by char(12),
+  resolved_by_name text,
+  resolved_at timestamptz,
+  resolve_command_id text,
+  unique (enrolment_id, month)
+);
+create index attendance_answers_kg_month on attendance_answers(kindergarten_id, month);
+create table attendance_rates (
+  kindergarten_type text primary key check (kindergarten_type in ('state','private','private_state_order','sanatorium','special')),
+  unit text not null check (unit in ('day','month')),
+  amount_tenge numeric(12,2) not null check (amount_tenge >= 0),
+  updated_at timestamptz not null
+)
+`
+
 export const migrations: Migration[] = [
   { id: 1, name: 'initial schema', sql: m001 },
   {
@@ -569,6 +636,7 @@ alter table attachment_blobs add constraint attachment_blobs_content_type_check 
 alter table privilege_documents add column sha256 text references attachment_blobs(sha256);
 alter table privilege_documents add column file_name text`,
   },
+  { id: 11, name: 'attendance register: marks, month closes, parents answers and disputes, rates', sql: m011 },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

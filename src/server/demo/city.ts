@@ -98,6 +98,13 @@ async function insertMany(
   }
 }
 
+/** Demo funding rates per kindergarten type (tenge): per month prorated by attended days, or per attended day. */
+export const DEMO_ATTENDANCE_RATES = [
+  { kindergarten_type: 'private_state_order', unit: 'month', amount_tenge: 47_500 },
+  { kindergarten_type: 'special', unit: 'day', amount_tenge: 4_200 },
+  { kindergarten_type: 'sanatorium', unit: 'month', amount_tenge: 61_000 },
+] as const
+
 export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promise<SeedStats> {
   const t0 = Date.now()
   const scale = o.scale ?? 40_000
@@ -542,10 +549,19 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     }
 
     // the demo parents (PKI people) each have one application in the general queue
+    const demoParentAid = new Map<string, string>()
     for (const p of DEMO_PEOPLE.filter((x) => x.role === 'parent')) {
       const aid = newApplicant(p.nameLang, { iin: p.iin, name: p.displayName, birth: p.birthDate })
+      demoParentAid.set(p.id, aid)
       addApplication(aid, p.nameLang, { queue: 'general', status: 'in_queue' })
     }
+    // the attendance register (issue 11) needs parents who can sign in to the portal with a
+    // child attending: the first attending children of the demo kindergartens' first groups
+    // are theirs (the random stream is the same as without them)
+    const demoParentFor = new Map<string, string[]>([
+      ['kg-solnyshko', ['parent-akhmetov', 'parent-sultanova']],
+      ['kg-baldyrgan', ['parent-kuznetsova', 'parent-zhumabekov']],
+    ])
     while (appNo < scale) {
       const lang = rnd() < 0.65 ? 'kk' : 'ru'
       const aid = newApplicant(lang)
@@ -559,7 +575,9 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
       while (g.enrolled < target) {
         g.enrolled++
         const lang = g.language === 'kk' ? 'kk' : 'ru'
-        const aid = newApplicant(lang)
+        const random = newApplicant(lang)
+        const demoParent = demoParentFor.get(g.kg)?.shift()
+        const aid = (demoParent && demoParentAid.get(demoParent)) || random
         const birth = isoDay(Date.UTC(g.birthYear, int(0, 11), int(1, 28)))
         const sex = rnd() < 0.5 ? 'female' : 'male'
         const iin = iinFor(birth, sex)
@@ -658,6 +676,9 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await insertMany(tx, 'vacancies', vacancies)
     await insertMany(tx, 'bids', bids)
     await insertMany(tx, 'staff_accounts', staff)
+    // attendance funding rates (issue 11): plausible tenge figures for the state-funded
+    // private places; state kindergartens are funded by budget, not per attended day
+    await insertMany(tx, 'attendance_rates', DEMO_ATTENDANCE_RATES.map((r) => ({ ...r, updated_at: now })))
 
     // the change feed: every row once, so a workstation syncs the city from cursor 0
     // Cursors are given here under the sequencer's lock (held until this transaction
@@ -728,6 +749,17 @@ export async function seedDemoCity(db: Kysely<any>, o: SeedOptions = {}): Promis
     await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
       select nextval('seed_cursor'), 'reviewer_decision', d.id, 'upsert', to_jsonb(d), null, a.region_id, a.district_id, a.queue_type, ${now}
         from reviewer_decisions d join applications a on a.id = d.application_id order by d.id`)
+    // rates: one row per kindergarten (its type's rate, for its staff) and per region and type (clerks)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'attendance_rate', 'kg:' || k.id, 'upsert',
+             jsonb_build_object('id', 'kg:' || k.id, 'kindergarten_type', r.kindergarten_type, 'unit', r.unit, 'amount_tenge', r.amount_tenge::float8),
+             k.id, k.region_id, k.district_id, null, ${now}
+        from kindergartens k join attendance_rates r on r.kindergarten_type = k.type order by k.id`)
+    await feed(sql`insert into change_log (cursor, entity, entity_id, op, data, kindergarten_id, region_id, district_id, queue_type, at)
+      select nextval('seed_cursor'), 'attendance_rate', g.region_id || ':' || r.kindergarten_type, 'upsert',
+             jsonb_build_object('id', g.region_id || ':' || r.kindergarten_type, 'kindergarten_type', r.kindergarten_type, 'unit', r.unit,
+               'amount_tenge', r.amount_tenge::float8), null, g.region_id, null, null, ${now}
+        from (select distinct region_id from kindergartens) g cross join attendance_rates r order by 3`)
     await sql`drop sequence seed_cursor`.execute(tx)
     const changes = await sql<{ n: number }>`select count(*)::int as n from change_log`.execute(tx)
     const out: SeedStats = {

@@ -209,4 +209,16 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 6,
+    name: 'attendance marks by kindergarten and day',
+    up(db) {
+      // the month grid, the табель and the funding sheet read a kindergarten's marks of one
+      // month (handlers/attendance.ts): one index range instead of every mark of the scope
+      db.exec(`
+        CREATE INDEX server_rows_attendance_mark ON server_rows (json_extract(data, '$.kindergarten_id'), json_extract(data, '$.date'))
+          WHERE entity = 'attendance_mark';
+      `)
+    },
+  },
 ]

@@ -22,13 +22,14 @@ import { runWork, type Work } from './work'
 export type YearlyKind = 'regroup' | 'campaign' | 'pause'
 
 /** The region's applications as src/core's yearly rules read them. */
-export async function yearlyApps(db: Kysely<any>, regionId: string): Promise<YearlyApp[]> {
+export async function yearlyApps(db: Kysely<any>, regionId: string, lock = false): Promise<YearlyApp[]> {
   const r = await sql<Record<string, any>>`
     select a.id, a.queue_type, a.region_id, a.birth_year, c.birth_date::text as birth_date, a.status,
            a.registered_at, a.interest_confirmed_at, a.left_queue
       from applications a join children c on c.id = a.child_id
      where a.region_id = ${regionId}
-       and a.status not in ('enrolled', 'removed', 'archived')`.execute(db)
+       and a.status not in ('enrolled', 'removed', 'archived')
+     ${lock ? sql`order by a.id for update of a` : sql``}`.execute(db)
   return r.rows.map((x) => ({
     id: x.id,
     queueType: x.queue_type,
@@ -164,7 +165,8 @@ export async function sweepCampaigns(
         .executeTakeFirst()
       if (!row) return null
       const c = campaignOf(row)
-      const apps = await yearlyApps(w.tx, c.region)
+      // the region's open applications are locked: nothing changes them between plan and write
+      const apps = await yearlyApps(w.tx, c.region, true)
       const ids = campaignLapses(apps, c, now.toISOString())
       const byYear = new Map<number, number>()
       for (const a of apps) if (ids.includes(a.id)) byYear.set(a.birthYear, (byYear.get(a.birthYear) ?? 0) + 1)

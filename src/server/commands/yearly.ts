@@ -85,7 +85,8 @@ export const yearlyRegroup: CommandDef<{ runId: string; regionId: string }> = {
     const { err } = await regionFor(env, p.regionId)
     if (err) return err
     if (await runTaken(env, p.runId)) return runExists(p.runId)
-    const plan = planRegroup(await yearlyApps(tx, p.regionId), now.toISOString())
+    // the region's open applications are locked: nothing changes them between plan and write
+    const plan = planRegroup(await yearlyApps(tx, p.regionId, true), now.toISOString())
     const toSchool = new Set(plan.toSchool)
     const target = new Map(plan.moves.map((m) => [m.id, m.to]))
     for (const appId of new Set([...target.keys(), ...toSchool])) {

@@ -200,4 +200,22 @@ describe.each(BACKENDS)('attendance register in the store (%s)', (backend) => {
     expect(lockAudit.rows).toHaveLength(1)
     expect((await verifyAuditChain(db())).ok).toBe(true)
   })
+
+  it('ATT8: an admin sets a type\'s rate; it reaches the kindergartens of the type and the region', async () => {
+    const admin = await staffClient(s, 'admin-serikbaev')
+    const cur = (await allChanges(s, staff.token)).cursor
+    const curClerk = (await allChanges(s, clerk.token)).cursor
+    expect((await staff.one('attendance.set_rate', { kindergartenType: 'private_state_order', unit: 'day', amountTenge: 2400 })).code).toBe('forbidden_command')
+    const r = await admin.one('attendance.set_rate', { kindergartenType: 'private_state_order', unit: 'day', amountTenge: 2400.5 })
+    expect(r.status).toBe('accepted')
+    const own = (await allChanges(s, staff.token, cur)).rows.filter((x: any) => x.entity === 'attendance_rate')
+    expect(own.map((x: any) => x.id)).toEqual(['kg:kg-solnyshko'])
+    expect(own[0].data).toMatchObject({ unit: 'day', amount_tenge: 2400.5 })
+    const region = (await allChanges(s, clerk.token, curClerk)).rows.filter((x: any) => x.entity === 'attendance_rate' && !x.id.startsWith('kg:'))
+    expect(region.map((x: any) => x.id)).toContain('almaty:private_state_order')
+    const removed = await admin.one('attendance.set_rate', { kindergartenType: 'private_state_order', unit: 'day', amountTenge: null })
+    expect(removed.status).toBe('accepted')
+    const gone = (await allChanges(s, staff.token, cur)).rows.filter((x: any) => x.entity === 'attendance_rate')
+    expect(gone.at(-1)).toMatchObject({ id: 'kg:kg-solnyshko', op: 'delete' })
+  })
 })

@@ -368,4 +368,39 @@ export const attendanceResolve: CommandDef<{ disputeId: string; decision: 'uphel
   },
 }
 
-export const attendanceCommands: CommandDef[] = [attendanceMark, attendanceCorrect, attendanceCloseMonth, attendanceAnswer, attendanceResolve]
+// ---- funding rates (admin) ------------------------------------------------------------
+
+const KG_TYPES = ['state', 'private', 'private_state_order', 'sanatorium', 'special'] as const
+
+/**
+ * The funding rate of a kindergarten type (ATT8): written to every kindergarten of the type
+ * (feed row `kg:<id>`, for its staff) and to every region (`<regionId>:<type>`, for the
+ * clerks). `amountTenge: null` removes the rate.
+ */
+export const attendanceSetRate: CommandDef<{ kindergartenType: (typeof KG_TYPES)[number]; unit: 'day' | 'month'; amountTenge: number | null }> = {
+  type: 'attendance.set_rate',
+  schema: z.object({ kindergartenType: z.enum(KG_TYPES), unit: z.enum(['day', 'month']), amountTenge: z.number().min(0).max(10_000_000).multipleOf(0.01).nullable() }),
+  roles: ['admin'],
+  legalAct: false,
+  async run(env, p) {
+    const { tx, now } = env.w
+    if (p.amountTenge === null) await sql`delete from attendance_rates where kindergarten_type = ${p.kindergartenType}`.execute(tx)
+    else
+      await sql`insert into attendance_rates (kindergarten_type, unit, amount_tenge, updated_at) values (${p.kindergartenType}, ${p.unit}, ${p.amountTenge}, ${now})
+          on conflict (kindergarten_type) do update set unit = excluded.unit, amount_tenge = excluded.amount_tenge, updated_at = excluded.updated_at`.execute(tx)
+    const data = (id: string) => ({ id, kindergarten_type: p.kindergartenType, unit: p.unit, amount_tenge: p.amountTenge })
+    const kgs = await sql<{ id: string; region_id: string; district_id: string }>`select id, region_id, district_id from kindergartens
+        where type = ${p.kindergartenType} order by id`.execute(tx)
+    const op = p.amountTenge === null ? 'delete' : 'upsert'
+    for (const k of kgs.rows)
+      env.w.change({ entity: 'attendance_rate', entityId: `kg:${k.id}`, op, data: op === 'delete' ? null : data(`kg:${k.id}`), kindergartenId: k.id, regionId: k.region_id, districtId: k.district_id })
+    const regions = await sql<{ id: string }>`select id from regions order by id`.execute(tx)
+    for (const r of regions.rows) {
+      const rid = `${r.id}:${p.kindergartenType}`
+      env.w.change({ entity: 'attendance_rate', entityId: rid, op, data: op === 'delete' ? null : data(rid), regionId: r.id })
+    }
+    return accepted({ kindergartens: kgs.rows.length })
+  },
+}
+
+export const attendanceCommands: CommandDef[] = [attendanceMark, attendanceCorrect, attendanceCloseMonth, attendanceAnswer, attendanceResolve, attendanceSetRate]

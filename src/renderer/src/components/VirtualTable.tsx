@@ -32,7 +32,6 @@ export interface VirtualTableProps<T> {
   rowAt: (index: number) => T | undefined
   /** the rows from `start` to `end` (exclusive) are in view: fetch what is missing */
   onRange: (start: number, end: number) => void
-  rowKey: (row: T) => string
   label: string
   loadingText: string
   sort?: SortState
@@ -78,17 +77,23 @@ export function VirtualTable<T>(p: VirtualTableProps<T>): React.JSX.Element {
     }
   }, [p.total, rowHeight])
 
+  // Rows are keyed by their slot in the window, not by their data: a row scrolled out
+  // hands its DOM elements to the row scrolled in, so scrolling changes text and a
+  // transform instead of removing and creating elements (measured: removing and creating
+  // the rows' elements was the largest part of the long frames). Any window of at most
+  // `slots` consecutive indexes has distinct slots.
+  const slots = Math.ceil(height / rowHeight) + 2 * overscan + 2
   const rows: React.ReactNode[] = []
   for (let i = first; i < last; i++) {
     const row = p.rowAt(i)
     rows.push(
       row ? (
-        <Row key={p.rowKey(row)} row={row} index={i} columns={p.columns} rowHeight={rowHeight} width={width} template={template} />
+        <Row key={i % slots} row={row} index={i} columns={p.columns} rowHeight={rowHeight} width={width} template={template} />
       ) : (
         <div
           role="row"
           aria-rowindex={i + 3}
-          key={`loading-${i}`}
+          key={`loading-${i % slots}`}
           className="vt-row"
           style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${i * rowHeight}px)`, height: rowHeight, width, display: 'grid', gridTemplateColumns: template }}
         >

@@ -493,7 +493,6 @@ const QueueGrid = memo(function QueueGrid({ columns, dataKey, fetchPage, sort, o
       total={paged.total ?? 0}
       rowAt={paged.rowAt}
       onRange={paged.onRange}
-      rowKey={rowKey}
       label={t('office.queueTitle')}
       loadingText={t('common.loading')}
       sort={sort}
@@ -504,4 +503,3 @@ const QueueGrid = memo(function QueueGrid({ columns, dataKey, fetchPage, sort, o
   )
 })
 
-const rowKey = (r: QueueRow): string => r.id

@@ -3,7 +3,7 @@
  * store (PGlite): marks made while the store is unreachable go through the outbox on
  * reconnect (the certificate uploaded first); the month grid shows them pending, then
  * confirmed; the funding sheet's SQL over the mirror equals src/core's fundingSheet over
- * the store's own rows; the signed close stops further marks.
+ * the store's own rows, and so does the store's SQL; the signed close stops further marks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
@@ -11,6 +11,7 @@ import { expectedDays, fundingSheet, monthOf, type AttendanceMark, type FundingC
 import { isWorkingDay, kzCalendar as cal } from '../../src/core/calendar'
 import { addDays, localDate } from '../../src/core/time'
 import { demoPerson } from '../../src/eds/demo/people'
+import { storeFundingSheet } from '../../src/server/commands/attendance'
 import { startCentral, signIn, until, workstation, type Central, type Workstation } from '../sync/helpers'
 
 let central: Central
@@ -116,6 +117,8 @@ describe('attendance handlers on the mirror', () => {
     expect(row.absent.illness).toBe(3)
     expect(row.amountTiyn).toBeGreaterThan(0)
     expect(sheet.totals.attended).toBe(row.attended)
+    // and the store's own SQL gives the same row
+    expect(await storeFundingSheet(central.server().database.db, cal, month, { kindergartenId: 'kg-solnyshko' })).toEqual([expected])
 
     // the head closes the month (signed); further marks are refused on the workstation
     await ok(b.invoke('attendance.close', { month, key: signKey() }))

@@ -6,7 +6,7 @@
  * Concurrency: marks take a shared advisory lock on (kindergarten, month), the close an
  * exclusive one, so no mark lands in a month after its close committed.
  */
-import { sql, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import { z } from 'zod'
 import {
   ABSENCE_REASONS,
@@ -15,15 +15,20 @@ import {
   checkCorrection,
   checkMark,
   checkResolve,
+  childAmountTiyn,
+  emptyAbsent,
   expandPeriod,
   expectedDays,
+  monthBounds,
   monthOf,
   monthState,
   parentWindowEnd,
   shouldLock,
+  workingDaysOfMonth,
   type AttendanceActor,
   type AttendanceEnrolment,
   type AttendanceMark,
+  type FundingRow,
   type MonthRecord,
 } from '../../core/attendance'
 import type { Calendar } from '../../core/calendar'
@@ -404,3 +409,58 @@ export const attendanceSetRate: CommandDef<{ kindergartenType: (typeof KG_TYPES)
 }
 
 export const attendanceCommands: CommandDef[] = [attendanceMark, attendanceCorrect, attendanceCloseMonth, attendanceAnswer, attendanceResolve, attendanceSetRate]
+
+// ---- funding sheet over the store (ATT8) ---------------------------------------------------
+
+/**
+ * The funding sheet computed in PostgreSQL from the store's own tables: expected child-days
+ * (the month's working days from the calendar, within each enrolment's Almaty dates, up to
+ * `until`) left-joined to the marks, counted per child; amounts per child by core's
+ * `childAmountTiyn` with the kindergarten type's rate. Equal to core's `fundingSheet` and to
+ * the workstation's SQL over its mirror (test/main/attendance-handlers.test.ts).
+ */
+export async function storeFundingSheet(
+  db: Kysely<any>,
+  cal: Calendar,
+  month: string,
+  o: { kindergartenId?: string; until?: string } = {},
+): Promise<FundingRow[]> {
+  const wd = workingDaysOfMonth(cal, month)
+  const { first, last } = monthBounds(month)
+  const until = o.until ?? last
+  // Almaty was UTC+6 until 2024-03-01 00:00 local (core's time.ts), UTC+5 since
+  const local = (col: string) =>
+    sql.raw(`((${col} + case when ${col} < timestamptz '2024-02-29T18:00:00Z' then interval '6 hours' else interval '5 hours' end) at time zone 'UTC')::date`)
+  const r = await sql<Record<string, any>>`
+    with wd(d) as (select x::date from jsonb_array_elements_text(${JSON.stringify(wd)}::jsonb) as x),
+    enr as (select e.id, e.kindergarten_id as kg, ${local('e.enrolled_at')} as from_d, ${local('e.departed_at')} as to_d
+              from enrolments e ${o.kindergartenId ? sql`where e.kindergarten_id = ${o.kindergartenId}` : sql``}),
+    exp as (select enr.id, enr.kg, wd.d from enr join wd on wd.d >= enr.from_d and (enr.to_d is null or wd.d <= enr.to_d) and wd.d <= ${until}::date),
+    m as (select enrolment_id, date, status, coalesce(reason, 'other') as reason from attendance_marks
+           where date between ${first}::date and ${last}::date)
+    select exp.kg, exp.id, count(*)::int as expected,
+           count(*) filter (where m.status = 'present')::int as attended,
+           ${sql.raw(ABSENCE_REASONS.map((x) => `count(*) filter (where m.status = 'absent' and m.reason = '${x}')::int as ${x}`).join(', '))},
+           count(*) filter (where m.enrolment_id is null)::int as unmarked,
+           k.type as kg_type, rt.unit, rt.amount_tenge::float8 as amount_tenge
+      from exp left join m on m.enrolment_id = exp.id and m.date = exp.d
+      join kindergartens k on k.id = exp.kg left join attendance_rates rt on rt.kindergarten_type = k.type
+     group by exp.kg, exp.id, k.type, rt.unit, rt.amount_tenge
+     order by exp.kg, exp.id`.execute(db)
+  const rows = new Map<string, FundingRow>()
+  for (const c of r.rows) {
+    let row = rows.get(c.kg)
+    if (!row) {
+      const rate = c.unit ? { unit: c.unit as 'day' | 'month', amountTenge: Number(c.amount_tenge) } : null
+      row = { kindergartenId: c.kg, month, workingDays: wd.length, children: 0, expected: 0, attended: 0, absent: emptyAbsent(), unmarked: 0, rate, amountTiyn: rate ? 0 : null }
+      rows.set(c.kg, row)
+    }
+    row.children++
+    row.expected += c.expected
+    row.attended += c.attended
+    row.unmarked += c.unmarked
+    for (const x of ABSENCE_REASONS) row.absent[x] += Number(c[x])
+    if (row.rate && row.amountTiyn !== null) row.amountTiyn += childAmountTiyn(row.rate, c.attended, wd.length)
+  }
+  return [...rows.values()].sort((a, b) => (a.kindergartenId < b.kindergartenId ? -1 : a.kindergartenId > b.kindergartenId ? 1 : 0))
+}

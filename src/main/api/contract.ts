@@ -582,6 +582,8 @@ export interface ApplicationCard {
   /** on the stop-list now */
   onStopList: boolean
   restoredOnce: boolean
+  /** why inactive or archived: `interest_not_confirmed` (Y-5), `school_age` (Y-2) */
+  statusReason: string | null
   interestConfirmedAt: string | null
   pending: boolean
   child: { name: string | null; iin: string | null; birthDate: string | null }

@@ -421,6 +421,7 @@ export function applicationCard(ctx: BackendContext, id: string, clerk: boolean)
     stopListUntil: iso(a['stop_list_until']),
     onStopList: iso(a['stop_list_until']) !== null && Date.parse(iso(a['stop_list_until'])!) > Date.now(),
     restoredOnce: a['restored_once'] === true,
+    statusReason: typeof a['status_reason'] === 'string' ? a['status_reason'] : null,
     interestConfirmedAt: iso(a['interest_confirmed_at']),
     pending,
     child: { name: text(a['child_name']), iin: text(a['child_iin']), birthDate: text(a['child_birth_date'])?.slice(0, 10) ?? null },

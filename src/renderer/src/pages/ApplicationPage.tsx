@@ -301,7 +301,7 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
       <SignDialog
         open={acting !== null}
         title={acting ? t(`office.actions.${acting}`) : ''}
-        summary={acting ? t(`office.summaries.${acting}`, { child: card.child.name ?? '', number: card.number }) : ''}
+        summary={acting ? t(`office.summaries.${acting === 'restore' && card.statusReason === 'interest_not_confirmed' ? 'restoreUnconfirmed' : acting}`, { child: card.child.name ?? '', number: card.number }) : ''}
         busy={mutation?.isPending ?? false}
         error={mutation?.error ?? null}
         onCancel={close}

@@ -6,6 +6,7 @@
 import { useState } from 'react'
 import { Button, Modal, Space, Spin, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
+import type { PrivilegeDocument } from '../../../main/api/contract'
 import { useApi } from '../api'
 import { LoadError } from './LoadError'
 
@@ -15,6 +16,27 @@ export interface ViewedDocument {
 }
 
 const ZOOMS = [50, 75, 100, 125, 150, 200, 300]
+
+/** A document's file in a table cell: its name, and "Open" when the store keeps the file. */
+export function DocumentFileCell({ doc, onOpen }: { doc: PrivilegeDocument; onOpen: (d: ViewedDocument) => void }): React.JSX.Element {
+  const { t } = useTranslation()
+  const name = doc.fileName ?? doc.fileRef ?? ''
+  if (!doc.sha256) return <span>{doc.fileRef ?? '—'}</span>
+  const sha256 = doc.sha256
+  return (
+    <Space>
+      <span>{name}</span>
+      <Button
+        size="small"
+        onClick={() => onOpen({ sha256, name: `${t(`office.privilegeKinds.${doc.kind}`, { defaultValue: doc.kind })} (${name})` })}
+        aria-label={`${t('review.open')}: ${name}`}
+        data-testid={`open-document-${doc.id}`}
+      >
+        {t('review.open')}
+      </Button>
+    </Space>
+  )
+}
 
 export function DocumentViewer({ doc, onClose }: { doc: ViewedDocument | null; onClose: () => void }): React.JSX.Element {
   const { t } = useTranslation()

@@ -18,6 +18,7 @@ import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
 import { useRoute } from '../components/nav'
 import { download as saveFile } from '../components/ExportButton'
+import { DocumentFileCell, DocumentViewer, type ViewedDocument } from '../components/DocumentViewer'
 
 type Signed = 'privilege_confirm' | 'privilege_reject' | 'remove' | 'restore'
 const WITH_REASON: readonly Signed[] = ['privilege_reject', 'remove', 'restore']
@@ -52,6 +53,7 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
   const [stopDays, setStopDays] = useState<number>(10)
   const [stopOpen, setStopOpen] = useState(false)
   const [pdfBusy, setPdfBusy] = useState<string | null>(null)
+  const [viewing, setViewing] = useState<ViewedDocument | null>(null)
   const needsReason = acting !== null && WITH_REASON.includes(acting)
   const reasonOk = !needsReason || reason.trim().length >= 3
   const date = (v: string | null) => (v ? formatDateTime(v, lang) : '—')
@@ -227,10 +229,11 @@ export function CardView({ card, readOnly = false }: { card: ApplicationCard; re
         columns={[
           { key: 'kind', title: t('office.document'), render: (_v, d) => t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind }) },
           { key: 'issued', title: t('office.issuedOn'), render: (_v, d) => dash(d.issuedOn) },
-          { key: 'file', title: t('office.fileRef'), render: (_v, d) => dash(d.fileRef) },
+          { key: 'file', title: t('office.fileRef'), render: (_v, d) => <DocumentFileCell doc={d} onOpen={setViewing} /> },
           { key: 'status', title: t('office.status'), render: (_v, d) => t(`labels.privilegeStatus.${d.status}`, { defaultValue: d.status }) },
         ]}
       />
+      <DocumentViewer doc={viewing} onClose={() => setViewing(null)} />
     </Space>
   )
 

@@ -15,7 +15,7 @@ import { LoadError } from '../components/LoadError'
 import { PendingMark } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { formatDateTime } from '../format'
-import { DocumentViewer, type ViewedDocument } from '../components/DocumentViewer'
+import { DocumentFileCell, DocumentViewer, type ViewedDocument } from '../components/DocumentViewer'
 
 export function ReviewPage(): React.JSX.Element {
   const { t, i18n } = useTranslation()
@@ -99,26 +99,7 @@ export function ReviewPage(): React.JSX.Element {
                 columns={[
                   { key: 'kind', title: t('office.document'), render: (_v, d) => t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind }) },
                   { key: 'issued', title: t('office.issuedOn'), render: (_v, d) => d.issuedOn ?? '—' },
-                  {
-                    key: 'file',
-                    title: t('office.fileRef'),
-                    render: (_v, d) =>
-                      d.sha256 ? (
-                        <Space>
-                          <span>{d.fileName ?? d.fileRef}</span>
-                          <Button
-                            size="small"
-                            onClick={() => setViewing({ sha256: d.sha256!, name: `${t(`office.privilegeKinds.${d.kind}`, { defaultValue: d.kind })} (${d.fileName ?? d.fileRef ?? ''})` })}
-                            aria-label={`${t('review.open')}: ${d.fileName ?? d.fileRef ?? ''}`}
-                            data-testid={`open-document-${d.id}`}
-                          >
-                            {t('review.open')}
-                          </Button>
-                        </Space>
-                      ) : (
-                        (d.fileRef ?? '—')
-                      ),
-                  },
+                  { key: 'file', title: t('office.fileRef'), render: (_v, d) => <DocumentFileCell doc={d} onOpen={setViewing} /> },
                 ]}
               />
               {current.decision ? (

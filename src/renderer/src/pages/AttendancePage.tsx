@@ -18,6 +18,7 @@ import { PendingMark } from '../components/tables'
 import { SignDialog } from '../components/SignDialog'
 import { download } from '../components/ExportButton'
 import { AttendanceGrid, type GridChild } from '../components/AttendanceGrid'
+import { currentRoute } from '../components/nav'
 
 /** Almaty's date today. */
 export function almatyToday(): string {
@@ -67,8 +68,12 @@ export function AttendancePage(): React.JSX.Element {
   const months = recentMonths(today)
   const groups = useApi('groups.list', {})
   const kg = useApi('staff.kindergarten', {})
-  const [groupId, setGroupId] = useState<string | undefined>(undefined)
-  const [month, setMonth] = useState(months[0]!)
+  // deep links: #/attendance?group=<id>&month=YYYY-MM
+  const [groupId, setGroupId] = useState<string | undefined>(() => currentRoute().params.get('group') ?? undefined)
+  const [month, setMonth] = useState(() => {
+    const m = currentRoute().params.get('month')
+    return m && months.includes(m) ? m : months[0]!
+  })
   const group = groupId ?? groups.data?.[0]?.id
   const view = useApi('attendance.month', { groupId: group ?? '-', month }, { enabled: !!group })
   const mark = useApiMutation('attendance.mark', ['attendance.month', 'sync.status'])
@@ -178,6 +183,7 @@ export function AttendancePage(): React.JSX.Element {
         <AbsenceDialog
           absence={absence}
           busy={mark.isPending}
+          refusal={refusal}
           onCancel={() => setAbsence(null)}
           onSave={async (v) => {
             const ok = await send(v)
@@ -217,7 +223,7 @@ interface AbsenceValues {
 }
 
 /** The reason of an absence, an optional period (an illness over days is entered once) and a certificate scan. */
-function AbsenceDialog({ absence, busy, onCancel, onSave }: { absence: Absence; busy: boolean; onCancel: () => void; onSave: (v: Parameters<typeof call<'attendance.mark'>>[1]) => Promise<void> }): React.JSX.Element {
+function AbsenceDialog({ absence, busy, refusal, onCancel, onSave }: { absence: Absence; busy: boolean; refusal: string | null; onCancel: () => void; onSave: (v: Parameters<typeof call<'attendance.mark'>>[1]) => Promise<void> }): React.JSX.Element {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const text = useViolationText()
@@ -240,7 +246,7 @@ function AbsenceDialog({ absence, busy, onCancel, onSave }: { absence: Absence; 
     >
       <div data-testid="att-absence">
         <Form.Item name="reason" label={t('attendance.reason')} rules={[{ required: true, message: t('attendance.reasonRequired') }]}>
-          <Select autoFocus defaultOpen options={ABSENCE_REASONS.map((r) => ({ value: r, label: t(`attendance.reasons.${r}`) }))} data-testid="att-reason" />
+          <Select autoFocus options={ABSENCE_REASONS.map((r) => ({ value: r, label: t(`attendance.reasons.${r}`) }))} data-testid="att-reason" />
         </Form.Item>
         <Form.Item name="to" label={t('attendance.periodTo')} extra={t('attendance.periodHelp')}>
           <Input type="date" min={absence.day} max={almatyToday()} data-testid="att-period-to" />
@@ -268,6 +274,7 @@ function AbsenceDialog({ absence, busy, onCancel, onSave }: { absence: Absence; 
           </Upload>
           {file && <span style={{ marginLeft: 8 }} data-testid="att-document-name">{file.fileName}</span>}
         </Form.Item>
+        {refusal && <Alert type="error" showIcon title={refusal} style={{ marginBottom: 12 }} data-testid="att-absence-refusal" />}
         <Space>
           <Button type="primary" htmlType="submit" loading={busy} data-testid="att-absence-save">
             {t('common.save')}

@@ -58,7 +58,7 @@ export interface AttendanceGridProps {
 }
 
 export function AttendanceGrid({ days, children, today, onPresent, onAbsent, label }: AttendanceGridProps): React.JSX.Element {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const [pos, setPos] = useState<{ r: number; c: number }>({ r: 0, c: Math.max(0, days.includes(today) ? days.indexOf(today) : days.length - 1) })
   const table = useRef<HTMLTableElement>(null)
   const focusWanted = useRef(false)
@@ -98,7 +98,7 @@ export function AttendanceGrid({ days, children, today, onPresent, onAbsent, lab
     e.preventDefault()
   }
 
-  const dayLabel = (d: string) => new Date(`${d}T00:00:00Z`).toLocaleDateString(i18n.language === 'ru' ? 'ru-RU' : 'kk-KZ', { timeZone: 'UTC', day: 'numeric', month: 'long', weekday: 'short' })
+  const dayLabel = (d: string) => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`
 
   return (
     <div style={{ overflowX: 'auto' }}>

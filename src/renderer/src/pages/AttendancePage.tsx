@@ -35,8 +35,14 @@ export function recentMonths(today: string, n = 12): string[] {
   })
 }
 
+const MONTH_NAMES: Record<'kk' | 'ru', string[]> = {
+  kk: ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'],
+  ru: ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'],
+}
+
+/** "қараша 2026" / "ноябрь 2026" (the browsers' Kazakh locale data lacks month names). */
 export function monthName(month: string, lang: string): string {
-  return new Date(`${month}-01T00:00:00Z`).toLocaleDateString(lang === 'ru' ? 'ru-RU' : 'kk-KZ', { timeZone: 'UTC', month: 'long', year: 'numeric' })
+  return `${MONTH_NAMES[lang === 'ru' ? 'ru' : 'kk'][Number(month.slice(5, 7)) - 1] ?? month} ${month.slice(0, 4)}`
 }
 
 const STATE_COLOR: Record<string, string> = { open: 'blue', closed: 'gold', locked: 'default' }
@@ -231,7 +237,7 @@ function AbsenceDialog({ absence, busy, refusal, onCancel, onSave }: { absence: 
   const [file, setFile] = useState<{ fileName: string; base64: string } | null>(null)
   const existing = absence.child.marks[absence.day]
   return (
-    <Modal open title={t('attendance.absenceTitle', { child: absence.child.name, date: absence.day })} onCancel={onCancel} footer={null} destroyOnHidden maskClosable={false}>
+    <Modal open title={t('attendance.absenceTitle', { child: absence.child.name, date: `${absence.day.slice(8, 10)}.${absence.day.slice(5, 7)}.${absence.day.slice(0, 4)}` })} onCancel={onCancel} footer={null} destroyOnHidden maskClosable={false}>
     <Form<AbsenceValues>
       form={form}
       layout="vertical"

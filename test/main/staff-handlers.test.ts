@@ -99,7 +99,13 @@ describe('staff workstation handlers', () => {
     const notes = await central.query<{ event: string }>('select event from notifications_outbox where application_id = $1 order by id', [app.id])
     expect(notes.at(-1)?.event).toMatch(/enrol/)
 
-    await ok(b.invoke('staff.depart', { enrolmentId, reason: 'moved', key: signKey() }))
+    // R11.6 before any key is used: not after today, not before the enrolment (today)
+    const today = new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10)
+    const shift = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+    const wrongKey = { ...signKey(), password: 'not-the-password' }
+    expect(await b.invoke('staff.depart', { enrolmentId, reason: 'moved', departedOn: shift(today, 1), key: wrongKey })).toMatchObject({ ok: false, error: { code: 'departure_in_future', params: { today } } })
+    expect(await b.invoke('staff.depart', { enrolmentId, reason: 'moved', departedOn: shift(today, -1), key: wrongKey })).toMatchObject({ ok: false, error: { code: 'departure_before_enrolment' } })
+    await ok(b.invoke('staff.depart', { enrolmentId, reason: 'moved', departedOn: today, key: signKey() }))
     await synced()
     expect((await ok(b.invoke('groups.list', {}))).find((x) => x.id === g.id)!.enrolled).toBe(before)
     const journal = await ok(b.invoke('staff.journal', {}))

@@ -626,7 +626,7 @@ const rows: Row[] = [
     }),
     { type: 'depart', payload: { enrolmentId: 'e', reason: 'school', departedOn: '2026-13-01' } },
     T0,
-    'invalid_args',
+    'departure_date_invalid', // R11.6: not a real date
   ],
   [
     'G-48 privilege decision only while pending',

@@ -337,22 +337,67 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   // the attached PMPK conclusion in the viewer: a PDF of two pages, paged and zoomed
   // with the mouse and with the keyboard; then the medical report's image
   const viewer = page.getByTestId('document-viewer')
+  // pdf.js runs its worker under the CSP: no fallback to a "fake worker", no CSP refusal
+  const pdfComplaints: string[] = []
+  page.on('console', (m) => {
+    if (/fake worker|Content Security Policy|pdf\.worker|Warning:/i.test(m.text())) pdfComplaints.push(m.text())
+  })
   const openPdf = async () => {
     await page.getByTestId(`open-document-${v1.id}-f1`).click()
     await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', { timeout: 30_000 })
   }
+  // what pdf.js drew into the canvas: its dark pixels, a checksum of them, its size
+  // (the DOM types written out: the tests' tsconfig has no DOM library)
+  type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null; getBoundingClientRect(): { width: number } }
+  const drawn = () =>
+    viewer.getByTestId('viewer-image').evaluate((el) => {
+      const c = el as unknown as Canvas
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      let dark = 0
+      let sum = 0
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i]! < 128 && d[i + 1]! < 128 && d[i + 2]! < 128) {
+          dark++
+          sum = (sum * 31 + i) % 1_000_000_007
+        }
+      return { dark, sum, width: c.width, height: c.height, css: c.getBoundingClientRect().width * (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio }
+    })
   await openPdf()
   await expect(viewer.getByTestId('viewer-page')).toHaveText('1-бет / 2')
   await expect(viewer.getByTestId('viewer-prev')).toBeDisabled()
+  const page1 = await drawn()
   await viewer.getByTestId('viewer-next').click()
   await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', { timeout: 30_000 })
   await expect(viewer.getByTestId('viewer-page')).toHaveText('2-бет / 2')
   await expect(viewer.getByTestId('viewer-next')).toBeDisabled()
+  // page 2 is drawn (text on white, an A4 page), and is not page 1
+  const page2 = await drawn()
+  expect(page2.dark).toBeGreaterThan(500)
+  expect(page2.dark).toBeLessThan((page2.width * page2.height) / 4)
+  expect(page2.height / page2.width).toBeCloseTo(297 / 210, 1)
+  expect(page2.sum).not.toBe(page1.sum)
+  // drawn at the size it is shown: one canvas pixel per device pixel
+  expect(Math.abs(page2.width - page2.css)).toBeLessThanOrEqual(2)
   const width = async () => (await viewer.getByTestId('viewer-image').boundingBox())!.width
   const fit = await width()
   await viewer.getByTestId('viewer-zoom-in').click()
   await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
   expect(await width()).toBeGreaterThan(fit * 1.2)
+  // re-drawn at 125 %, not the 100 % picture stretched
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-zoom', '125', { timeout: 30_000 })
+  const zoomed = await drawn()
+  expect(zoomed.width).toBeGreaterThan(page2.width * 1.2)
+  expect(Math.abs(zoomed.width - zoomed.css)).toBeLessThanOrEqual(2)
+  expect(zoomed.dark).toBeGreaterThan(page2.dark)
+  expect(page.workers().map((w) => w.url())).toContainEqual(expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/))
+  expect(pdfComplaints).toEqual([])
+  const renders = await page.evaluate(() =>
+    performance.getEntriesByName('bq-pdf-page').map((e) => {
+      const { page, width } = (e as unknown as { detail: { page: number; width: number } }).detail
+      return `p${page} ${width}px ${Math.round(e.duration)} ms`
+    }),
+  )
+  console.log(`pdf.js page renders: ${renders.join(', ')}`)
   await expect(viewer.getByRole('img', { name: /ПМПК қорытындысы \(pmpk-17\.pdf\), 2-бет/ })).toBeVisible()
   await page.screenshot({ path: 'test-results/screens/reviewer-document-kk.png', fullPage: true })
   await noSeriousA11yViolations(page, true)

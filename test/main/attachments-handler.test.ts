@@ -2,13 +2,17 @@
  * attachments.get against a real central store (PGlite) and a real workstation profile:
  * the PMPK reviewer opens the demo city's documents of an application awaiting review;
  * the file is fetched once and kept in the profile (the second read works with the store
- * gone), PDF pages are rendered to PNG by pdftoppm (poppler) and kept too.
+ * gone) and returned as it is: the renderer draws PDF pages with pdf.js (test/e2e).
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCentral, signIn, until, workstation, type Central, type Workstation } from '../sync/helpers'
+import { DATABASE_FILE } from '../../src/main/db/open'
 import { demoConclusionPdf, demoReportPng } from '../../src/server/demo/documents'
 
 let central: Central
@@ -33,11 +37,10 @@ afterAll(async () => {
   if (storeUp) await central?.close()
 })
 
-/** PNG width and height from its IHDR. */
-const size = (png: Buffer) => ({ w: png.readUInt32BE(16), h: png.readUInt32BE(20) })
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 describe('attachments.get', () => {
-  it('the review card lists the files; a PDF page is rendered, an image shown as it is; both kept in the profile', async () => {
+  it('the review card lists the files; a PDF and an image come back as they are, kept in the profile', async () => {
     const pdf = await demoConclusionPdf()
     const png = demoReportPng()
     const rows = await ok(ws.backend.invoke('review.list', {}))
@@ -45,23 +48,28 @@ describe('attachments.get', () => {
     expect(withBoth).toBeDefined()
     expect(withBoth.documents.find((d) => d.sha256 === pdf.sha256)).toMatchObject({ contentType: 'application/pdf', fileName: 'pmpk-conclusion.pdf' })
 
-    const p1 = await ok(ws.backend.invoke('attachments.get', { sha256: pdf.sha256 }))
-    expect(p1).toMatchObject({ contentType: 'application/pdf', pages: 2, page: 1, mime: 'image/png' })
-    const page1 = Buffer.from(p1.base64, 'base64')
-    expect(page1.subarray(1, 4).toString('latin1')).toBe('PNG')
-    // A4 at 110 dpi
-    expect(size(page1)).toEqual({ w: 910, h: 1287 })
-    const p2 = await ok(ws.backend.invoke('attachments.get', { sha256: pdf.sha256, page: 2 }))
-    expect(p2.page).toBe(2)
-    expect(p2.base64).not.toBe(p1.base64)
-    // the page really is the second one: poppler's own text of page 2
-    const text2 = execFileSync('pdftotext', ['-f', '2', '-l', '2', join(ws.profile, 'documents', `${pdf.sha256}.pdf`), '-']).toString()
-    expect(text2).toContain('Page 2 of 2')
-    expect(await ws.backend.invoke('attachments.get', { sha256: pdf.sha256, page: 3 })).toMatchObject({ ok: false, error: { code: 'document_page_out_of_range', params: { page: 3, pages: 2 } } })
-    expect(existsSync(join(ws.profile, 'documents', `${pdf.sha256}-p2.png`))).toBe(true)
+    const got = await ok(ws.backend.invoke('attachments.get', { sha256: pdf.sha256 }))
+    expect(got).toMatchObject({ sha256: pdf.sha256, contentType: 'application/pdf' })
+    const bytes = Buffer.from(got.base64, 'base64')
+    expect(sha(bytes)).toBe(pdf.sha256)
+    // the file is the two-page conclusion: poppler's own reading of what came back
+    const dir = mkdtempSync(join(tmpdir(), 'bq-attachment-'))
+    writeFileSync(join(dir, 'got.pdf'), bytes)
+    expect(execFileSync('pdfinfo', [join(dir, 'got.pdf')]).toString()).toMatch(/Pages:\s+2\b/)
+    expect(execFileSync('pdftotext', ['-f', '2', '-l', '2', join(dir, 'got.pdf'), '-']).toString()).toContain('Page 2 of 2')
+    // kept in the profile's local database, marked as already on the store
+    const db = new Database(join(ws.profile, DATABASE_FILE), { readonly: true })
+    try {
+      const kept = db.prepare('SELECT content_type, bytes, uploaded_at IS NOT NULL AS uploaded FROM attachment_blobs WHERE sha256 = ?').get(pdf.sha256)
+      expect(kept).toEqual({ content_type: 'application/pdf', bytes: bytes.length, uploaded: 1 })
+    } finally {
+      db.close()
+    }
+    // pages are the renderer's business now: the handler takes no page
+    expect(await ws.backend.invoke('attachments.get', { sha256: pdf.sha256, page: 2 } as never)).toMatchObject({ ok: false, error: { code: 'invalid_args' } })
 
     const img = await ok(ws.backend.invoke('attachments.get', { sha256: png.sha256 }))
-    expect(img).toMatchObject({ contentType: 'image/png', pages: 1, page: 1, mime: 'image/png' })
+    expect(img).toMatchObject({ sha256: png.sha256, contentType: 'image/png' })
     expect(Buffer.from(img.base64, 'base64').equals(png.data)).toBe(true)
 
     // kept in the profile: read again with the store gone
@@ -69,8 +77,8 @@ describe('attachments.get', () => {
     storeUp = false
     const again = await ok(ws.backend.invoke('attachments.get', { sha256: png.sha256 }))
     expect(Buffer.from(again.base64, 'base64').equals(png.data)).toBe(true)
-    const againPdf = await ok(ws.backend.invoke('attachments.get', { sha256: pdf.sha256, page: 2 }))
-    expect(againPdf.base64).toBe(p2.base64)
+    const againPdf = await ok(ws.backend.invoke('attachments.get', { sha256: pdf.sha256 }))
+    expect(againPdf.base64).toBe(got.base64)
     // a file never fetched cannot be shown offline
     const unknown = await ws.backend.invoke('attachments.get', { sha256: 'b'.repeat(64) })
     expect(unknown.ok).toBe(false)

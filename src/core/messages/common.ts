@@ -2,17 +2,10 @@ import type { Catalog } from './types'
 
 /** Error codes of the workstation plumbing (handler table, hosts, local database). */
 export const commonMessages = {
-  document_viewer_unavailable: {
-    kk: 'PDF беттерін көрсету құралы (poppler pdftoppm) бұл компьютерде орнатылмаған.',
-    ru: 'На этом компьютере не установлено средство показа страниц PDF (poppler pdftoppm).',
-  },
+  // the viewer (pdf.js in the renderer) cannot open the file
   document_unreadable: {
     kk: 'Құжатты оқу мүмкін емес: файл бүлінген немесе PDF емес.',
     ru: 'Документ не удаётся прочитать: файл повреждён или не является PDF.',
-  },
-  document_page_out_of_range: {
-    kk: 'Құжатта {{pages}} бет бар, {{page}}-бет жоқ.',
-    ru: 'В документе {{pages}} стр., страницы {{page}} нет.',
   },
   internal: {
     kk: 'Ішкі қате орын алды. Әрекет сақталмады, қайталап көріңіз.',

@@ -536,16 +536,13 @@ export interface PrivilegeDocument {
 }
 
 /**
- * One view of a stored file (`attachments.get`): an image as it is, or one page of a PDF
- * rendered to PNG in the main process; `pages` is the PDF's page count (1 for an image).
+ * A stored file for the viewer (`attachments.get`): its bytes as they are; the renderer
+ * draws a PDF's pages with pdf.js and shows an image as it is.
  */
 export interface AttachmentView {
   sha256: string
+  /** application/pdf, image/png or image/jpeg */
   contentType: string
-  pages: number
-  page: number
-  /** the picture shown: image/png (a rendered PDF page, a PNG) or image/jpeg */
-  mime: string
   base64: string
 }
 
@@ -968,7 +965,7 @@ export const contract = {
   // an application's document from the store, kept in the profile once fetched
   'attachments.get': {
     write: false,
-    input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), page: z.number().int().min(1).max(2000).default(1) }).strict(),
+    input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   },
   'review.confirm': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema }).strict() },
   'review.reject': { write: true, input: z.object({ applicationId: z.string().min(1).max(64), key: keySourceSchema, reason: z.string().trim().min(3).max(500) }).strict() },

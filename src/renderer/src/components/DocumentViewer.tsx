@@ -1,13 +1,15 @@
 /**
- * A stored document in a viewer (issue 8 point 7): PDF pages (rendered to PNG by the main
- * process) and images, with zoom and paging, operable from the keyboard: ← → (or Page Up /
- * Page Down) turn pages, + and − zoom, 0 fits the width.
+ * A stored document in a viewer (issue 8 point 7): PDF pages (drawn by pdf.js in the
+ * renderer, re-drawn at each zoom so they stay sharp; docs/decisions.md) and images, with
+ * zoom and paging, operable from the keyboard: ← → (or Page Up / Page Down) turn pages,
+ * + and − zoom, 0 fits the width.
  */
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button, Modal, Space, Spin, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { PrivilegeDocument } from '../../../main/api/contract'
-import { useApi } from '../api'
+import type { AttachmentView, PrivilegeDocument } from '../../../main/api/contract'
+import { ApiError, useApi } from '../api'
+import type { PDFDocumentProxy } from './pdf'
 import { LoadError } from './LoadError'
 
 export interface ViewedDocument {
@@ -47,12 +49,55 @@ export function DocumentViewer({ doc, onClose }: { doc: ViewedDocument | null; o
   )
 }
 
+const PAGE_STYLE: React.CSSProperties = { display: 'block', maxWidth: 'none', margin: '0 auto', background: '#fff', boxShadow: '0 1px 4px rgba(0,0,0,.25)' }
+const unreadable = () => new ApiError({ code: 'document_unreadable' })
+
+function bytesOf(base64: string): Uint8Array {
+  const raw = atob(base64)
+  const out = new Uint8Array(raw.length)
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i)
+  return out
+}
+
+/** The PDF opened by pdf.js (null while loading), or the reason it cannot be. */
+function usePdf(file: AttachmentView | undefined, attempt: number): { pdf: PDFDocumentProxy | null; error: ApiError | null } {
+  // what was opened, and for which file and attempt: a newer file or attempt is loading
+  const [state, setState] = useState<{ file: AttachmentView; attempt: number; pdf: PDFDocumentProxy | null; error: ApiError | null } | null>(null)
+  useEffect(() => {
+    if (!file || file.contentType !== 'application/pdf') return
+    let gone = false
+    let destroy: (() => void) | null = null
+    import('./pdf')
+      .then(({ openPdf }) => {
+        if (gone) return
+        const task = openPdf(bytesOf(file.base64))
+        destroy = () => void task.destroy()
+        return task.promise.then((pdf) => {
+          if (!gone) setState({ file, attempt, pdf, error: null })
+        })
+      })
+      .catch(() => {
+        if (!gone) setState({ file, attempt, pdf: null, error: unreadable() })
+      })
+    return () => {
+      gone = true
+      destroy?.()
+    }
+  }, [file, attempt])
+  if (!state || state.file !== file || state.attempt !== attempt) return { pdf: null, error: null }
+  return { pdf: state.pdf, error: state.error }
+}
+
 function Pages({ doc }: { doc: ViewedDocument }): React.JSX.Element {
   const { t } = useTranslation()
   const [page, setPage] = useState(1)
   const [zoom, setZoom] = useState(100)
-  const view = useApi('attachments.get', { sha256: doc.sha256, page }, { placeholderData: (prev) => prev, staleTime: Infinity })
-  const pages = view.data?.pages ?? 1
+  const [attempt, setAttempt] = useState(0)
+  const file = useApi('attachments.get', { sha256: doc.sha256 }, { staleTime: Infinity })
+  const isPdf = file.data?.contentType === 'application/pdf'
+  const { pdf, error: pdfError } = usePdf(file.data, attempt)
+  const [drawError, setDrawError] = useState<ApiError | null>(null)
+  const pages = pdf?.numPages ?? 1
   const go = (p: number) => setPage(Math.max(1, Math.min(pages, p)))
   const zoomBy = (dir: 1 | -1) => {
     const i = ZOOMS.indexOf(zoom)
@@ -68,8 +113,16 @@ function Pages({ doc }: { doc: ViewedDocument }): React.JSX.Element {
     else return
     e.preventDefault()
   }
-  if (view.isError && !view.data) return <LoadError error={view.error} onRetry={() => void view.refetch()} />
-  const shown = view.data
+  const error = file.error ?? pdfError ?? drawError
+  if (error) {
+    const retry = () => {
+      setDrawError(null)
+      if (file.isError) void file.refetch()
+      else setAttempt((a) => a + 1)
+    }
+    return <LoadError error={error} onRetry={retry} />
+  }
+  const loading = file.isFetching || (isPdf && !pdf)
   return (
     <div onKeyDown={onKey}>
       <Space wrap style={{ marginBottom: 8 }}>
@@ -94,7 +147,7 @@ function Pages({ doc }: { doc: ViewedDocument }): React.JSX.Element {
         <Button onClick={() => setZoom(100)} data-testid="viewer-zoom-reset">
           {t('viewer.zoomReset')}
         </Button>
-        {view.isFetching && <Spin size="small" aria-label={t('viewer.loading')} />}
+        {loading && <Spin size="small" aria-label={t('viewer.loading')} />}
       </Space>
       <div
         role="region"
@@ -103,14 +156,16 @@ function Pages({ doc }: { doc: ViewedDocument }): React.JSX.Element {
         data-testid="viewer-area"
         style={{ height: '62vh', overflow: 'auto', background: '#e8eaed', padding: 8, border: '1px solid #d9d9d9' }}
       >
-        {shown ? (
+        {file.data && !isPdf ? (
           <img
-            src={`data:${shown.mime};base64,${shown.base64}`}
-            alt={t('viewer.picture', { name: doc.name, page: shown.page })}
+            src={`data:${file.data.contentType};base64,${file.data.base64}`}
+            alt={t('viewer.picture', { name: doc.name, page: 1 })}
             data-testid="viewer-image"
-            data-page={shown.page}
-            style={{ display: 'block', width: `${zoom}%`, maxWidth: 'none', margin: '0 auto', background: '#fff', boxShadow: '0 1px 4px rgba(0,0,0,.25)' }}
+            data-page={1}
+            style={{ ...PAGE_STYLE, width: `${zoom}%` }}
           />
+        ) : pdf ? (
+          <PdfPage pdf={pdf} page={page} zoom={zoom} name={doc.name} onError={() => setDrawError(unreadable())} />
         ) : (
           <Spin aria-label={t('viewer.loading')} />
         )}
@@ -119,5 +174,53 @@ function Pages({ doc }: { doc: ViewedDocument }): React.JSX.Element {
         {t('viewer.keys')}
       </Typography.Text>
     </div>
+  )
+}
+
+/**
+ * One PDF page in a canvas `zoom` % of the area's width, drawn at that size (so 200 % is
+ * as sharp as 100 %). `data-page` / `data-zoom` name what the canvas shows once drawn.
+ */
+function PdfPage({ pdf, page, zoom, name, onError }: { pdf: PDFDocumentProxy; page: number; zoom: number; name: string; onError: () => void }): React.JSX.Element {
+  const { t } = useTranslation()
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const [shown, setShown] = useState<{ page: number; zoom: number } | null>(null)
+  useEffect(() => {
+    const target = canvas.current
+    const area = target?.parentElement
+    if (!target || !area) return
+    let gone = false
+    let cancel: (() => void) | null = null
+    // the area's width inside its padding; the canvas is `zoom` % of it
+    const inner = area.clientWidth - parseFloat(getComputedStyle(area).paddingLeft) - parseFloat(getComputedStyle(area).paddingRight)
+    import('./pdf')
+      .then(({ drawPage }) =>
+        drawPage(pdf, page, target, Math.max(1, (inner * zoom) / 100), (task) => {
+          if (gone) task.cancel()
+          else cancel = () => task.cancel()
+        }),
+      )
+      .then(() => {
+        if (!gone) setShown({ page, zoom })
+      })
+      .catch((err: unknown) => {
+        if (!gone && (err as { name?: string } | null)?.name !== 'RenderingCancelledException') onError()
+      })
+    return () => {
+      gone = true
+      cancel?.()
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- onError is a fresh closure each render
+  }, [pdf, page, zoom])
+  return (
+    <canvas
+      ref={canvas}
+      role="img"
+      aria-label={t('viewer.picture', { name, page: shown?.page ?? page })}
+      data-testid="viewer-image"
+      data-page={shown?.page}
+      data-zoom={shown?.zoom}
+      style={{ ...PAGE_STYLE, width: `${zoom}%` }}
+    />
   )
 }

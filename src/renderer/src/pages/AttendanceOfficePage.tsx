@@ -269,6 +269,8 @@ function Funding(): React.JSX.Element {
         pagination={false}
         scroll={{ x: true }}
         data-testid="att-funding"
+        // rows carry a `children` count: not antd's nested rows
+        expandable={{ childrenColumnName: 'nestedRows' }}
         rowClassName={(r) => (r.kind === 'kindergarten' ? '' : 'att-funding-total')}
         columns={[
           { key: 'district', title: t('attendanceOffice.district'), render: (_v, r) => (r.kind === 'total' ? '' : districtName(r.districtId)) },

@@ -7,7 +7,7 @@
  *
  * No dependency: about 150 lines do what the grid needs (measured in docs/decisions.md).
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 
 export interface VirtualColumn<T> {
   key: string
@@ -83,26 +83,15 @@ export function VirtualTable<T>(p: VirtualTableProps<T>): React.JSX.Element {
   // the rows' elements was the largest part of the long frames). Any window of at most
   // `slots` consecutive indexes has distinct slots.
   const slots = Math.ceil(height / rowHeight) + 2 * overscan + 2
-  const rows: React.ReactNode[] = []
+  const cellStyles = useMemo(() => p.columns.map((c) => ({ flex: `0 0 ${c.width}px`, width: c.width })), [p.columns])
+  // The children are in slot order, which stays the same while scrolling (in index order
+  // the slots would rotate and React would move elements); rows are placed by their
+  // transform and announced by aria-rowindex, as virtual grids commonly do.
+  const rows: React.ReactNode[] = new Array<React.ReactNode>(slots).fill(null)
   for (let i = first; i < last; i++) {
-    const row = p.rowAt(i)
-    rows.push(
-      row ? (
-        <Row key={i % slots} row={row} index={i} columns={p.columns} rowHeight={rowHeight} width={width} template={template} />
-      ) : (
-        <div
-          role="row"
-          aria-rowindex={i + 3}
-          key={`loading-${i % slots}`}
-          className="vt-row"
-          style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${i * rowHeight}px)`, height: rowHeight, width, display: 'grid', gridTemplateColumns: template }}
-        >
-          <div role="cell" className="vt-cell vt-loading" style={{ gridColumn: `1 / span ${p.columns.length}` }}>
-            {p.loadingText}
-          </div>
-        </div>
-      ),
-    )
+    // a row whose page has not arrived yet is the same elements with a loading text, so
+    // its arrival only changes text
+    rows[i % slots] = <Row key={i % slots} row={p.rowAt(i)} index={i} columns={p.columns} cellStyles={cellStyles} rowHeight={rowHeight} width={width} loadingText={p.loadingText} />
   }
 
   const { onSort, sort } = p
@@ -136,26 +125,31 @@ export function VirtualTable<T>(p: VirtualTableProps<T>): React.JSX.Element {
 }
 
 interface RowProps<T> {
-  row: T
+  row: T | undefined
   index: number
   columns: VirtualColumn<T>[]
+  cellStyles: React.CSSProperties[]
   rowHeight: number
   width: number
-  template: string
+  loadingText: string
 }
 
-/** One row; unchanged rows are not rendered again while scrolling (the columns are memoised by the page). */
-const Row = memo(function Row<T>({ row, index, columns, rowHeight, width, template }: RowProps<T>): React.JSX.Element {
+/**
+ * One row; unchanged rows are not rendered again while scrolling (the columns are memoised
+ * by the page). Cells are fixed-width flex items: cheaper to lay out than a grid track
+ * list on every row.
+ */
+const Row = memo(function Row<T>({ row, index, columns, cellStyles, rowHeight, width, loadingText }: RowProps<T>): React.JSX.Element {
   return (
     <div
       role="row"
       aria-rowindex={index + 3}
       className={`vt-row${index % 2 ? ' vt-odd' : ''}`}
-      style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${index * rowHeight}px)`, height: rowHeight, width, display: 'grid', gridTemplateColumns: template }}
+      style={{ position: 'absolute', top: 0, left: 0, transform: `translateY(${index * rowHeight}px)`, height: rowHeight, width, display: 'flex' }}
     >
-      {columns.map((c) => (
-        <div role="cell" key={c.key} className="vt-cell">
-          {c.render(row)}
+      {columns.map((c, k) => (
+        <div role="cell" key={c.key} className={row === undefined && k === 0 ? 'vt-cell vt-loading' : 'vt-cell'} style={cellStyles[k]}>
+          {row === undefined ? (k === 0 ? loadingText : null) : c.render(row)}
         </div>
       ))}
     </div>

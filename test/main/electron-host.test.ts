@@ -178,6 +178,12 @@ describe('app:// protocol', () => {
     const res = await handle(new Request(`${APP_ORIGIN}/index.html`))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    // scripts and the pdf.js worker (.mjs) go out as JavaScript whatever file:// said
+    writeFileSync(join(dir, 'pdf.worker.min-x.mjs'), 'export {}')
+    const worker = await handle(new Request(`${APP_ORIGIN}/pdf.worker.min-x.mjs`))
+    expect(worker.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(worker.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('content-type')).toBe('text/html')
     expect((await handle(new Request(`${APP_ORIGIN}/..%2f..%2fetc%2fpasswd`))).status).toBe(404)
     expect((await handle(new Request('app://other/index.html'))).status).toBe(404)
     rmSync(dir, { recursive: true, force: true })

@@ -42,6 +42,10 @@ export function serveRenderer(rendererDir: string): void {
     if (!file.startsWith(root + sep)) return new Response('not found', { status: 404 })
     const response = await net.fetch(pathToFileURL(file).toString())
     const headers = new Headers(response.headers)
+    // scripts and pdf.js's module worker (assets/pdf.worker.min-*.mjs) run only when sent
+    // as JavaScript (nosniff below); the file:// type comes from the OS, which may not
+    // know .mjs (Windows' registry), so it is set here
+    if (/\.m?js$/.test(file)) headers.set('content-type', 'text/javascript; charset=utf-8')
     headers.set('content-security-policy', CONTENT_SECURITY_POLICY)
     headers.set('x-content-type-options', 'nosniff')
     return new Response(response.body, { status: response.status, headers })

@@ -267,7 +267,6 @@ function Funding(): React.JSX.Element {
         loading={sheet.isPending}
         dataSource={rows}
         pagination={false}
-        scroll={{ x: true }}
         data-testid="att-funding"
         // rows carry a `children` count: not antd's nested rows
         expandable={{ childrenColumnName: 'nestedRows' }}

@@ -41,6 +41,7 @@ let approving = ''
 let disputing = ''
 let illChild = ''
 let week: string[] = []
+let groupName = ''
 
 test.describe.configure({ mode: 'serial' })
 
@@ -145,6 +146,7 @@ test('a teacher marks the group for a week from the keyboard; an illness over a 
   await signInAs('baldyrgan-teacher', 'teacher@baldyrgan.kz')
   const view = await monthView()
   expect(view.state).toBe('open')
+  groupName = view.groupName
   const children = view.children.map((c) => c.enrolmentId)
   expect(children).toContain(approving)
   expect(children).toContain(disputing)
@@ -343,8 +345,8 @@ test('the clerk resolves the dispute (signed) and reads the funding sheet, equal
   expect(found).toBe(true)
 })
 
-test('the month locks after the parents’ window; the kindergarten’s correction is refused', async ({ page }) => {
-  test.setTimeout(240_000)
+test('the month locks after the parents’ window; the kindergarten’s correction is refused, the clerk’s is signed', async ({ page }) => {
+  test.setTimeout(300_000)
   const [m] = await central.query<{ window_end: Date }>('select window_end from attendance_months where kindergarten_id = $1 and month = $2', [KG, M])
   central.store.clock.set(new Date(new Date(m!.window_end).getTime() + 60_000))
   await central.server().sweep()
@@ -363,4 +365,27 @@ test('the month locks after the parents’ window; the kindergarten’s correcti
   const [still] = await central.query<{ status: string }>(`select status from attendance_marks where enrolment_id = $1 and date = $2::date`, [illChild, week[2]])
   expect(still?.status).toBe('absent')
   await screen(page, 'attendance-locked', 'Табель посещаемости')
+
+  // the clerk corrects it, signed, with a written reason
+  await signInAs('clerk-saparova', 'saparova@edu.example.kz')
+  await page.goto(`${running.host.url}#/attendanceOffice`)
+  await page.getByRole('tab', { name: 'Түзетулер' }).click()
+  await page.locator('#att-kg').click()
+  await page.locator('#att-kg').fill('Балдырған')
+  await page.getByTitle('№12 «Балдырған» бөбекжайы').click()
+  await page.locator('#att-office-group').click()
+  await page.getByTitle(groupName, { exact: true }).click()
+  await expect(page.getByTestId('att-office-state')).toHaveText('Бекітілді (өзгертуге болмайды)', { timeout: 20_000 })
+  await cell(page, illChild, week[2]!).click()
+  await page.keyboard.press('+')
+  const dialog = page.getByRole('dialog')
+  await expect(dialog.getByTestId('sign-summary')).toBeVisible()
+  await dialog.getByLabel('Негіздеме').fill('Ата-ананың дауы: бала келген, журнал бойынша')
+  await signDialog(page, 'clerk-saparova')
+  await synced()
+  const [fixed] = await central.query<{ status: string; correction_reason: string | null }>(`select status, correction_reason from attendance_marks where enrolment_id = $1 and date = $2::date`, [illChild, week[2]])
+  expect(fixed).toMatchObject({ status: 'present', correction_reason: 'Ата-ананың дауы: бала келген, журнал бойынша' })
+  // (the store keeps the certificate's hash on the corrected row: the cell still shows the clip)
+  await expect(cell(page, illChild, week[2]!)).toHaveText(/^\+/, { timeout: 20_000 })
+  await screen(page, 'attendance-correction', 'Посещаемость: споры, исправления, финансирование')
 })

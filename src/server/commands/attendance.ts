@@ -222,7 +222,9 @@ async function writeMarks(env: CommandEnv, items: MarkItem[], actor: AttendanceA
               ${it.documentSha256 ?? null}, ${env.actor.iin}, ${env.actor.fullName}, ${now},
               ${env.actor.iin}, ${env.actor.fullName}, ${now}, ${correctionReason})
             on conflict (id) do update set status = excluded.status, reason = excluded.reason,
-              document_sha256 = coalesce(excluded.document_sha256, attendance_marks.document_sha256),
+              -- a corrected absence keeps its certificate unless a new one is given; present has none
+              document_sha256 = case when excluded.status = 'absent'
+                then coalesce(excluded.document_sha256, attendance_marks.document_sha256) end,
               corrected_by = excluded.corrected_by, corrected_by_name = excluded.corrected_by_name,
               corrected_at = excluded.corrected_at, correction_reason = excluded.correction_reason`.execute(tx)
       }

@@ -216,6 +216,15 @@ export function checkClose(month: string, rec: MonthRecord | null | undefined, n
   return null
 }
 
+/**
+ * ATT4: the month is closed with the head's SIGN key: the signer's certificate carries
+ * NCA's "first head" role (EKU 1.2.398.3.3.4.1.2.1). `roles` are the signer
+ * certificate's NCA role names.
+ */
+export function checkCloseSigner(roles: readonly string[]): Violation | null {
+  return roles.includes('first_head') ? null : v('attendance_close_head_only')
+}
+
 /** ATT5: may a parent answer for a closed month now? Once per child and month, within the window. */
 export function checkAnswer(
   month: string,

@@ -16,6 +16,8 @@ export interface Signer {
   serial: string
   /** true for an individual's key (1.2.398.3.3.4.1.1), false for an employee's */
   individual: boolean
+  /** NCA role names from the certificate's EKU (e.g. first_head, sign_right) */
+  roles?: readonly string[]
 }
 
 export type Verified = { ok: true; signer: Signer } | { ok: false; error: Violation }

@@ -46,6 +46,7 @@ export function edsAdapter(o: EdsOptions): EdsAdapter {
           purpose,
           serial: s.serialNumber,
           individual: s.roles.includes('individual') || !s.bin,
+          roles: s.roles,
         },
       }
     },

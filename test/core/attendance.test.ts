@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   checkAnswer,
   checkClose,
+  checkCloseSigner,
   checkCorrection,
   checkMark,
   checkResolve,
@@ -98,6 +99,10 @@ describe('month close, parents window and lock (ATT4, ATT5)', () => {
   it('closes only after the month, once', () => {
     expect(checkClose('2026-04', null, '2026-04-30T12:00:00Z')?.code).toBe('attendance_month_not_over')
     expect(checkClose('2026-04', null, '2026-04-30T19:30:00Z')).toBeNull() // 1 May 00:30 Almaty
+    // only the head's key (NCA "first head" role) closes the month
+    expect(checkCloseSigner(['employee', 'first_head'])).toBeNull()
+    expect(checkCloseSigner(['employee', 'sign_right'])?.code).toBe('attendance_close_head_only')
+    expect(checkCloseSigner([])?.code).toBe('attendance_close_head_only')
     expect(checkClose('2026-04', { closedAt }, '2026-05-02T04:00:00Z')?.code).toBe('attendance_month_already_closed')
   })
 

@@ -174,6 +174,9 @@ describe.each(BACKENDS)('attendance register in the store (%s)', (backend) => {
     expect(
       (await staff.one('attendance.close_month', { month: monthOf(today) }, { sign: true })).code,
     ).toBe('attendance_month_not_over')
+    // a methodist with the right to sign is not the head
+    const methodist = await staffClient(s, 'solnyshko-methodist')
+    expect((await methodist.one('attendance.close_month', { month }, { sign: true })).code).toBe('attendance_close_head_only')
     const r = await staff.one('attendance.close_month', { month }, { sign: true })
     expect(r.status).toBe('accepted')
     expect((await staff.one('attendance.close_month', { month }, { sign: true })).code).toBe(

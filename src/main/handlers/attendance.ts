@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import {
   ABSENCE_REASONS,
   checkClose,
+  checkCloseSigner,
   checkCorrection,
   checkMark,
   checkResolve,
@@ -314,7 +315,11 @@ export const close: Handler<'attendance.close'> = async (args, ctx) => {
   const v = checkClose(args.month, rec, now)
   if (v) throw new AppError(v.code, v.params)
   const cmd = { id: randomUUID(), type: 'attendance.close_month', payload: { month: args.month } }
-  const [signature] = await signActs(ctx, args.key, [cmd])
+  // ATT4: the head's key (the store checks the same on the signature)
+  const [signature] = await signActs(ctx, args.key, [cmd], (key) => {
+    const refused = checkCloseSigner(key.roles)
+    if (refused) throw new AppError(refused.code, refused.params)
+  })
   const id = `${kg}:${args.month}`
   const effects: Effect[] = [
     { entity: 'attendance_month', id, data: { id, kindergarten_id: kg, month: args.month, closed_at: now, closed_by: a.name, window_end: parentWindowEnd(args.month, now), locked_at: null } },

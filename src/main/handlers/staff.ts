@@ -134,7 +134,13 @@ function act(ctx: BackendContext, who: { kg: string; iin: string }, cmd: { id: s
 }
 
 /** Sign legal acts with the SIGN key of `source`; the key must belong to the signed-in person. */
-export async function signActs(ctx: BackendContext, source: KeySource, acts: Array<{ id: string; type: string; payload: unknown }>): Promise<string[]> {
+export async function signActs(
+  ctx: BackendContext,
+  source: KeySource,
+  acts: Array<{ id: string; type: string; payload: unknown }>,
+  /** a further rule on the SIGN key's certificate, checked before anything is signed */
+  check?: (key: { roles: readonly string[] }) => void,
+): Promise<string[]> {
   const s = ctx.session.current()
   if (!s) throw new AppError('signin_required')
   return withKeyStorage(source, async (p) => {
@@ -143,6 +149,7 @@ export async function signActs(ctx: BackendContext, source: KeySource, acts: Arr
     if (Date.parse(key.validTo) < now) throw new AppError('eds_cert_expired', { validTo: key.validTo.slice(0, 10) })
     if (Date.parse(key.validFrom) > now) throw new AppError('eds_cert_not_yet_valid', { validFrom: key.validFrom.slice(0, 10) })
     if (key.iin && key.iin !== s.actor.iin) throw new AppError('eds_iin_mismatch', { expected: mask(s.actor.iin), actual: mask(key.iin) })
+    check?.(key)
     const out: string[] = []
     for (const a of acts) {
       const cms = await p.sign(key.keyId, legalActContent(a), { detached: true })

@@ -12,6 +12,7 @@ import {
   ABSENCE_REASONS,
   checkAnswer,
   checkClose,
+  checkCloseSigner,
   checkCorrection,
   checkMark,
   checkResolve,
@@ -269,7 +270,7 @@ export const attendanceCloseMonth: CommandDef<{ month: string }> = {
     if (!kg) return rejected('forbidden_object')
     await sql`select pg_advisory_xact_lock(${monthLock(kg, p.month)})`.execute(tx)
     const rec = await loadMonth(tx, kg, p.month, true)
-    const v = checkClose(p.month, rec, now.toISOString())
+    const v = checkClose(p.month, rec, now.toISOString()) ?? checkCloseSigner(env.signer?.roles ?? [])
     if (v) return { ok: false, error: v }
     const monthId = `${kg}:${p.month}`
     const windowEnd = parentWindowEnd(p.month, now.toISOString())

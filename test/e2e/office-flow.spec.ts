@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { fillKey, go, noSeriousA11yViolations, screen } from '../helpers/e2e-ui'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, publish, year } from '../server/fixtures'
@@ -67,7 +67,10 @@ test.beforeAll(async () => {
       { kind: 'medical_report', sha256: png.sha256, fileName: 'report.png' },
     ],
   })
-  v2 = await fileApplication(parent, Y - 4, { queueType: 'special_voucher', correctionType: 'speech' })
+  v2 = await fileApplication(parent, Y - 4, {
+    queueType: 'special_voucher',
+    correctionType: 'speech',
+  })
 })
 test.afterAll(async () => {
   await running?.stop()
@@ -77,39 +80,12 @@ test.afterAll(async () => {
 const pki = () => central.store.pki
 const keyFile = (person: string, purpose: 'auth' | 'sign') => pki().file(person, purpose)
 
-async function noSeriousA11yViolations(page: Page, dialog = false) {
-  await expect(page.locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]').filter({ visible: true })).toHaveCount(0)
-  const builder = new AxeBuilder({ page })
-  if (dialog) builder.include('.ant-modal-wrap')
-  const result = await builder.analyze()
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
-
-/** Screenshot and axe in Kazakh, then in Russian, back to Kazakh. */
-async function screen(page: Page, name: string, ruHeading?: string) {
-  await page.screenshot({ path: `test-results/screens/${name}-kk.png`, fullPage: true })
-  await noSeriousA11yViolations(page)
-  await page.getByText('Русский', { exact: true }).first().click()
-  await expect(page.locator('html')).toHaveAttribute('lang', 'ru')
-  if (ruHeading) await expect(page.getByRole('heading', { name: ruHeading }).first()).toBeVisible()
-  await page.screenshot({ path: `test-results/screens/${name}-ru.png`, fullPage: true })
-  await noSeriousA11yViolations(page)
-  await page.getByText('Қазақша', { exact: true }).first().click()
-  await expect(page.locator('html')).toHaveAttribute('lang', 'kk')
-}
-
-async function go(page: Page, route: string) {
-  await page.evaluate((r) => ((globalThis as unknown as { location: { hash: string } }).location.hash = r), `/${route}`)
-}
-
-async function fillKey(scope: ReturnType<Page['locator']> | Page, file: string, password: string) {
-  await scope.getByLabel('Кілт файлының жолы (.p12)').fill(file)
-  await scope.getByLabel('Кілт құпиясөзі').fill(password)
-}
-
 async function synced() {
-  await until(async () => running.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.state === 'online', 30_000)
+  await until(
+    async () => running.backend.invoke('sync.status', {}),
+    (s) => s.ok && s.value.pending === 0 && s.value.state === 'online',
+    30_000,
+  )
   await running.backend.invoke('sync.now', {})
 }
 
@@ -136,7 +112,10 @@ async function signDialog(page: Page, person: string) {
 
 /** A visible option of the open select drop-down, by its exact text. */
 function option(page: Page, text: string) {
-  return page.locator('.ant-select-item-option').filter({ visible: true }).filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+  return page
+    .locator('.ant-select-item-option')
+    .filter({ visible: true })
+    .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
 }
 
 async function openCard(page: Page, app: { id: string; number: string }) {
@@ -144,7 +123,9 @@ async function openCard(page: Page, app: { id: string; number: string }) {
   await expect(page.getByRole('heading', { name: `Өтініш ${app.number}` })).toBeVisible()
 }
 
-test('clerk: the queue filtered by IIN and status, the card, privilege confirmed and rejected, stop-list', async ({ page }) => {
+test('clerk: the queue filtered by IIN and status, the card, privilege confirmed and rejected, stop-list', async ({
+  page,
+}) => {
   test.setTimeout(300_000)
   await signInThroughUi(page, 'clerk-saparova', 'saparova@edu.kz')
   // a clerk lands on the queue
@@ -195,13 +176,26 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   // a view by queue type and birth-year cohort
   await page.getByTestId('queue-views').getByText('Арнайы бағыттағы (ваучер)').click()
   await page.getByTestId('queue-cohort').click()
-  await page.locator('.ant-select-item-option').filter({ hasText: `${Y - 4} ж. туғандар` }).click()
+  await page
+    .locator('.ant-select-item-option')
+    .filter({ hasText: `${Y - 4} ж. туғандар` })
+    .click()
   await expect(grid.getByRole('link', { name: v1.number })).toBeVisible()
   await screen(page, 'clerk-queue-view', 'Очередь')
 
   // the frames while scrolling this queue (reported; the benchmark enforces the goal)
-  const frames = await measureScroll(page, { frames: 120, pxPerFrame: 600, jumpEvery: 30, selector: '[data-testid="queue-grid-body"]' })
-  test.info().annotations.push({ type: 'frames (demo city)', description: `longest ${Math.max(...frames.gaps).toFixed(1)} ms over ${frames.gaps.length} frames` })
+  const frames = await measureScroll(page, {
+    frames: 120,
+    pxPerFrame: 600,
+    jumpEvery: 30,
+    selector: '[data-testid="queue-grid-body"]',
+  })
+  test
+    .info()
+    .annotations.push({
+      type: 'frames (demo city)',
+      description: `longest ${Math.max(...frames.gaps).toFixed(1)} ms over ${frames.gaps.length} frames`,
+    })
 
   // the card: three tabs, filled
   await openCard(page, a1)
@@ -216,10 +210,15 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   await page.getByRole('tab', { name: 'Құжаттар' }).click()
   await expect(page.getByTestId('card-documents')).toContainText('Кезекке қою туралы хабарлама')
   await expect(page.getByTestId('card-documents')).toContainText('Бала карточкасы')
-  await expect(page.getByTestId('card-privilege-documents')).toContainText('Көп балалы отбасы куәлігі')
+  await expect(page.getByTestId('card-privilege-documents')).toContainText(
+    'Көп балалы отбасы куәлігі',
+  )
   await screen(page, 'clerk-card-documents', `Заявление ${a1.number}`)
   // the queue notice as a PDF, with the application's number
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('card-documents').getByRole('button', { name: 'PDF жүктеу' }).first().click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('card-documents').getByRole('button', { name: 'PDF жүктеу' }).first().click(),
+  ])
   const pdfPath = 'test-results/queue-notice.pdf'
   await download.saveAs(pdfPath)
   expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-')
@@ -239,7 +238,14 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   await synced()
   await expect(page.getByTestId('card-child')).toContainText('Жеңілдік расталды')
   await expect(page.getByTestId('card-queue-no')).toHaveText(before)
-  expect((await central.query<{ privilege_status: string }>('select privilege_status from applications where id = $1', [a1.id]))[0]?.privilege_status).toBe('confirmed')
+  expect(
+    (
+      await central.query<{ privilege_status: string }>(
+        'select privilege_status from applications where id = $1',
+        [a1.id],
+      )
+    )[0]?.privilege_status,
+  ).toBe('confirmed')
   await page.getByRole('tab', { name: 'Өзгерістер тарихы' }).click()
   await expect(page.getByTestId('card-history')).toContainText('Сапарова')
   await page.getByRole('tab', { name: 'Ақпарат' }).click()
@@ -257,8 +263,21 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   await synced()
   await expect(page.getByTestId(`referral-status-${referralId}`)).toHaveText('Жойылды')
   await expect(page.getByTestId('card-queue-no')).toHaveText(/^\d+$/)
-  expect((await central.query<{ status: string }>('select status from referrals where id = $1', [referralId]))[0]?.status).toBe('cancelled')
-  expect((await central.query<{ status: string; privilege_status: string }>('select status, privilege_status from applications where id = $1', [a2.id]))[0]).toMatchObject({
+  expect(
+    (
+      await central.query<{ status: string }>('select status from referrals where id = $1', [
+        referralId,
+      ])
+    )[0]?.status,
+  ).toBe('cancelled')
+  expect(
+    (
+      await central.query<{ status: string; privilege_status: string }>(
+        'select status, privilege_status from applications where id = $1',
+        [a2.id],
+      )
+    )[0],
+  ).toMatchObject({
     status: 'in_queue',
     privilege_status: 'rejected',
   })
@@ -271,19 +290,36 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   // the modal may still be opening under load: click until it closes (it stays open until the click lands)
   const stopDialog = page.getByRole('dialog', { name: 'Тоқтатым-параққа қосу' })
   await expect(async () => {
-    if (await stopDialog.isVisible()) await stopDialog.getByRole('button', { name: 'Тоқтатым-параққа қосу' }).click({ timeout: 2_000 })
+    if (await stopDialog.isVisible())
+      await stopDialog
+        .getByRole('button', { name: 'Тоқтатым-параққа қосу' })
+        .click({ timeout: 2_000 })
     await expect(stopDialog).toBeHidden({ timeout: 3_000 })
   }).toPass({ timeout: 20_000 })
   await expect(page.getByText('Тоқтатым-параққа қосылды').first()).toBeVisible()
   await synced()
   await expect(page.getByTestId('card-application')).toContainText('тоқтатым-парақта')
-  expect((await central.query<{ stop_list_until: Date | null }>('select stop_list_until from applications where id = $1', [a1.id]))[0]?.stop_list_until).not.toBeNull()
+  expect(
+    (
+      await central.query<{ stop_list_until: Date | null }>(
+        'select stop_list_until from applications where id = $1',
+        [a1.id],
+      )
+    )[0]?.stop_list_until,
+  ).not.toBeNull()
   await screen(page, 'clerk-card-stoplist', `Заявление ${a1.number}`)
   await page.getByTestId('action-stoplist-release').click()
   await expect(page.getByText('Тоқтатым-парақтан шығарылды').first()).toBeVisible()
   await synced()
   await expect(page.getByTestId('card-application')).not.toContainText('тоқтатым-парақта')
-  expect((await central.query<{ stop_list_until: Date | null }>('select stop_list_until from applications where id = $1', [a1.id]))[0]?.stop_list_until).toBeNull()
+  expect(
+    (
+      await central.query<{ stop_list_until: Date | null }>(
+        'select stop_list_until from applications where id = $1',
+        [a1.id],
+      )
+    )[0]?.stop_list_until,
+  ).toBeNull()
 
   // the queue shows the changes
   await go(page, 'queue')
@@ -317,12 +353,16 @@ test('clerk: the queue filtered by IIN and status, the card, privilege confirmed
   await expect(page.getByTestId('bulletin-overview')).toContainText('Жазба жоқ')
   await go(page, 'referralList')
   await expect(page.getByRole('heading', { name: 'Берілген жолдамалар' })).toBeVisible()
-  const refRow = page.getByTestId('referral-list').getByRole('row', { name: new RegExp(a2.number.replace(/\./g, '\\.')) })
+  const refRow = page
+    .getByTestId('referral-list')
+    .getByRole('row', { name: new RegExp(a2.number.replace(/\./g, '\\.')) })
   await expect(refRow).toContainText('Жойылды')
   await screen(page, 'clerk-referral-list', 'Выданные направления')
 })
 
-test('reviewer: confirms one special-queue application and rejects another; the applicants are told', async ({ page }) => {
+test('reviewer: confirms one special-queue application and rejects another; the applicants are told', async ({
+  page,
+}) => {
   test.setTimeout(240_000)
   await running.backend.invoke('session.signOut', {})
   await signInThroughUi(page, 'pmpk-sidorenko', 'sidorenko@pmpk.kz')
@@ -340,15 +380,27 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   // pdf.js runs its worker under the CSP: no fallback to a "fake worker", no CSP refusal
   const pdfComplaints: string[] = []
   page.on('console', (m) => {
-    if (/fake worker|Content Security Policy|pdf\.worker|Warning:/i.test(m.text())) pdfComplaints.push(m.text())
+    if (/fake worker|Content Security Policy|pdf\.worker|Warning:/i.test(m.text()))
+      pdfComplaints.push(m.text())
   })
   const openPdf = async () => {
     await page.getByTestId(`open-document-${v1.id}-f1`).click()
-    await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', { timeout: 30_000 })
+    await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', {
+      timeout: 30_000,
+    })
   }
   // what pdf.js drew into the canvas: its dark pixels, a checksum of them, its size
   // (the DOM types written out: the tests' tsconfig has no DOM library)
-  type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null; getBoundingClientRect(): { width: number } }
+  type Canvas = {
+    width: number
+    height: number
+    getContext(
+      k: '2d',
+    ): {
+      getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }
+    } | null
+    getBoundingClientRect(): { width: number }
+  }
   const drawn = () =>
     viewer.getByTestId('viewer-image').evaluate((el) => {
       const c = el as unknown as Canvas
@@ -360,14 +412,24 @@ test('reviewer: confirms one special-queue application and rejects another; the 
           dark++
           sum = (sum * 31 + i) % 1_000_000_007
         }
-      return { dark, sum, width: c.width, height: c.height, css: c.getBoundingClientRect().width * (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio }
+      return {
+        dark,
+        sum,
+        width: c.width,
+        height: c.height,
+        css:
+          c.getBoundingClientRect().width *
+          (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio,
+      }
     })
   await openPdf()
   await expect(viewer.getByTestId('viewer-page')).toHaveText('1-бет / 2')
   await expect(viewer.getByTestId('viewer-prev')).toBeDisabled()
   const page1 = await drawn()
   await viewer.getByTestId('viewer-next').click()
-  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', {
+    timeout: 30_000,
+  })
   await expect(viewer.getByTestId('viewer-page')).toHaveText('2-бет / 2')
   await expect(viewer.getByTestId('viewer-next')).toBeDisabled()
   // page 2 is drawn (text on white, an A4 page), and is not page 1
@@ -384,12 +446,16 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
   expect(await width()).toBeGreaterThan(fit * 1.2)
   // re-drawn at 125 %, not the 100 % picture stretched
-  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-zoom', '125', { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-zoom', '125', {
+    timeout: 30_000,
+  })
   const zoomed = await drawn()
   expect(zoomed.width).toBeGreaterThan(page2.width * 1.2)
   expect(Math.abs(zoomed.width - zoomed.css)).toBeLessThanOrEqual(2)
   expect(zoomed.dark).toBeGreaterThan(page2.dark)
-  expect(page.workers().map((w) => w.url())).toContainEqual(expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/))
+  expect(page.workers().map((w) => w.url())).toContainEqual(
+    expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/),
+  )
   expect(pdfComplaints).toEqual([])
   const renders = await page.evaluate(() =>
     performance.getEntriesByName('bq-pdf-page').map((e) => {
@@ -398,13 +464,17 @@ test('reviewer: confirms one special-queue application and rejects another; the 
     }),
   )
   console.log(`pdf.js page renders: ${renders.join(', ')}`)
-  await expect(viewer.getByRole('img', { name: /ПМПК қорытындысы \(pmpk-17\.pdf\), 2-бет/ })).toBeVisible()
+  await expect(
+    viewer.getByRole('img', { name: /ПМПК қорытындысы \(pmpk-17\.pdf\), 2-бет/ }),
+  ).toBeVisible()
   await page.screenshot({ path: 'test-results/screens/reviewer-document-kk.png', fullPage: true })
   await noSeriousA11yViolations(page, true)
   // the keyboard: ← back to page 1, + zooms, 0 fits the width again
   await viewer.getByTestId('viewer-area').focus()
   await page.keyboard.press('ArrowLeft')
-  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '1', {
+    timeout: 30_000,
+  })
   await page.keyboard.press('+')
   await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 150%')
   await page.keyboard.press('0')
@@ -419,7 +489,9 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   await expect(viewer.getByTestId('viewer-page')).toHaveText('Стр. 2 из 2')
   await viewer.getByRole('button', { name: 'Увеличить' }).click()
   await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
-  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('data-page', '2', {
+    timeout: 30_000,
+  })
   await page.screenshot({ path: 'test-results/screens/reviewer-document-ru.png', fullPage: true })
   await noSeriousA11yViolations(page, true)
   await page.keyboard.press('Escape')
@@ -428,7 +500,11 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   await expect(page.locator('html')).toHaveAttribute('lang', 'kk')
   // the image: one page, zoomed
   await page.getByTestId(`open-document-${v1.id}-f2`).click()
-  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute('src', /^data:image\/png;base64,/, { timeout: 30_000 })
+  await expect(viewer.getByTestId('viewer-image')).toHaveAttribute(
+    'src',
+    /^data:image\/png;base64,/,
+    { timeout: 30_000 },
+  )
   await expect(viewer.getByTestId('viewer-page')).toHaveText('1-бет / 1')
   await viewer.getByTestId('viewer-zoom-in').click()
   await expect(viewer.getByTestId('viewer-zoom')).toHaveText('Масштаб 125%')
@@ -451,11 +527,17 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   await page.getByTestId(`review-item-${v2.id}`).getByRole('button').click()
   await expect(page.getByTestId('review-decision')).toContainText('ПМПК қорытындысы жоқ')
   await expect(page.getByTestId('review-decision')).toContainText('Сидоренко')
-  await expect(page.getByTestId('review-decision')).toContainText('ЭЦҚ-мен қол қойылған (сертификат')
+  await expect(page.getByTestId('review-decision')).toContainText(
+    'ЭЦҚ-мен қол қойылған (сертификат',
+  )
   await expect(page.getByTestId('review-reject')).toHaveCount(0)
   await screen(page, 'reviewer-decided', 'Специальная очередь: рассмотрение документов')
 
-  const notes = async (id: string) => central.query<{ event: string; text_kk: string; text_ru: string }>('select event, text_kk, text_ru from notifications_outbox where application_id = $1 order by id', [id])
+  const notes = async (id: string) =>
+    central.query<{ event: string; text_kk: string; text_ru: string }>(
+      'select event, text_kk, text_ru from notifications_outbox where application_id = $1 order by id',
+      [id],
+    )
   const n1 = (await notes(v1.id)).find((n) => n.event === 'voucher_confirmed')
   expect(n1, 'confirmation notice').toBeDefined()
   expect(n1!.text_ru).toMatch(/подтвержден/i)
@@ -464,31 +546,60 @@ test('reviewer: confirms one special-queue application and rejects another; the 
   expect(n2, 'rejection notice').toBeDefined()
   expect(n2!.text_ru).toContain('Сидоренко')
   expect(n2!.text_kk).toContain('Сидоренко')
-  expect((await central.query<{ status: string }>('select status from applications where id = $1', [v2.id]))[0]?.status).toBe('archived')
-  expect((await central.query<{ status: string }>('select status from applications where id = $1', [v1.id]))[0]?.status).toBe('in_queue')
+  expect(
+    (
+      await central.query<{ status: string }>('select status from applications where id = $1', [
+        v2.id,
+      ])
+    )[0]?.status,
+  ).toBe('archived')
+  expect(
+    (
+      await central.query<{ status: string }>('select status from applications where id = $1', [
+        v1.id,
+      ])
+    )[0]?.status,
+  ).toBe('in_queue')
 })
 
-test('clerk: an inactive voucher application is restored once, with a signed reason', async ({ page }) => {
+test('clerk: an inactive voucher application is restored once, with a signed reason', async ({
+  page,
+}) => {
   test.setTimeout(240_000)
   // the confirmed special-queue application's turn comes; the parent misses the 2 working
   // days to confirm interest (T7): the store's sweeper makes it inactive
   const clerkApi = await staffClient(central.store, 'clerk-saparova')
   const voucherId = `V-${randomUUID().slice(0, 8)}`
-  expect((await clerkApi.one('voucher.issue', { voucherId, applicationId: v1.id })).status).toBe('accepted')
-  const [v] = await central.query<{ confirm_by: Date }>('select confirm_by from vouchers where id = $1', [voucherId])
+  expect((await clerkApi.one('voucher.issue', { voucherId, applicationId: v1.id })).status).toBe(
+    'accepted',
+  )
+  const [v] = await central.query<{ confirm_by: Date }>(
+    'select confirm_by from vouchers where id = $1',
+    [voucherId],
+  )
   central.store.clock.set(new Date(new Date(v!.confirm_by).getTime() + 60_000))
   await central.server().sweep()
-  expect((await central.query<{ status: string }>('select status from applications where id = $1', [v1.id]))[0]?.status).toBe('inactive')
+  expect(
+    (
+      await central.query<{ status: string }>('select status from applications where id = $1', [
+        v1.id,
+      ])
+    )[0]?.status,
+  ).toBe('inactive')
 
   await running.backend.invoke('session.signOut', {})
-  const r = await running.backend.invoke('session.signIn', { key: { storage: 'pkcs12', path: keyFile('clerk-saparova', 'auth'), password: pki().password } })
+  const r = await running.backend.invoke('session.signIn', {
+    key: { storage: 'pkcs12', path: keyFile('clerk-saparova', 'auth'), password: pki().password },
+  })
   expect(r.ok).toBe(true)
   await synced()
   await page.goto(`${running.host.url}#/application?id=${v1.id}`)
   await expect(page.getByTestId('card-status')).toHaveText('Белсенді емес (тоқтатым-парақта)')
   await expect(page.getByTestId('action-stoplist-release')).toHaveCount(0)
   await page.getByTestId('action-restore').click()
-  await page.getByTestId('office-reason').fill('Ата-ана растауды ауруханада болғандықтан жібере алмады')
+  await page
+    .getByTestId('office-reason')
+    .fill('Ата-ана растауды ауруханада болғандықтан жібере алмады')
   await noSeriousA11yViolations(page, true)
   await signDialog(page, 'clerk-saparova')
   await expect(page.getByText('Өтініш қалпына келтірілді').first()).toBeVisible({ timeout: 20_000 })
@@ -496,15 +607,27 @@ test('clerk: an inactive voucher application is restored once, with a signed rea
   await expect(page.getByTestId('card-status')).toHaveText('Орын күтілуде (кезекте)')
   // once only: no second restore is offered
   await expect(page.getByTestId('action-restore')).toHaveCount(0)
-  expect((await central.query<{ status: string; restored_once: boolean }>('select status, restored_once from applications where id = $1', [v1.id]))[0]).toMatchObject({ status: 'in_queue', restored_once: true })
-  const notes = await central.query<{ event: string }>('select event from notifications_outbox where application_id = $1 order by id', [v1.id])
+  expect(
+    (
+      await central.query<{ status: string; restored_once: boolean }>(
+        'select status, restored_once from applications where id = $1',
+        [v1.id],
+      )
+    )[0],
+  ).toMatchObject({ status: 'in_queue', restored_once: true })
+  const notes = await central.query<{ event: string }>(
+    'select event from notifications_outbox where application_id = $1 order by id',
+    [v1.id],
+  )
   expect(notes.map((n) => n.event)).toContain('application_restored')
   await page.getByRole('tab', { name: 'Өзгерістер тарихы' }).click()
   await expect(page.getByTestId('card-history')).toContainText('Ата-ана растауды ауруханада')
   await screen(page, 'clerk-card-restored', `Заявление ${v1.number}`)
 })
 
-test('an admin adds a day swap to the calendar; the clerk workstation shows it after sync', async ({ page }) => {
+test('an admin adds a day swap to the calendar; the clerk workstation shows it after sync', async ({
+  page,
+}) => {
   test.setTimeout(240_000)
   await running.backend.invoke('session.signOut', {})
   await signInThroughUi(page, 'admin-serikbaev', 'serikbaev@edu.kz')
@@ -519,12 +642,18 @@ test('an admin adds a day swap to the calendar; the clerk workstation shows it a
   await expect(page.getByText('Ауыстыру қосылды').first()).toBeVisible()
   await expect(page.getByTestId('calendar-swaps')).toContainText('2026-12-28')
   await synced()
-  const stored = await central.query<{ data: { swaps: Array<{ workday: string; dayOff: string }> } }>("select data from calendar where id = 'kz'")
-  expect(stored[0]?.data.swaps).toContainEqual(expect.objectContaining({ workday: '2026-12-26', dayOff: '2026-12-28' }))
+  const stored = await central.query<{
+    data: { swaps: Array<{ workday: string; dayOff: string }> }
+  }>("select data from calendar where id = 'kz'")
+  expect(stored[0]?.data.swaps).toContainEqual(
+    expect.objectContaining({ workday: '2026-12-26', dayOff: '2026-12-28' }),
+  )
   await screen(page, 'admin-calendar', 'Календарь рабочих дней')
 
   await running.backend.invoke('session.signOut', {})
-  const r = await running.backend.invoke('session.signIn', { key: { storage: 'pkcs12', path: keyFile('clerk-petrov', 'auth'), password: pki().password } })
+  const r = await running.backend.invoke('session.signIn', {
+    key: { storage: 'pkcs12', path: keyFile('clerk-petrov', 'auth'), password: pki().password },
+  })
   expect(r.ok).toBe(true)
   await synced()
   await page.goto(`${running.host.url}#/calendar`)
@@ -542,8 +671,18 @@ test('a 300,000-row queue scrolls: frame times measured and reported', async ({ 
     await page.goto(`${big.running.host.url}#/queue`)
     await expect(page.getByTestId('queue-total')).toHaveText(/300\s?000/, { timeout: 120_000 })
     await page.locator('.vt-row').first().waitFor()
-    const idle = await measureScroll(page, { frames: 120, pxPerFrame: 0, jumpEvery: 0, selector: '[data-testid="queue-grid-body"]' })
-    const scroll = await measureScroll(page, { frames: 300, pxPerFrame: 900, jumpEvery: 30, selector: '[data-testid="queue-grid-body"]' })
+    const idle = await measureScroll(page, {
+      frames: 120,
+      pxPerFrame: 0,
+      jumpEvery: 0,
+      selector: '[data-testid="queue-grid-body"]',
+    })
+    const scroll = await measureScroll(page, {
+      frames: 300,
+      pxPerFrame: 900,
+      jumpEvery: 30,
+      selector: '[data-testid="queue-grid-body"]',
+    })
     const worst = Math.max(...scroll.gaps)
     const report = `300,000 rows: longest frame ${worst.toFixed(1)} ms (idle baseline ${Math.max(...idle.gaps).toFixed(1)} ms), ${scroll.longFrames.length} long animation frames, ${scroll.rowsRendered} rows in the DOM`
     test.info().annotations.push({ type: 'frames (300k)', description: report })

@@ -10,7 +10,7 @@
  * message. Screens in Kazakh and Russian, with axe.
  */
 import { expect, test, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { fillKey, go, noSeriousA11yViolations, screen } from '../helpers/e2e-ui'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { staffClient } from '../server/helpers'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
@@ -33,7 +33,9 @@ test.beforeAll(async () => {
       order by a.id limit 1`,
   )
   movedApp = rows[0]!.id
-  await central.query(`update applications set birth_year = birth_year - 1 where id = $1`, [movedApp])
+  await central.query(`update applications set birth_year = birth_year - 1 where id = $1`, [
+    movedApp,
+  ])
   // the mirror has not pulled yet: its feed row says the same (as a corrected row would)
   await central.query(
     `update change_log set data = (data::jsonb || jsonb_build_object('birth_year', (data::jsonb->>'birth_year')::int - 1))::json
@@ -49,39 +51,12 @@ test.afterAll(async () => {
 const pki = () => central.store.pki
 const keyFile = (person: string, purpose: 'auth' | 'sign') => pki().file(person, purpose)
 
-async function noSeriousA11yViolations(page: Page, dialog = false) {
-  await expect(page.locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]').filter({ visible: true })).toHaveCount(0)
-  const builder = new AxeBuilder({ page })
-  if (dialog) builder.include('.ant-modal-wrap')
-  const result = await builder.analyze()
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
-
-/** Screenshot and axe in Kazakh, then in Russian, back to Kazakh. */
-async function screen(page: Page, name: string, ruHeading?: string) {
-  await page.screenshot({ path: `test-results/screens/${name}-kk.png`, fullPage: true })
-  await noSeriousA11yViolations(page)
-  await page.getByText('Русский', { exact: true }).first().click()
-  await expect(page.locator('html')).toHaveAttribute('lang', 'ru')
-  if (ruHeading) await expect(page.getByRole('heading', { name: ruHeading }).first()).toBeVisible()
-  await page.screenshot({ path: `test-results/screens/${name}-ru.png`, fullPage: true })
-  await noSeriousA11yViolations(page)
-  await page.getByText('Қазақша', { exact: true }).first().click()
-  await expect(page.locator('html')).toHaveAttribute('lang', 'kk')
-}
-
-async function go(page: Page, route: string) {
-  await page.evaluate((r) => ((globalThis as unknown as { location: { hash: string } }).location.hash = r), `/${route}`)
-}
-
-async function fillKey(scope: ReturnType<Page['locator']> | Page, file: string, password: string) {
-  await scope.getByLabel('Кілт файлының жолы (.p12)').fill(file)
-  await scope.getByLabel('Кілт құпиясөзі').fill(password)
-}
-
 async function synced() {
-  await until(async () => running.backend.invoke('sync.status', {}), (s) => s.ok && s.value.pending === 0 && s.value.state === 'online', 60_000)
+  await until(
+    async () => running.backend.invoke('sync.status', {}),
+    (s) => s.ok && s.value.pending === 0 && s.value.state === 'online',
+    60_000,
+  )
   await running.backend.invoke('sync.now', {})
 }
 
@@ -106,14 +81,23 @@ async function signDialog(page: Page, person: string) {
 }
 
 async function storePreview(token: string, kind: string): Promise<any> {
-  const r = await central.server().app.inject({ method: 'GET', url: `/v1/yearly/preview?kind=${kind}&regionId=almaty`, headers: { authorization: `Bearer ${token}` } })
+  const r = await central
+    .server()
+    .app.inject({
+      method: 'GET',
+      url: `/v1/yearly/preview?kind=${kind}&regionId=almaty`,
+      headers: { authorization: `Bearer ${token}` },
+    })
   expect(r.statusCode).toBe(200)
   return r.json()
 }
 
-const numberOf = async (page: Page, id: string) => Number((await page.getByTestId(id).innerText()).replace(/\D/g, ''))
+const numberOf = async (page: Page, id: string) =>
+  Number((await page.getByTestId(id).innerText()).replace(/\D/g, ''))
 
-test('clerk: previews and runs the regrouping, the re-confirmation campaign and the bulletin pause', async ({ page }) => {
+test('clerk: previews and runs the regrouping, the re-confirmation campaign and the bulletin pause', async ({
+  page,
+}) => {
   test.setTimeout(360_000)
   const clerk = await staffClient(central.store, 'clerk-saparova')
   await signInThroughUi(page, 'clerk-saparova', 'saparova@edu.kz')
@@ -129,7 +113,11 @@ test('clerk: previews and runs the regrouping, the re-confirmation campaign and 
   const cohortRows = page.getByTestId('yearly-regroup').locator('tbody tr.ant-table-row')
   await expect(cohortRows).toHaveCount(regroup.cohorts.length)
   for (const [i, c] of (regroup.cohorts as Array<Record<string, number>>).entries())
-    await expect(cohortRows.nth(i).locator('td')).toHaveText([c['birthYear'], c['before'], c['movedIn'], c['movedOut'], c['toSchool'], c['after']].map(String))
+    await expect(cohortRows.nth(i).locator('td')).toHaveText(
+      [c['birthYear'], c['before'], c['movedIn'], c['movedOut'], c['toSchool'], c['after']].map(
+        String,
+      ),
+    )
   await screen(page, 'yearly', 'Ежегодные операции')
 
   await page.getByTestId('yearly-run-regroup').click()
@@ -137,10 +125,17 @@ test('clerk: previews and runs the regrouping, the re-confirmation campaign and 
   await noSeriousA11yViolations(page, true)
   await page.screenshot({ path: 'test-results/screens/yearly-sign-kk.png' })
   await signDialog(page, 'clerk-saparova')
-  await expect(page.getByText('Қайта топтауға қол қойылып, жіберілді').first()).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByText('Қайта топтауға қол қойылып, жіберілді').first()).toBeVisible({
+    timeout: 30_000,
+  })
   await synced()
-  await expect(page.getByTestId('yearly-history-regroup').first()).toHaveText(`ауысты: ${regroup.moved}, мектепке: ${regroup.toSchool}`, { timeout: 30_000 })
-  const archived = await central.query<{ n: number }>(`select count(*)::int as n from applications where status = 'archived' and status_reason = 'school_age'`)
+  await expect(page.getByTestId('yearly-history-regroup').first()).toHaveText(
+    `ауысты: ${regroup.moved}, мектепке: ${regroup.toSchool}`,
+    { timeout: 30_000 },
+  )
+  const archived = await central.query<{ n: number }>(
+    `select count(*)::int as n from applications where status = 'archived' and status_reason = 'school_age'`,
+  )
   expect(archived[0]!.n).toBe(regroup.toSchool)
   const moved = await central.query<{ birth_year: number; y: number }>(
     `select a.birth_year, extract(year from c.birth_date)::int as y from applications a join children c on c.id = a.child_id where a.id = $1`,
@@ -154,19 +149,30 @@ test('clerk: previews and runs the regrouping, the re-confirmation campaign and 
   // the campaign: the parents of the applications asked are told
   const campaign = await storePreview(clerk.token, 'campaign')
   expect(campaign.toInactive).toBeGreaterThan(0)
-  await expect(page.getByTestId('yearly-campaign-toinactive')).toHaveText(String(campaign.toInactive))
+  await expect(page.getByTestId('yearly-campaign-toinactive')).toHaveText(
+    String(campaign.toInactive),
+  )
   await expect(page.getByTestId('yearly-campaign-asked')).toHaveText(String(campaign.asked))
   await page.getByTestId('yearly-run-campaign').click()
   await expect(page.getByTestId('yearly-deadline')).toBeVisible()
   await noSeriousA11yViolations(page, true)
   await signDialog(page, 'clerk-saparova')
-  await expect(page.getByText('Науқанға қол қойылып, жіберілді').first()).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByText('Науқанға қол қойылып, жіберілді').first()).toBeVisible({
+    timeout: 30_000,
+  })
   await synced()
   await expect(page.getByTestId('yearly-campaign-open')).toBeVisible({ timeout: 30_000 })
-  await expect(page.getByTestId('yearly-history-campaign_open').first()).toContainText(`расталмаған: ${campaign.toInactive}`, { timeout: 30_000 })
-  const told = await central.query<{ n: number }>(`select count(*)::int as n from notifications_outbox where event = 'interest_campaign_opened'`)
+  await expect(page.getByTestId('yearly-history-campaign_open').first()).toContainText(
+    `расталмаған: ${campaign.toInactive}`,
+    { timeout: 30_000 },
+  )
+  const told = await central.query<{ n: number }>(
+    `select count(*)::int as n from notifications_outbox where event = 'interest_campaign_opened'`,
+  )
   expect(told[0]!.n).toBe(campaign.toInactive)
-  await expect(page.getByTestId('yearly-campaign-toinactive')).toHaveText(String(campaign.toInactive))
+  await expect(page.getByTestId('yearly-campaign-toinactive')).toHaveText(
+    String(campaign.toInactive),
+  )
 
   // the bulletin pause
   const pause = await storePreview(clerk.token, 'pause')
@@ -174,23 +180,38 @@ test('clerk: previews and runs the regrouping, the re-confirmation campaign and 
   await expect(page.getByTestId('yearly-pause-vacancies')).toHaveText(String(pause.openVacancies))
   await page.getByTestId('yearly-run-pause').click()
   await signDialog(page, 'clerk-saparova')
-  await expect(page.getByText('Тоқтатуға қол қойылып, жіберілді').first()).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByText('Тоқтатуға қол қойылып, жіберілді').first()).toBeVisible({
+    timeout: 30_000,
+  })
   await synced()
   await expect(page.getByTestId('yearly-pause-state')).toHaveAttribute('data-paused', 'yes')
-  await expect(page.getByTestId('yearly-history-bulletin_pause').first()).toHaveText(`бюллетеньдегі орындар: ${pause.openVacancies}`, { timeout: 30_000 })
+  await expect(page.getByTestId('yearly-history-bulletin_pause').first()).toHaveText(
+    `бюллетеньдегі орындар: ${pause.openVacancies}`,
+    { timeout: 30_000 },
+  )
   expect((await storePreview(clerk.token, 'pause')).bulletin.paused).toBe(true)
   expect(await numberOf(page, 'yearly-pause-vacancies')).toBe(pause.openVacancies)
   await screen(page, 'yearly-after', 'Ежегодные операции')
-  const audit = await central.query<{ type: string }>(`select type from audit_log where type in ('yearly.regroup', 'interest.campaign_open', 'bulletin.pause') order by type`)
-  expect(audit.map((a) => a.type)).toEqual(['bulletin.pause', 'interest.campaign_open', 'yearly.regroup'])
+  const audit = await central.query<{ type: string }>(
+    `select type from audit_log where type in ('yearly.regroup', 'interest.campaign_open', 'bulletin.pause') order by type`,
+  )
+  expect(audit.map((a) => a.type)).toEqual([
+    'bulletin.pause',
+    'interest.campaign_open',
+    'yearly.regroup',
+  ])
 })
 
-test('staff: the paused bulletin is shown and a publication is refused with a translated message', async ({ page }) => {
+test('staff: the paused bulletin is shown and a publication is refused with a translated message', async ({
+  page,
+}) => {
   test.setTimeout(240_000)
   await running.backend.invoke('session.signOut', {})
   await signInThroughUi(page, 'baldyrgan-head', 'head@baldyrgan.kz')
   await go(page, 'bulletin?group=kg-baldyrgan-g3')
-  await expect(page.getByRole('heading', { name: 'Бос орындар бюллетені', exact: true })).toBeVisible()
+  await expect(
+    page.getByRole('heading', { name: 'Бос орындар бюллетені', exact: true }),
+  ).toBeVisible()
   await expect(page.getByTestId('bulletin-paused')).toContainText('тоқтатты', { timeout: 30_000 })
   await page.getByRole('spinbutton', { name: 'Орын саны' }).fill('1')
   await page.getByTestId('publish-submit').click()

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { noSeriousA11yViolations } from '../helpers/e2e-ui'
 import ExcelJS from 'exceljs'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { parentSession } from '../server/helpers'
@@ -74,16 +74,6 @@ test.afterAll(async () => {
 
 const pki = () => central.store.pki
 const keyFile = (person: string, purpose: 'auth' | 'sign') => pki().file(person, purpose)
-
-async function noSeriousA11yViolations(page: Page, dialog = false) {
-  await expect(page.locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]').filter({ visible: true })).toHaveCount(0)
-  await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 15_000 })
-  const builder = new AxeBuilder({ page })
-  if (dialog) builder.include('.ant-modal-wrap')
-  const result = await builder.analyze()
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
 
 /** Screenshot and axe in Kazakh, then in Russian, back to Kazakh. */
 async function screen(page: Page, name: string, ruHeading: string, dialog = false) {

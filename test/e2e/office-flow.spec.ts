@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
-import { fillKey, go, noSeriousA11yViolations, screen } from '../helpers/e2e-ui'
+import { fillKey, go, noSeriousA11yViolations, screen, storeClockToNow } from '../helpers/e2e-ui'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, publish, year } from '../server/fixtures'
@@ -33,6 +33,7 @@ let referralId: string
 
 test.describe.configure({ mode: 'serial' })
 
+test.beforeEach(() => storeClockToNow(central))
 test.beforeAll(async () => {
   test.setTimeout(180_000)
   central = await startCentral('pglite')

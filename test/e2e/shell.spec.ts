@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { noSeriousA11yViolations } from '../helpers/e2e-ui'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
 
 let running: RunningHost
@@ -10,12 +10,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await running.stop()
 })
-
-async function noSeriousA11yViolations(page: import('@playwright/test').Page) {
-  const result = await new AxeBuilder({ page }).analyze()
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
 
 test('the shell speaks Kazakh by default, switches to Russian and remembers it', async ({ page }) => {
   await page.goto(`${running.host.url}#/settings`)

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import AxeBuilder from '@axe-core/playwright'
+import { noSeriousA11yViolations, storeClockToNow } from '../helpers/e2e-ui'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { parentSession, staffClient, type Parent } from '../server/helpers'
 import { bid, fileApplication, year } from '../server/fixtures'
@@ -31,6 +31,7 @@ const GROUP_NAME = 'Екінші кіші топ №3'
 
 test.describe.configure({ mode: 'serial' })
 
+test.beforeEach(() => storeClockToNow(central))
 test.beforeAll(async () => {
   // the store as its own process (`bq server` on PostgreSQL) where DATABASE_URL is set;
   // otherwise an in-process store on PGlite serving the same HTTP API
@@ -47,19 +48,6 @@ test.afterAll(async () => {
 
 const pki = () => central.store.pki
 const keyFile = (person: string, purpose: 'auth' | 'sign') => pki().file(person, purpose)
-
-/** `dialog`: check only the open dialog (the page behind its mask was checked on its own). */
-async function noSeriousA11yViolations(page: Page, dialog = false) {
-  // let open/close animations finish: a half-faded dialog fails colour contrast
-  await expect(page.locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]').filter({ visible: true })).toHaveCount(0)
-  // and transient toasts to go (a fading one fails colour contrast too)
-  await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 15_000 })
-  const builder = new AxeBuilder({ page })
-  if (dialog) builder.include('.ant-modal-wrap')
-  const result = await builder.analyze()
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
 
 /** Screenshot and axe in Kazakh, then in Russian, back to Kazakh. */
 async function screen(page: Page, name: string, ruHeading?: string) {

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { noSeriousA11yViolations } from '../helpers/e2e-ui'
 import { REPORT_IDS, REPORT_TITLES, presentCell } from '../../src/core/reports'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
@@ -33,13 +33,6 @@ test.afterAll(async () => {
   await running?.stop()
   await central?.close()
 })
-
-async function noSeriousA11yViolations(page: Page) {
-  await expect(page.locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]').filter({ visible: true })).toHaveCount(0)
-  const result = await new AxeBuilder({ page }).analyze()
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
 
 /** The first page of a report's table (20 rows a page) as the backend's rows read. */
 /** Choose a report: its button in the report switcher (a radio group). */

@@ -10,7 +10,7 @@
  * message. Screens in Kazakh and Russian, with axe.
  */
 import { expect, test, type Page } from '@playwright/test'
-import { fillKey, go, noSeriousA11yViolations, screen } from '../helpers/e2e-ui'
+import { fillKey, go, noSeriousA11yViolations, screen, storeClockToNow } from '../helpers/e2e-ui'
 import { startCentral, until, type Central } from '../sync/helpers'
 import { staffClient } from '../server/helpers'
 import { startTestHost, type RunningHost } from '../helpers/web-host'
@@ -21,6 +21,7 @@ let movedApp: string
 
 test.describe.configure({ mode: 'serial' })
 
+test.beforeEach(() => storeClockToNow(central))
 test.beforeAll(async () => {
   test.setTimeout(180_000)
   central = await startCentral('pglite')

@@ -6,12 +6,16 @@
 import { expect, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 
+/** axe on the page (or only the open dialog): no serious or critical violation. */
 export async function noSeriousA11yViolations(page: Page, dialog = false) {
+  // let open/close animations finish: a half-faded dialog fails colour contrast
   await expect(
     page
       .locator('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]')
       .filter({ visible: true }),
   ).toHaveCount(0)
+  // and transient toasts go (a fading one fails colour contrast too)
+  await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 15_000 })
   const builder = new AxeBuilder({ page })
   if (dialog) builder.include('.ant-modal-wrap')
   const result = await builder.analyze()
@@ -48,4 +52,15 @@ export async function fillKey(
 ) {
   await scope.getByLabel('Кілт файлының жолы (.p12)').fill(file)
   await scope.getByLabel('Кілт құпиясөзі').fill(password)
+}
+
+/**
+ * The test store's clock stands still (ManualClock) while the workstation signs with the
+ * real time; a spec that runs for minutes would have its later signatures refused as
+ * `eds_signing_time_future`. Moved up to the real time (never back) before each test.
+ */
+export function storeClockToNow(central: {
+  store: { clock: { now(): Date; set(d: Date): void } }
+}): void {
+  if (central.store.clock.now().getTime() < Date.now()) central.store.clock.set(new Date())
 }

@@ -15,6 +15,7 @@ import {
   rejected,
   type CommandDef,
   type CommandEnv,
+  type Outcome,
 } from './context'
 import { coreVerdict } from './core-world'
 import { releasePlace } from './shared'
@@ -470,6 +471,25 @@ export const turnNotify: CommandDef<{ applicationId: string }> = {
   },
 }
 
+/** A restored application goes to the feed with the clerk's reason; the applicant is told. */
+async function restored(
+  env: CommandEnv,
+  app: Record<string, any>,
+  reason: string,
+): Promise<Outcome> {
+  const full = await emitApplication(env, app.id, { reason })
+  if (full)
+    env.w.notify({
+      applicationId: app.id,
+      recipientIin: full.applicant_iin,
+      phone: full.applicant_phone,
+      email: full.applicant_email,
+      event: 'application_restored',
+      params: { number: app.number },
+    })
+  return accepted()
+}
+
 /**
  * Y-7: an application made inactive by a re-confirmation campaign is restored with a reason.
  * T7 (public city rules): an inactive application may be restored once, within 28 calendar
@@ -490,20 +510,16 @@ export const applicationRestore: CommandDef<{ applicationId: string; reason: str
     if (!restoreUnconfirmed({ status: app.status, inactiveReason: app.status_reason })) {
       await tx
         .updateTable('applications')
-        .set({ status: 'in_queue', status_reason: null, interest_confirmed_at: now, updated_at: now, version: sql`version + 1` })
+        .set({
+          status: 'in_queue',
+          status_reason: null,
+          interest_confirmed_at: now,
+          updated_at: now,
+          version: sql`version + 1`,
+        })
         .where('id', '=', app.id)
         .execute()
-      const back = await emitApplication(env, app.id, { reason: p.reason })
-      if (back)
-        env.w.notify({
-          applicationId: app.id,
-          recipientIin: back.applicant_iin,
-          phone: back.applicant_phone,
-          email: back.applicant_email,
-          event: 'application_restored',
-          params: { number: app.number },
-        })
-      return accepted()
+      return restored(env, app, p.reason)
     }
     // core decides (T7): inactive, not restored before, within the 28-day window that the
     // sweeper keeps as stop_list_until (core's inactiveUntil)
@@ -522,17 +538,7 @@ export const applicationRestore: CommandDef<{ applicationId: string; reason: str
       })
       .where('id', '=', app.id)
       .execute()
-    const full = await emitApplication(env, app.id, { reason: p.reason })
-    if (full)
-      env.w.notify({
-        applicationId: app.id,
-        recipientIin: full.applicant_iin,
-        phone: full.applicant_phone,
-        email: full.applicant_email,
-        event: 'application_restored',
-        params: { number: app.number },
-      })
-    return accepted()
+    return restored(env, app, p.reason)
   },
 }
 

@@ -94,6 +94,26 @@ async function loop(c, k) {
 })()
 `
 
+/**
+ * BQ_BENCH_PROFILE=FILE: a V8 CPU profile of the store's thread over the three phases
+ * (not the seeding), written to FILE (open it in Chrome's DevTools, Performance tab).
+ */
+async function startProfile(): Promise<(() => Promise<void>) | null> {
+  const file = process.env['BQ_BENCH_PROFILE']
+  if (!file) return null
+  const { Session } = await import('node:inspector/promises')
+  const { writeFileSync } = await import('node:fs')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return async () => {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(file, JSON.stringify(profile))
+    session.disconnect()
+  }
+}
+
 function pgbench(url: string): number {
   const u = new URL(url)
   const args = [
@@ -236,11 +256,13 @@ export async function run(): Promise<boolean> {
         other: r.other,
       }
     }
+    const profiler = await startProfile()
     const single = await phase(1)
     const synced = await phase(SYNC_BATCH)
     // latency at the goal's throughput: 0.3 x pgbench commands/s offered by the 50 clients
     const target = 0.3 * tps
     const paced = await phase(SYNC_BATCH, target / SYNC_BATCH)
+    await profiler?.()
     await server.close()
     const base = { metric: 'pgbench_tpcb_c8_tps', value: +tps.toFixed(1), unit: 'tps' }
     report({

@@ -12,7 +12,13 @@ import { migrate } from './migrations'
 
 export type DbConfig =
   | { kind: 'pglite'; dir?: string }
-  | { kind: 'pg'; url: string; poolSize?: number }
+  | {
+      kind: 'pg'
+      url: string
+      poolSize?: number
+      /** a connection is closed when handed back after about this long (pg-pipeline.ts) */
+      connectionLifetimeMs?: number
+    }
   /** share an already open database (several app instances in one process, tests) */
   | { kind: 'shared'; database: Database }
 
@@ -64,7 +70,9 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
     pool.on('error', () => {})
     const stats: RoundTrips = { flights: 0 }
     const db = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: pipelinedPool(pool, stats) as unknown as pg.Pool }),
+      dialect: new PostgresDialect({
+        pool: pipelinedPool(pool, stats, cfg.connectionLifetimeMs) as unknown as pg.Pool,
+      }),
     })
     // one dedicated connection carries every LISTEN of this instance
     let listener: pg.Client | null = null

@@ -637,6 +637,20 @@ alter table privilege_documents add column sha256 text references attachment_blo
 alter table privilege_documents add column file_name text`,
   },
   { id: 11, name: 'attendance register: marks, month closes, parents answers and disputes, rates', sql: m011 },
+  {
+    id: 12,
+    // lookups by these columns ran as sequential scans (pg_stat_user_tables after
+    // `npm run bench -- server`: 40,001 scans of privilege_documents while seeding, every
+    // capacity edit summing the group's vacancies over all of the kindergarten's)
+    name: 'indexes for lookups by application, group, contract and applicant',
+    sql: `create index privilege_documents_app on privilege_documents(application_id);
+create index vacancies_group_published on vacancies(group_id) where status = 'published';
+create index contracts_app on contracts(application_id);
+create index contract_signatures_contract on contract_signatures(contract_id);
+create index reviewer_decisions_app on reviewer_decisions(application_id);
+create index children_applicant on children(applicant_id);
+create index applications_applicant on applications(applicant_id)`,
+  },
 ]
 
 /** Apply pending migrations; safe when several instances start at once. */

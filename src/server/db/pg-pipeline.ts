@@ -21,6 +21,13 @@
  * the publish path: 0.3-0.6 ms of planning against 0.06-0.24 ms of execution per
  * statement). A connection whose prepared statement no longer fits the schema (another
  * instance migrated it) is dropped, and the command is answered `retry`.
+ *
+ * A prepared statement keeps the generic plan PostgreSQL chose after its fifth run, made
+ * with the table sizes of that moment: on a new database a plan made while
+ * processed_commands was nearly empty scanned the whole table for every command from then
+ * on (`npm run bench -- server` lost half its throughput in a minute). So a connection is
+ * retired, when it is handed back, after about a minute (45-75 s, spread so the pool does
+ * not reconnect all at once); its successor plans with the sizes of the day.
  */
 import type pg from 'pg'
 import { sql, type RawBuilder } from 'kysely'
@@ -81,11 +88,16 @@ class PipelinedClient {
   private pendingBegin: string | null = null
   /** the transaction ended with a marked statement's commit (or its failure) */
   private ended = false
+  /** handed back after this time, the connection is closed (its plans are old) */
+  private readonly retireAt: number
   constructor(
     readonly client: pg.PoolClient,
     private readonly stats: RoundTrips,
     private readonly names: StatementNames,
-  ) {}
+    lifetimeMs: number,
+  ) {
+    this.retireAt = Date.now() + lifetimeMs * (0.75 + 0.5 * Math.random())
+  }
 
   private send(text: string, values: unknown[] | undefined): Promise<Result> {
     const name = values && values.length > 0 ? this.names.nameOf(text) : undefined
@@ -160,7 +172,10 @@ class PipelinedClient {
     const dirty = this.pendingBegin !== null || this.ended || this.broken
     this.pendingBegin = null
     this.ended = false
-    this.client.release(err ?? (dirty ? new Error('connection state left over') : undefined))
+    const retire = !err && !dirty && Date.now() >= this.retireAt
+    this.client.release(
+      err ?? (dirty ? new Error('connection state left over') : retire ? true : undefined),
+    )
   }
 }
 
@@ -168,14 +183,18 @@ class PipelinedClient {
  * A pool for kysely's PostgresDialect over `pool` (created with `pipeline: true`).
  * `stats.flights` counts round trips (tests assert the command path's budget).
  */
-export function pipelinedPool(pool: pg.Pool, stats: RoundTrips): { connect(): Promise<PipelinedClient>; end(): Promise<void> } {
+export function pipelinedPool(
+  pool: pg.Pool,
+  stats: RoundTrips,
+  lifetimeMs = 60_000,
+): { connect(): Promise<PipelinedClient>; end(): Promise<void> } {
   const wrappers = new WeakMap<pg.PoolClient, PipelinedClient>()
   const names = new StatementNames()
   return {
     async connect() {
       const c = await pool.connect()
       let w = wrappers.get(c)
-      if (!w) wrappers.set(c, (w = new PipelinedClient(c, stats, names)))
+      if (!w) wrappers.set(c, (w = new PipelinedClient(c, stats, names, lifetimeMs)))
       return w
     },
     end: () => pool.end(),

@@ -20,7 +20,7 @@ describe.runIf(url)('pg pipeline connections (pg)', () => {
       kind: 'pg',
       url: scratch.url,
       poolSize: 1,
-      connectionLifetimeMs: 400,
+      connectionLifetime: { minMs: 400, maxMs: 400 },
     })
   })
   afterAll(async () => {

@@ -16,8 +16,8 @@ export type DbConfig =
       kind: 'pg'
       url: string
       poolSize?: number
-      /** a connection is closed when handed back after about this long (pg-pipeline.ts) */
-      connectionLifetimeMs?: number
+      /** bounds of a connection's lifetime (pg-pipeline.ts; tests) */
+      connectionLifetime?: { minMs: number; maxMs: number }
     }
   /** share an already open database (several app instances in one process, tests) */
   | { kind: 'shared'; database: Database }
@@ -66,12 +66,17 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
       connectionString: cfg.url,
       max: cfg.poolSize ?? Number(process.env['BQ_PG_POOL'] ?? 10),
       pipeline: true,
+      // idle connections stay open: pg-pool's default closed them after 10 s idle, so at a
+      // moderate rate (few connections busy) the pool shrank and every burst waited for new
+      // backends (15-100 ms each here); bench p99 spikes lined up with those reconnects.
+      // Connections are still replaced after about a minute of use (pg-pipeline.ts).
+      idleTimeoutMillis: 0,
     } as pg.PoolConfig)
     pool.on('error', () => {})
     const stats: RoundTrips = { flights: 0 }
     const db = new Kysely<any>({
       dialect: new PostgresDialect({
-        pool: pipelinedPool(pool, stats, cfg.connectionLifetimeMs) as unknown as pg.Pool,
+        pool: pipelinedPool(pool, stats, cfg.connectionLifetime) as unknown as pg.Pool,
       }),
     })
     // one dedicated connection carries every LISTEN of this instance

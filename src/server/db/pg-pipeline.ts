@@ -26,8 +26,12 @@
  * with the table sizes of that moment: on a new database a plan made while
  * processed_commands was nearly empty scanned the whole table for every command from then
  * on (`npm run bench -- server` lost half its throughput in a minute). So a connection is
- * retired, when it is handed back, after about a minute (45-75 s, spread so the pool does
- * not reconnect all at once); its successor plans with the sizes of the day.
+ * retired when it is handed back after its lifetime, and its successor plans with the sizes
+ * of the day. Tables grow fastest, relative to their size, while the database is young, so
+ * the lifetime is the pool's age when the connection opened (at least 10 s, at most 30
+ * min, spread ±25 % so the pool does not reconnect all at once): a plan is used until the
+ * pool is about twice as old as when it was made, and a long-running pool reconnects
+ * rarely (a new backend costs 15-100 ms here).
  */
 import type pg from 'pg'
 import { sql, type RawBuilder } from 'kysely'
@@ -186,15 +190,20 @@ class PipelinedClient {
 export function pipelinedPool(
   pool: pg.Pool,
   stats: RoundTrips,
-  lifetimeMs = 60_000,
+  lifetime: { minMs: number; maxMs: number } = { minMs: 10_000, maxMs: 1_800_000 },
 ): { connect(): Promise<PipelinedClient>; end(): Promise<void> } {
   const wrappers = new WeakMap<pg.PoolClient, PipelinedClient>()
   const names = new StatementNames()
+  const born = Date.now()
   return {
     async connect() {
       const c = await pool.connect()
       let w = wrappers.get(c)
-      if (!w) wrappers.set(c, (w = new PipelinedClient(c, stats, names, lifetimeMs)))
+      if (!w) {
+        const age = Date.now() - born
+        const ms = Math.min(lifetime.maxMs, Math.max(lifetime.minMs, age))
+        wrappers.set(c, (w = new PipelinedClient(c, stats, names, ms)))
+      }
       return w
     },
     end: () => pool.end(),

@@ -16,7 +16,7 @@ export type DbConfig =
       kind: 'pg'
       url: string
       poolSize?: number
-      /** bounds of a connection's lifetime (pg-pipeline.ts; tests) */
+      /** bounds of a connection's plans' lifetime (pg-pipeline.ts; tests) */
       connectionLifetime?: { minMs: number; maxMs: number }
     }
   /** share an already open database (several app instances in one process, tests) */
@@ -69,7 +69,7 @@ export async function openDatabase(cfg: DbConfig): Promise<Database> {
       // idle connections stay open: pg-pool's default closed them after 10 s idle, so at a
       // moderate rate (few connections busy) the pool shrank and every burst waited for new
       // backends (15-100 ms each here); bench p99 spikes lined up with those reconnects.
-      // Connections are still replaced after about a minute of use (pg-pipeline.ts).
+      // Their plans are still remade as the database grows (pg-pipeline.ts).
       idleTimeoutMillis: 0,
     } as pg.PoolConfig)
     pool.on('error', () => {})

@@ -25,13 +25,13 @@
  * A prepared statement keeps the generic plan PostgreSQL chose after its fifth run, made
  * with the table sizes of that moment: on a new database a plan made while
  * processed_commands was nearly empty scanned the whole table for every command from then
- * on (`npm run bench -- server` lost half its throughput in a minute). So a connection is
- * retired when it is handed back after its lifetime, and its successor plans with the sizes
- * of the day. Tables grow fastest, relative to their size, while the database is young, so
- * the lifetime is the pool's age when the connection opened (at least 10 s, at most 30
- * min, spread ±25 % so the pool does not reconnect all at once): a plan is used until the
- * pool is about twice as old as when it was made, and a long-running pool reconnects
- * rarely (a new backend costs 15-100 ms here).
+ * on (`npm run bench -- server` lost half its throughput in a minute). So when a
+ * connection is handed back after its plans' lifetime, it runs `DISCARD PLANS` first:
+ * PostgreSQL plans its prepared statements (and PL/pgSQL's) again on their next use, with
+ * the sizes of the day, on the same backend (a new backend costs 15-100 ms here). Tables
+ * grow fastest, relative to their size, while the database is young, so the lifetime is
+ * the pool's age at the last planning (at least 10 s, at most 30 min, spread ±25 %): a plan
+ * is used until the pool is about twice as old as when it was made.
  */
 import type pg from 'pg'
 import { sql, type RawBuilder } from 'kysely'
@@ -47,6 +47,8 @@ export function commitWith<T>(q: RawBuilder<T>): RawBuilder<T> {
 export interface RoundTrips {
   /** socket writes that wait for answers (a pipelined group counts once) */
   flights: number
+  /** connections whose plans were discarded after their lifetime */
+  replans?: number
 }
 
 type Result = pg.QueryResult<any>
@@ -92,15 +94,19 @@ class PipelinedClient {
   private pendingBegin: string | null = null
   /** the transaction ended with a marked statement's commit (or its failure) */
   private ended = false
-  /** handed back after this time, the connection is closed (its plans are old) */
-  private readonly retireAt: number
+  /** handed back after this time, the connection's plans are discarded first */
+  private replanAt: number
   constructor(
     readonly client: pg.PoolClient,
     private readonly stats: RoundTrips,
     private readonly names: StatementNames,
-    lifetimeMs: number,
+    private readonly lifetimeMs: () => number,
   ) {
-    this.retireAt = Date.now() + lifetimeMs * (0.75 + 0.5 * Math.random())
+    this.replanAt = this.nextReplan()
+  }
+
+  private nextReplan(): number {
+    return Date.now() + this.lifetimeMs() * (0.75 + 0.5 * Math.random())
   }
 
   private send(text: string, values: unknown[] | undefined): Promise<Result> {
@@ -176,10 +182,16 @@ class PipelinedClient {
     const dirty = this.pendingBegin !== null || this.ended || this.broken
     this.pendingBegin = null
     this.ended = false
-    const retire = !err && !dirty && Date.now() >= this.retireAt
-    this.client.release(
-      err ?? (dirty ? new Error('connection state left over') : retire ? true : undefined),
-    )
+    if (!err && !dirty && Date.now() >= this.replanAt) {
+      this.replanAt = this.nextReplan()
+      this.stats.replans = (this.stats.replans ?? 0) + 1
+      this.client.query('discard plans').then(
+        () => this.client.release(),
+        (e: Error) => this.client.release(e),
+      )
+      return
+    }
+    this.client.release(err ?? (dirty ? new Error('connection state left over') : undefined))
   }
 }
 
@@ -200,8 +212,7 @@ export function pipelinedPool(
       const c = await pool.connect()
       let w = wrappers.get(c)
       if (!w) {
-        const age = Date.now() - born
-        const ms = Math.min(lifetime.maxMs, Math.max(lifetime.minMs, age))
+        const ms = () => Math.min(lifetime.maxMs, Math.max(lifetime.minMs, Date.now() - born))
         wrappers.set(c, (w = new PipelinedClient(c, stats, names, ms)))
       }
       return w

@@ -118,17 +118,9 @@ export async function runWork<T>(
     return r
   })
   // a failed run leaves the rows pending for the next run (any reader, or the sweeper)
-  if (wrote) sequenceSoon(db)
+  if (wrote) sequence(db).catch(() => {})
   return out
 }
-
-/**
- * How long a writer's sequencer run waits for other writers to share it. Each run costs
- * PostgreSQL about 2 ms and a WAL flush of its own whatever it sequences; run after every
- * commit, at a moderate rate (120 requests/s) the runs were about a third of PostgreSQL's
- * CPU (docs/decisions.md). Only live pokes wait for it: feed reads sequence at once.
- */
-export const SEQUENCE_DELAY_MS = 30
 
 /**
  * Coalesces the calls of one process: at most one `bq_sequence()` runs at a time; callers
@@ -139,34 +131,16 @@ export const SEQUENCE_DELAY_MS = 30
 class Sequencer {
   private running: Promise<number> | null = null
   private next: Promise<number> | null = null
-  /** a writers' run, due SEQUENCE_DELAY_MS after the first of them committed */
-  private timer: ReturnType<typeof setTimeout> | null = null
   constructor(private readonly db: Kysely<any>) {}
   private async runOnce(): Promise<number> {
     const r = await sql<{ c: number }>`select bq_sequence() as c`.execute(this.db)
     return Number(r.rows[0]?.c ?? 0)
   }
-  /** Resolves when no run is under way, queued or due (before closing the database). */
+  /** Resolves when no run is under way or queued (before closing the database). */
   async idle(): Promise<void> {
-    if (this.timer) this.request().catch(() => 0)
     while (this.running || this.next) await (this.next ?? this.running)!.catch(() => 0)
   }
-  /** A run within SEQUENCE_DELAY_MS, shared by every writer until it starts. */
-  soon(): void {
-    if (this.timer || this.next) return // a run yet to start covers this commit
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.request().catch(() => 0)
-    }, SEQUENCE_DELAY_MS)
-    this.timer.unref?.()
-  }
   request(): Promise<number> {
-    // the run this call starts or queues begins after every commit so far, so a writers'
-    // run that is still due would only repeat it
-    if (this.timer) {
-      clearTimeout(this.timer)
-      this.timer = null
-    }
     if (!this.running) {
       this.running = this.runOnce().finally(() => {
         this.running = null
@@ -191,18 +165,9 @@ const sequencers = new WeakMap<Kysely<any>, Sequencer>()
  * (bq_sequence). Feed readers await it before reading.
  */
 export function sequence(db: Kysely<any>): Promise<number> {
-  return sequencerOf(db).request()
-}
-
-/** After a writer's commit: a run soon, shared with the writers that follow (not awaited). */
-function sequenceSoon(db: Kysely<any>): void {
-  sequencerOf(db).soon()
-}
-
-function sequencerOf(db: Kysely<any>): Sequencer {
   let s = sequencers.get(db)
   if (!s) sequencers.set(db, (s = new Sequencer(db)))
-  return s
+  return s.request()
 }
 
 /** Wait for this process's sequencer runs to end (before the database is closed). */
